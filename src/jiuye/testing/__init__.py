@@ -1,0 +1,1 @@
+"""Test infrastructure shared by the test suite and scripts (not used at run time)."""

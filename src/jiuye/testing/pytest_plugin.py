@@ -1,0 +1,34 @@
+"""Pytest plugin loaded with ``-p`` (see pyproject.toml), before Django's settings.
+
+It gives the test run a settings environment, and marks every test that reaches the
+database with ``django_db`` so that ``pytest -m django_db`` selects exactly the tests
+that ``scripts/test.sh`` runs a second time on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Settings are imported by pytest-django right after this module, so set them now.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Tests render templates from the app folders: no collectstatic manifest needed.
+os.environ.setdefault("JIUYE_STATIC_MANIFEST", "false")
+# Playwright's sync API runs an event loop in the main thread; the ORM calls made by
+# the same tests are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DB_FIXTURES = frozenset(
+    {"db", "transactional_db", "live_server", "django_db_setup", "django_user_model",
+     "admin_user", "admin_client", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & DB_FIXTURES and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)

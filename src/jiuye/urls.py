@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jiuye.api.main import api
+
+urlpatterns = [
+    path("", include("jiuye.web.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1/ (django-ninja). The instance lives in jiuye.api.main."""

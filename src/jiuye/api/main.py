@@ -1,0 +1,36 @@
+"""Builds the NinjaAPI mounted at /api/v1/.
+
+To add endpoints, write a module with ``router = Router(...)`` and list it in
+``ROUTERS`` as (prefix, "module:attribute"), e.g. ("/", "jiuye.rules.api:router").
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ninja import NinjaAPI, Router
+
+ROUTERS: tuple[tuple[str, str], ...] = (
+    ("/", "jiuye.api.index:router"),
+)
+
+
+def _load(target: str) -> Router:
+    module_name, attribute = target.split(":")
+    router: Router = getattr(importlib.import_module(module_name), attribute)
+    return router
+
+
+def build_api() -> NinjaAPI:
+    new_api = NinjaAPI(
+        title="就业（Jiuye）API",
+        version="1",
+        description="松原市公共就业服务“政策即代码”的 JSON 接口。",
+        urls_namespace="api",
+    )
+    for prefix, target in ROUTERS:
+        new_api.add_router(prefix, _load(target))
+    return new_api
+
+
+api = build_api()

@@ -1,0 +1,55 @@
+"""Commands that set up and serve a local instance."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jiuye.cli import app
+from jiuye.cli.django import setup_django
+
+console = Console()
+
+
+@app.command("setup-demo")
+def setup_demo(
+    demo: bool = typer.Option(True, "--demo/--no-demo", help="是否创建演示账号和演示数据。"),
+) -> None:
+    """迁移数据库，导入参考数据和演示数据（可重复执行）。"""
+    setup_django()
+    from jiuye import bootstrap
+
+    with console.status("正在迁移数据库……"):
+        bootstrap.migrate()
+    console.print("[green]✓[/] 数据库已迁移")
+    for label, report in bootstrap.load_reference_data():
+        console.print(f"[green]✓[/] 参考数据：{label}（{report}）")
+    if not demo:
+        return
+    samples = bootstrap.ensure_demo_divisions()
+    console.print(f"[green]✓[/] 演示社区：{samples} 个（标记为演示样例）")
+    accounts = bootstrap.ensure_demo_accounts()
+    table = Table(title="演示账号（仅供演示，切勿用于生产环境）")
+    for column in ("用户名", "密码", "角色"):
+        table.add_column(column)
+    for account in accounts:
+        table.add_row(account.username, account.password, account.role)
+    console.print(table)
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址。"),
+    port: int = typer.Option(8000, help="监听端口。"),
+    reload: bool = typer.Option(True, "--reload/--no-reload", help="代码变更时自动重启。"),
+) -> None:
+    """启动开发服务器（DEBUG 需由环境变量开启）。"""
+    setup_django()
+    from django.core.management import call_command
+
+    console.print(f"就业（Jiuye）正在运行：http://{host}:{port}/  （Ctrl+C 停止）")
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    call_command("runserver", f"{host}:{port}", use_reloader=reload)

@@ -1,0 +1,1 @@
+"""The portal and staff web pages (server-rendered, Simplified Chinese)."""

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+# Sections of the portal that later issues fill in: (url name, title, what comes).
+SECTIONS = {
+    "policies": (_("政策"), _("松原市就业创业政策措施的条款、参数和规则。")),
+    "self_check": (_("自助测评"), _("回答几个问题，看看您可能享受哪些就业创业扶持。")),
+    "services": (_("办事"), _("在线申请补贴、预约服务、查询办理进度。")),
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"sections": SECTIONS})
+
+
+def section(request: HttpRequest, key: str) -> HttpResponse:
+    title, summary = SECTIONS[key]
+    return render(request, "web/section.html", {"key": key, "title": title, "summary": summary})
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/workbench.html")

@@ -1,0 +1,1 @@
+"""Policy packages: each one a document's clauses, parameters, rules and case tests."""

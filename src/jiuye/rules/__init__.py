@@ -1,0 +1,17 @@
+"""Jiuye's rules engine: facts, dated parameters, three-valued rules, explanations.
+
+Framework-free (no Django): the web, CLI and batch layers all call this package.
+"""
+
+from jiuye.rules.engine import Case, PolicyPackage, ReferenceTable
+from jiuye.rules.errors import CaseError
+from jiuye.rules.expr import AddMonths, AsOf, Expr, Fact, IsSet, Lit, Param, Year
+from jiuye.rules.expr import Case as When
+from jiuye.rules.facts import FactSpec
+from jiuye.rules.model import Condition, Parameter, Rule, RuleResult
+
+__all__ = [
+    "AddMonths", "AsOf", "Case", "CaseError", "IsSet", "Condition", "Expr", "Fact", "FactSpec", "Lit",
+    "Param", "Parameter", "PolicyPackage", "ReferenceTable", "Rule", "RuleResult", "When",
+    "Year",
+]

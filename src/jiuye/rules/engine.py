@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Any
 
 import polars as pl
 
 from jiuye.rules.errors import CaseError
-from jiuye.rules.expr import All, Env, FrameCtx, Outcome
+from jiuye.rules.expr import All, And, Case as CaseExpr, Cmp, Env, Expr, FrameCtx, In, Not, Or, Outcome
 from jiuye.rules.facts import ENTITIES, FactSchema, FactSpec, Value
-from jiuye.rules.model import Parameter, Reason, Rule, RuleResult, received_fact
+from jiuye.rules.model import Parameter, Reason, Rule, RuleResult, Status, received_fact
 
 __all__ = ["Case", "PolicyPackage", "ReferenceTable"]
+
+_MATERIALISED = (And, Or, CaseExpr, Cmp, In, Not)
+_MASK_TYPES: tuple[tuple[int, pl.DataType], ...] = (
+    (8, pl.UInt8()), (16, pl.UInt16()), (32, pl.UInt32()), (64, pl.UInt64()))
 
 
 @dataclass(frozen=True)
@@ -211,30 +216,61 @@ class PolicyPackage:
             money = rule.amount.evaluate(env)
             amount = money.value if isinstance(money.value, int) else None
             missing, unset = money.missing, money.unset
-        label = ("undetermined" if status.value is None
-                 else "eligible" if status.value else "ineligible")
+        label: Status = ("undetermined" if status.value is None
+                         else "eligible" if status.value else "ineligible")
         return RuleResult(rule.id, rule.title, rule.kind, label, amount, rule.clause, rule.fund,
                           tuple(sorted(missing)), tuple(sorted(unset)), tuple(reasons),
                           rule.amount_text)
 
     # ---- batch -------------------------------------------------------------------------
-    def frame_exprs(self, rule: Rule, as_of: date) -> list[pl.Expr]:
-        """Status (Boolean), amount in fen (Int64) and missing-fact mask (UInt64) of a rule."""
-        bits = {name: i for i, name in enumerate(rule.fact_names())}
-        ctx = FrameCtx(as_of, self.params_at(as_of), bits)
-        status_node = All(*(c.expr for c in rule.all_conditions()))
-        status = status_node.polars(ctx)
-        zero = pl.lit(0, dtype=pl.UInt64)
+    def _rule_exprs(self, rule: Rule, root: Expr, ctx: FrameCtx) -> list[pl.Expr]:
+        """Status (Boolean), amount in fen (Int64) and missing-fact mask of a rule.
+
+        The mask has bit i set when ``rule.fact_names()[i]`` could change the result; its
+        type is the narrowest unsigned integer that holds all the rule's facts.
+        """
+        names = rule.fact_names()
+        status = root.polars(ctx)
+        flags: dict[str, list[pl.Expr]] = {}
+        root.missing_flags(ctx, [], flags)
         if rule.amount is not None:
             amount_value = rule.amount.polars(ctx).cast(pl.Int64)
             amount = pl.when(status).then(amount_value).otherwise(pl.lit(None, dtype=pl.Int64))
-            mask = (pl.when(status.is_null()).then(status_node.mask(ctx))
-                    .when(status).then(rule.amount.mask(ctx)).otherwise(zero))
+            rule.amount.missing_flags(ctx, [status.fill_null(False)], flags)
         else:
             amount = pl.lit(None, dtype=pl.Int64)
-            mask = status_node.mask(ctx)
+        dtype = next(t for bits, t in _MASK_TYPES if len(names) <= bits)
+        parts = [reduce(operator.or_, flags[n]).fill_null(False).cast(dtype) * (1 << i)
+                 for i, n in enumerate(names) if n in flags]
+        mask = reduce(operator.or_, parts) if parts else pl.lit(0, dtype=dtype)
         return [status.alias(rule.id), amount.alias(f"{rule.id}__amount_fen"),
-                mask.alias(f"{rule.id}__missing")]
+                mask.cast(dtype).alias(f"{rule.id}__missing")]
+
+    @staticmethod
+    def _materialise(roots: Sequence[Expr], ctx: FrameCtx) -> list[list[pl.Expr]]:
+        """Stages of columns for every distinct logical node, children before parents.
+
+        Rules share sub-expressions (the same Python objects, e.g. the employment-difficulty
+        status); each is computed once, and the Kleene tests of the missing-fact masks then
+        read cheap bit-packed Boolean columns instead of recomputing subtrees.
+        """
+        heights: dict[int, int] = {}
+        stages: dict[int, list[pl.Expr]] = {}
+
+        def visit(node: Expr) -> int:
+            key = id(node)
+            if key in heights:
+                return heights[key]
+            height = max((visit(c) for c in node.children), default=-1) + 1
+            if isinstance(node, _MATERIALISED):
+                stages.setdefault(height, []).append(node.polars(ctx).alias(f"__n{key}"))
+                ctx.columns[key] = f"__n{key}"
+            heights[key] = height
+            return height
+
+        for root in roots:
+            visit(root)
+        return [stages[h] for h in sorted(stages)]
 
     def prepare_frame(self, frame: pl.LazyFrame, entity: str, as_of: date) -> pl.LazyFrame:
         """Add absent fact columns as nulls and fill reference figures from the tables."""
@@ -264,7 +300,12 @@ class PolicyPackage:
         self.check_as_of(as_of)
         rules = self.select_rules(rule_ids, entity)
         lazy = self.prepare_frame(frame.lazy(), entity, as_of)
-        exprs = [e for rule in rules for e in self.frame_exprs(rule, as_of)]
+        ctx = FrameCtx(as_of, self.params_at(as_of))
+        roots = {rule.id: All(*(c.expr for c in rule.all_conditions())) for rule in rules}
+        amounts = [rule.amount for rule in rules if rule.amount is not None]
+        for stage in self._materialise([*roots.values(), *amounts], ctx):
+            lazy = lazy.with_columns(stage)
+        exprs = [e for rule in rules for e in self._rule_exprs(rule, roots[rule.id], ctx)]
         return lazy.select([pl.col(k) for k in keep] + exprs).collect()
 
     def decode_missing(self, rule_id: str, mask: int) -> tuple[str, ...]:

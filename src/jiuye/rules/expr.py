@@ -10,7 +10,7 @@ missing facts; an unknown node's missing facts are the union of those of its unk
 children. So ``false AND unknown`` is false and names nothing, while ``true AND unknown``
 names the facts behind the unknown side.
 
->>> from datetime import date
+>>> from datetime import date, timedelta
 >>> env = Env(facts={"a": True, "n": 3}, as_of=date(2019, 1, 1), params={"min": 5})
 >>> (Fact("a") & (Fact("n") >= Param("min"))).evaluate(env).value
 False
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import reduce
 from typing import Any
 
@@ -59,13 +59,14 @@ class Env:
     params: Mapping[str, Value]
 
 
-@dataclass(frozen=True)
+@dataclass
 class FrameCtx:
-    """What a batch compilation sees: as-of date, parameters, and fact → bit for masks."""
+    """What a batch compilation sees: as-of date, parameters, and the nodes already
+    materialised as columns (by node identity), so shared sub-expressions run once."""
 
     as_of: date
     params: Mapping[str, Value]
-    bits: Mapping[str, int]
+    columns: dict[int, str] = field(default_factory=dict)
 
 
 def _lit(value: Value) -> pl.Expr:
@@ -80,11 +81,13 @@ def _lit(value: Value) -> pl.Expr:
     return pl.lit(value, dtype=pl.String)
 
 
-_ZERO_MASK = pl.lit(0, dtype=pl.UInt64)
+#: For each fact, the Polars conditions under which it is missing and could change the
+#: result (one entry per occurrence of the fact in the tree).
+Flags = dict[str, list[pl.Expr]]
 
 
-def _or_masks(masks: list[pl.Expr]) -> pl.Expr:
-    return reduce(operator.or_, masks) if masks else _ZERO_MASK
+def _all(conds: list[pl.Expr]) -> pl.Expr:
+    return reduce(operator.and_, conds)
 
 
 class Expr:
@@ -96,13 +99,23 @@ class Expr:
         raise NotImplementedError
 
     def polars(self, ctx: FrameCtx) -> pl.Expr:
+        """This node over a frame; a node materialised earlier is read from its column."""
+        name = ctx.columns.get(id(self))
+        return pl.col(name) if name is not None else self._polars(ctx)
+
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         raise NotImplementedError
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        """UInt64 bits of the facts that could change this node's value (0 when known)."""
-        value = self.polars(ctx)
-        return pl.when(value.is_null()).then(
-            _or_masks([c.mask(ctx) for c in self.children])).otherwise(_ZERO_MASK)
+
+    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
+        """Collect, per fact, when it is missing *and* every Kleene node above it is unknown.
+
+        This is the batch form of ``Outcome.missing``: a fact that is null makes every
+        strict ancestor null, so only the non-strict ancestors (And, Or, Case) need a test,
+        and those tests are bit-packed Boolean work shared with the status itself.
+        """
+        for child in self.children:
+            child.missing_flags(ctx, path, out)
 
     def facts(self) -> frozenset[str]:
         return frozenset().union(*(c.facts() for c in self.children))
@@ -175,12 +188,12 @@ class Fact(Expr):
         value = env.facts.get(self.name)
         return Outcome(value, frozenset((self.name,)) if value is None else _EMPTY)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return pl.col(self.name)
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        bit = pl.lit(1 << ctx.bits[self.name], dtype=pl.UInt64)
-        return pl.when(pl.col(self.name).is_null()).then(bit).otherwise(_ZERO_MASK)
+    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
+        out.setdefault(self.name, []).append(_all([*path, pl.col(self.name).is_null()]))
+
 
     def facts(self) -> frozenset[str]:
         return frozenset((self.name,))
@@ -199,11 +212,9 @@ class Param(Expr):
         value = env.params.get(self.name)
         return Outcome(value, _EMPTY, frozenset((self.name,)) if value is None else _EMPTY)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return _lit(ctx.params.get(self.name))
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        return _ZERO_MASK
 
     def params(self) -> frozenset[str]:
         return frozenset((self.name,))
@@ -219,11 +230,9 @@ class Lit(Expr):
     def evaluate(self, env: Env) -> Outcome:
         return Outcome(self.value)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return _lit(self.value)
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        return _ZERO_MASK
 
 
 class AsOf(Expr):
@@ -232,11 +241,9 @@ class AsOf(Expr):
     def evaluate(self, env: Env) -> Outcome:
         return Outcome(env.as_of)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return _lit(ctx.as_of)
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        return _ZERO_MASK
 
 
 def _unknown(parts: list[Outcome]) -> Outcome:
@@ -268,9 +275,13 @@ class Cmp(Expr):
             return _unknown([a, b])
         return Outcome(_CMP[self.op](a.value, b.value))
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
-        a, b = (c.polars(ctx) for c in self.children)
-        result: pl.Expr = _CMP[self.op](a, b)
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
+        left, right = self.children
+        if isinstance(left, AsOf) and isinstance(right, AddMonths):
+            rewritten = right.compare_as_of(self.op, ctx)
+            if rewritten is not None:
+                return rewritten
+        result: pl.Expr = _CMP[self.op](left.polars(ctx), right.polars(ctx))
         return result
 
 
@@ -286,13 +297,18 @@ class Arith(Expr):
             return _unknown([a, b])
         return Outcome(_ARITH[self.op](a.value, b.value))
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         a, b = (c.polars(ctx) for c in self.children)
         result: pl.Expr = _ARITH[self.op](a, b)
         return result
 
 
 class And(Expr):
+    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
+        here = [*path, self.polars(ctx).is_null()]
+        for child in self.children:
+            child.missing_flags(ctx, here, out)
+
     def __init__(self, *parts: Expr) -> None:
         self.children = parts
 
@@ -304,11 +320,16 @@ class And(Expr):
             return Outcome(True)
         return _unknown(outs)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return reduce(operator.and_, (c.polars(ctx) for c in self.children))
 
 
 class Or(Expr):
+    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
+        here = [*path, self.polars(ctx).is_null()]
+        for child in self.children:
+            child.missing_flags(ctx, here, out)
+
     def __init__(self, *parts: Expr) -> None:
         self.children = parts
 
@@ -320,7 +341,7 @@ class Or(Expr):
             return Outcome(False)
         return _unknown(outs)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return reduce(operator.or_, (c.polars(ctx) for c in self.children))
 
 
@@ -332,7 +353,7 @@ class Not(Expr):
         out = self.children[0].evaluate(env)
         return out if out.value is None else Outcome(not out.value)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return ~self.children[0].polars(ctx)
 
 
@@ -360,7 +381,7 @@ class In(Expr):
         out = self.children[0].evaluate(env)
         return out if out.value is None else Outcome(out.value in self.values)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return self.children[0].polars(ctx).is_in(list(self.values))
 
 
@@ -377,7 +398,7 @@ class Year(Expr):
         assert isinstance(out.value, date)
         return Outcome(out.value.year)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return self.children[0].polars(ctx).dt.year().cast(pl.Int64)
 
 
@@ -396,12 +417,35 @@ class AddMonths(Expr):
         assert isinstance(start.value, date) and isinstance(months.value, int)
         return Outcome(add_months(start.value, months.value))
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         start, months = self.children
         n = months.evaluate(Env({}, ctx.as_of, ctx.params)).value
         if n is None:
             return pl.lit(None, dtype=pl.Date)
         return start.polars(ctx).dt.offset_by(f"{n}mo")
+
+    def compare_as_of(self, op: str, ctx: FrameCtx) -> pl.Expr | None:
+        """``as_of OP start + n months`` as a comparison of ``start`` with a constant date.
+
+        ``add_months`` is monotonic in its start, so the dates that satisfy the test form
+        one interval; its bound is found exactly near ``as_of - n months``. This avoids a
+        calendar computation per row (the scalar path keeps the literal definition).
+        """
+        start, months = self.children
+        n = months.evaluate(Env({}, ctx.as_of, ctx.params)).value
+        if n is None or op not in ("<=", ">="):
+            return None
+        assert isinstance(n, int)
+        test = _CMP[op]
+        guess = add_months(ctx.as_of, -n)
+        days = [guess + timedelta(days=k) for k in range(-6, 7)]
+        hits = [d for d in days if test(ctx.as_of, add_months(d, n))]
+        col = start.polars(ctx)
+        if op == ">=":  # true for early starts: start <= latest hit
+            assert hits and not test(ctx.as_of, add_months(days[-1], n))
+            return col <= _lit(max(hits))
+        assert hits and not test(ctx.as_of, add_months(days[0], n))
+        return col >= _lit(min(hits))
 
 
 class Case(Expr):
@@ -420,7 +464,7 @@ class Case(Expr):
                 return value.evaluate(env)
         return self.default.evaluate(env)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         chain: Any = None
         for cond, value in self.branches:
             c = cond.polars(ctx)
@@ -432,16 +476,15 @@ class Case(Expr):
         result: pl.Expr = chain.otherwise(self.default.polars(ctx))
         return result
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        chain: Any = None
+    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
+        before: list[pl.Expr] = []  # every earlier condition known to be false
         for cond, value in self.branches:
             c = cond.polars(ctx)
-            chain = (pl.when(c.is_null()) if chain is None else chain.when(c.is_null()))
-            chain = chain.then(cond.mask(ctx)).when(c).then(value.mask(ctx))
-        if chain is None:
-            return self.default.mask(ctx)
-        result: pl.Expr = chain.otherwise(self.default.mask(ctx))
-        return result
+            cond.missing_flags(ctx, [*path, *before, c.is_null()], out)
+            value.missing_flags(ctx, [*path, *before, c.fill_null(False)], out)
+            before.append(~c.fill_null(True))
+        self.default.missing_flags(ctx, [*path, *before], out)
+
 
 
 class All(And):
@@ -465,11 +508,9 @@ class IsSet(Expr):
     def evaluate(self, env: Env) -> Outcome:
         return Outcome(env.params.get(self.name) is not None)
 
-    def polars(self, ctx: FrameCtx) -> pl.Expr:
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return _lit(ctx.params.get(self.name) is not None)
 
-    def mask(self, ctx: FrameCtx) -> pl.Expr:
-        return _ZERO_MASK
 
     def params(self) -> frozenset[str]:
         return frozenset((self.name,))

@@ -281,7 +281,8 @@ class Cmp(Expr):
             rewritten = right.compare_as_of(self.op, ctx)
             if rewritten is not None:
                 return rewritten
-        result: pl.Expr = _CMP[self.op](left.polars(ctx), right.polars(ctx))
+        compare: Callable[[Any, Any], Any] = _CMP[self.op]
+        result: pl.Expr = compare(left.polars(ctx), right.polars(ctx))
         return result
 
 

@@ -37,9 +37,11 @@ class DemoAccount:
 
 # Demo only: fixed, published passwords. Never load demo data into production.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "jiuye-demo-admin", "系统管理员", "超级管理员", None, superuser=True),  # noqa: S106
-    DemoAccount("city_staff", "jiuye-demo-city", "市局经办人", "市级经办人员", "市级经办人员"),  # noqa: S106
-    DemoAccount("county_staff", "jiuye-demo-county", "宁江区经办人", "县区经办人员", "县区经办人员"),  # noqa: S106
+    DemoAccount("admin", "jiuye-demo-admin", "系统管理员", "超级管理员", None, superuser=True),
+    DemoAccount("city_staff", "jiuye-demo-city", "市局经办人", "市级经办人员", "市级经办人员"),
+    DemoAccount(
+        "county_staff", "jiuye-demo-county", "宁江区经办人", "县区经办人员", "县区经办人员"
+    ),
 )
 
 # Clearly marked sample communities under 团结街道 (220702001). Real community codes

@@ -13,7 +13,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+django_stubs_ext.monkeypatch()
 
 # src/jiuye/settings.py -> the repository root
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -39,7 +42,9 @@ _DEV_SECRET_KEY = "django-insecure-jiuye-local-development-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY 未设置：生产环境必须提供（或设置 DEBUG=true 用于本地开发）。")
+        raise ImproperlyConfigured(
+            "SECRET_KEY 未设置：生产环境必须提供（或设置 DEBUG=true 用于本地开发）。"
+        )
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

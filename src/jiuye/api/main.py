@@ -10,9 +10,7 @@ import importlib
 
 from ninja import NinjaAPI, Router
 
-ROUTERS: tuple[tuple[str, str], ...] = (
-    ("/", "jiuye.api.index:router"),
-)
+ROUTERS: tuple[tuple[str, str], ...] = (("/", "jiuye.api.index:router"),)
 
 
 def _load(target: str) -> Router:

@@ -73,21 +73,45 @@ def load_songyuan_2017(data_dir: Path | None = None) -> LoadReport:
     """Jilin → Songyuan → counties → townships, as in force when the 2018 policy was issued."""
     folder = _data_dir(data_dir)
     results: list[tuple[Division, bool]] = []
-    province = _put(code=PROVINCE[0], name=PROVINCE[1], level=DivisionLevel.PROVINCE,
-                    parent=None, vintage=VINTAGE_2017, source="GB/T 2260")
-    city = _put(code=CITY[0], name=CITY[1], level=DivisionLevel.CITY,
-                parent=province[0], vintage=VINTAGE_2017, source="GB/T 2260")
+    province = _put(
+        code=PROVINCE[0],
+        name=PROVINCE[1],
+        level=DivisionLevel.PROVINCE,
+        parent=None,
+        vintage=VINTAGE_2017,
+        source="GB/T 2260",
+    )
+    city = _put(
+        code=CITY[0],
+        name=CITY[1],
+        level=DivisionLevel.CITY,
+        parent=province[0],
+        vintage=VINTAGE_2017,
+        source="GB/T 2260",
+    )
     results += [province, city]
     counties: dict[str, Division] = {}
     for row in _read(folder / "songyuan-counties-2017.csv"):
-        county = _put(code=row["code"], name=row["name"], level=DivisionLevel.COUNTY,
-                      parent=city[0], vintage=VINTAGE_2017, source=SOURCE_NBS)
+        county = _put(
+            code=row["code"],
+            name=row["name"],
+            level=DivisionLevel.COUNTY,
+            parent=city[0],
+            vintage=VINTAGE_2017,
+            source=SOURCE_NBS,
+        )
         counties[row["code"]] = county[0]
         results.append(county)
     for row in _read(folder / "songyuan-townships-2017.csv"):
         results.append(
-            _put(code=row["code"], name=row["name"], level=DivisionLevel.TOWNSHIP,
-                 parent=counties[row["areaCode"]], vintage=VINTAGE_2017, source=SOURCE_NBS)
+            _put(
+                code=row["code"],
+                name=row["name"],
+                level=DivisionLevel.TOWNSHIP,
+                parent=counties[row["areaCode"]],
+                vintage=VINTAGE_2017,
+                source=SOURCE_NBS,
+            )
         )
     return _count(results)
 
@@ -102,15 +126,20 @@ def load_songyuan_townships_2023(data_dir: Path | None = None) -> LoadReport:
     """
     folder = _data_dir(data_dir)
     counties = {
-        d.code: d
-        for d in Division.objects.filter(level=DivisionLevel.COUNTY, vintage=VINTAGE_2017)
+        d.code: d for d in Division.objects.filter(level=DivisionLevel.COUNTY, vintage=VINTAGE_2017)
     }
     if not counties:
         load_songyuan_2017(folder)
         return load_songyuan_townships_2023(folder)
     results = [
-        _put(code=row["code"], name=row["name"], level=DivisionLevel.TOWNSHIP,
-             parent=counties[row["areaCode"]], vintage=VINTAGE_2023, source=SOURCE_NBS)
+        _put(
+            code=row["code"],
+            name=row["name"],
+            level=DivisionLevel.TOWNSHIP,
+            parent=counties[row["areaCode"]],
+            vintage=VINTAGE_2023,
+            source=SOURCE_NBS,
+        )
         for row in _read(folder / "songyuan-townships-2023.csv")
     ]
     return _count(results)

@@ -16,13 +16,24 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # Tests render templates from the app folders: no collectstatic manifest needed.
 os.environ.setdefault("JIUYE_STATIC_MANIFEST", "false")
+# The test client and live server speak plain HTTP.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Playwright's sync API runs an event loop in the main thread; the ORM calls made by
 # the same tests are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DB_FIXTURES = frozenset(
-    {"db", "transactional_db", "live_server", "django_db_setup", "django_user_model",
-     "admin_user", "admin_client", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    {
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_setup",
+        "django_user_model",
+        "admin_user",
+        "admin_client",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
 )
 
 
@@ -32,3 +43,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & DB_FIXTURES and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true nothing may be skipped: a skip fails the run."""
+    if not _in_ci():
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped:
+        reporter.write_line(
+            f"CI=true: {len(skipped)} test(s) skipped; nothing may be skipped in CI.",
+            red=True,
+            bold=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from typer.testing import CliRunner
+
+from jiuye.cli import app
+from jiuye.geo.models import Division
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_setup_demo_twice_is_harmless_and_prints_the_logins():
+    # given
+    runner = CliRunner()
+    # when
+    first = runner.invoke(app, ["setup-demo"])
+    second = runner.invoke(app, ["setup-demo"])
+    # then
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "jiuye-demo-city" in second.output
+    assert sorted(get_user_model().objects.values_list("username", flat=True)) == [
+        "admin",
+        "city_staff",
+        "county_staff",
+    ]
+    assert Division.objects.count() == 153
+    assert Division.objects.filter(is_sample=True).count() == 3
+
+
+def test_demo_accounts_can_log_in():
+    # given
+    CliRunner().invoke(app, ["setup-demo"])
+    # when
+    admin = authenticate(username="admin", password="jiuye-demo-admin")
+    county = authenticate(username="county_staff", password="jiuye-demo-county")
+    # then
+    assert admin is not None
+    assert admin.is_superuser
+    assert county is not None
+    assert not county.is_superuser
+    assert list(county.groups.values_list("name", flat=True)) == ["县区经办人员"]

@@ -27,7 +27,7 @@ def _region_code(text: str) -> str:
     return text
 
 
-P, E, H, O, R = "person", "employer", "household", "organization", "region"
+P, E, H, ORG, R = "person", "employer", "household", "organization", "region"
 
 FACTS: tuple[FactSpec, ...] = (
     # ---- person: identity and status -------------------------------------------------------
@@ -122,22 +122,22 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("stably_employed_members", "int", H, "其中稳定就业的人数"),
     FactSpec("is_dibao_household", "bool", H, "是否为低保家庭"),
     # ---- organization -------------------------------------------------------------------------
-    FactSpec("org_type", "enum", O, "机构类型", choices={
+    FactSpec("org_type", "enum", ORG, "机构类型", choices={
         "incubation_base": "创业孵化基地或创业园区",
         "home_service_training_base": "家庭服务职业培训基地",
         "hr_service_agency": "人力资源服务机构", "labor_broker": "劳务经纪人",
         "return_entrepreneurship_base": "农民工返乡创业基地", "other": "其他"}),
-    FactSpec("legally_registered", "bool", O, "是否依法注册"),
-    FactSpec("founder_type", "enum", O, "创办主体", choices={
+    FactSpec("legally_registered", "bool", ORG, "是否依法注册"),
+    FactSpec("founder_type", "enum", ORG, "创办主体", choices={
         "government": "各级政府", "city_university": "市内高校", "enterprise": "企业",
         "other": "其他"}),
-    FactSpec("meets_incubator_conditions", "bool", O, "是否符合孵化基地认定条件"),
-    FactSpec("rated_city_home_service_demo_base", "bool", O,
+    FactSpec("meets_incubator_conditions", "bool", ORG, "是否符合孵化基地认定条件"),
+    FactSpec("rated_city_home_service_demo_base", "bool", ORG,
              "是否被评为市级家庭服务职业培训示范基地"),
-    FactSpec("rated_city_return_entrepreneurship_base", "bool", O,
+    FactSpec("rated_city_return_entrepreneurship_base", "bool", ORG,
              "是否被认定为市级农民工返乡创业基地"),
-    FactSpec("organized_out_of_county_export", "bool", O, "是否开展了县域外有组织劳务输出"),
-    FactSpec("exported_workers", "int", O, "有组织输出的劳动者人数"),
+    FactSpec("organized_out_of_county_export", "bool", ORG, "是否开展了县域外有组织劳务输出"),
+    FactSpec("exported_workers", "int", ORG, "有组织输出的劳动者人数"),
     # ---- region --------------------------------------------------------------------------------
     FactSpec("region_level", "enum", R, "地区层级", choices={
         "county": "县（市、区）", "city": "市"}),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from jiuye.rules import AddMonths, AsOf, Fact, Param, Rule
 
 from policies.songyuan_2018.rules.common import (
-    EMPLOYMENT_DIFFICULTY, IN_GRADUATION_YEAR, cond,
+    EMPLOYMENT_DIFFICULTY,
+    IN_GRADUATION_YEAR,
+    cond,
 )
 
 F = Fact

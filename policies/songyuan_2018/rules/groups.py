@@ -5,7 +5,10 @@ from __future__ import annotations
 from jiuye.rules import AddMonths, AsOf, Fact, Param, Rule, Year
 
 from policies.songyuan_2018.rules.common import (
-    IN_GRADUATION_YEAR, LAYOFF_RATE_BELOW, ZERO_EMPLOYMENT, cond,
+    IN_GRADUATION_YEAR,
+    LAYOFF_RATE_BELOW,
+    ZERO_EMPLOYMENT,
+    cond,
 )
 
 F = Fact

@@ -12,7 +12,8 @@ incubation_base_support = Rule(
     id="incubation_base_support", title="创业孵化基地和创业园区资金扶持",
     entity="organization", clause="二（三）", kind="benefit", fund="受益财政",
     conditions=(
-        cond("incubator", "创业孵化基地或创业园区", "二（三）", F("org_type").eq("incubation_base")),
+        cond("incubator", "创业孵化基地或创业园区", "二（三）",
+             F("org_type").eq("incubation_base")),
         cond("registered", "依法注册", "二（三）", F("legally_registered")),
         cond("founder", "由各级政府、市内高校或企业创办", "二（三）",
              F("founder_type").isin(("government", "city_university", "enterprise"))),

@@ -53,7 +53,8 @@ _P = "skill_upgrade_subsidy."
 
 def _level_amount(level: int) -> object:
     raised = f"{_P}shortage_level{level}_amount_fen"
-    return When([(IsSet(raised) & _SHORTAGE, Param(raised))], Param(f"{_P}level{level}_amount_fen"))
+    base = Param(f"{_P}level{level}_amount_fen")
+    return When([(IsSet(raised) & _SHORTAGE, Param(raised))], base)
 
 
 skill_upgrade_subsidy = Rule(

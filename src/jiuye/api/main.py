@@ -10,7 +10,10 @@ import importlib
 
 from ninja import NinjaAPI, Router
 
-ROUTERS: tuple[tuple[str, str], ...] = (("/", "jiuye.api.index:router"),)
+ROUTERS: tuple[tuple[str, str], ...] = (
+    ("/", "jiuye.api.index:router"),
+    ("/", "jiuye.api.rules:router"),
+)
 
 
 def _load(target: str) -> Router:

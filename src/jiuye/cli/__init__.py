@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup",)
+COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules")
 
 
 @app.callback()

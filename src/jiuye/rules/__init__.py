@@ -11,7 +11,7 @@ from jiuye.rules.facts import FactSpec
 from jiuye.rules.model import Condition, Parameter, Rule, RuleResult
 
 __all__ = [
-    "AddMonths", "AsOf", "Case", "CaseError", "IsSet", "Condition", "Expr", "Fact", "FactSpec", "Lit",
-    "Param", "Parameter", "PolicyPackage", "ReferenceTable", "Rule", "RuleResult", "When",
+    "AddMonths", "AsOf", "Case", "CaseError", "Condition", "Expr", "Fact", "FactSpec", "IsSet",
+    "Lit", "Param", "Parameter", "PolicyPackage", "ReferenceTable", "Rule", "RuleResult", "When",
     "Year",
 ]

@@ -12,7 +12,8 @@ from typing import Any
 import polars as pl
 
 from jiuye.rules.errors import CaseError
-from jiuye.rules.expr import All, And, Case as CaseExpr, Cmp, Env, Expr, FrameCtx, In, Not, Or, Outcome
+from jiuye.rules.expr import All, And, Cmp, Env, Expr, FrameCtx, In, Not, Or, Outcome
+from jiuye.rules.expr import Case as CaseExpr
 from jiuye.rules.facts import ENTITIES, FactSchema, FactSpec, Value
 from jiuye.rules.model import Parameter, Reason, Rule, RuleResult, Status, received_fact
 
@@ -138,7 +139,8 @@ class PolicyPackage:
         if when is None:
             raw = payload.get("as_of")
             if raw is None:
-                raise CaseError("missing_as_of", "as_of", "缺少测评日期", "the as-of date is missing")
+                raise CaseError("missing_as_of", "as_of", "缺少测评日期",
+                                "the as-of date is missing")
             if not isinstance(raw, str):
                 raise CaseError("invalid_type", "as_of", "日期格式应为 YYYY-MM-DD",
                                 "must be a date YYYY-MM-DD")

@@ -91,7 +91,7 @@ def _all(conds: list[pl.Expr]) -> pl.Expr:
 
 
 class Expr:
-    """Base of all nodes. Subclasses implement ``evaluate``, ``polars``, ``mask`` and ``children``."""
+    """Base of all nodes: ``evaluate`` (one case), ``_polars`` (a frame), ``children``."""
 
     children: tuple[Expr, ...] = ()
 
@@ -415,7 +415,8 @@ class AddMonths(Expr):
         start, months = (c.evaluate(env) for c in self.children)
         if start.value is None or months.value is None:
             return _unknown([start, months])
-        assert isinstance(start.value, date) and isinstance(months.value, int)
+        assert isinstance(start.value, date)
+        assert isinstance(months.value, int)
         return Outcome(add_months(start.value, months.value))
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
@@ -443,9 +444,11 @@ class AddMonths(Expr):
         hits = [d for d in days if test(ctx.as_of, add_months(d, n))]
         col = start.polars(ctx)
         if op == ">=":  # true for early starts: start <= latest hit
-            assert hits and not test(ctx.as_of, add_months(days[-1], n))
+            assert hits
+            assert not test(ctx.as_of, add_months(days[-1], n))
             return col <= _lit(max(hits))
-        assert hits and not test(ctx.as_of, add_months(days[0], n))
+        assert hits
+        assert not test(ctx.as_of, add_months(days[0], n))
         return col >= _lit(min(hits))
 
 

@@ -47,7 +47,7 @@ def period_end(start: date, *, months: int) -> date:
 
 
 def completed(start: date, *, months: int, on: date) -> bool:
-    """Whether a period of ``months`` months from ``start`` is complete (满) at the end of ``on``."""
+    """Whether ``months`` months from ``start`` are complete (满) at the end of ``on``."""
     return on >= period_end(start, months=months)
 
 

@@ -1,0 +1,89 @@
+"""Rules endpoints: POST /evaluate, GET /rules, /parameters, /facts.
+
+The request body of /evaluate is read raw and validated by the engine itself, so that bad
+input always answers 422 in the one error shape ``{"code", "message", "extra"}`` with a
+Chinese and English message naming the field (never ninja's generic validation shape).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+
+from jiuye.evaluation import (
+    evaluate_json,
+    facts_schema,
+    load_json,
+    package,
+    parameters_json,
+    parse_as_of,
+    rules_json,
+)
+from jiuye.rules import CaseError
+
+router = Router(tags=["rules"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    extra: dict[str, Any]
+
+
+class EvaluateQuery(Schema):
+    as_of: str | None = None
+    rule: list[str] | None = None
+
+
+def _case_body_schema() -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": facts_schema(), "example": {
+            "entity": "person", "as_of": "2019-06-01",
+            "facts": {"is_college_graduate": True, "is_first_business": True,
+                      "business_kind": "small_micro_enterprise",
+                      "business_license_date": "2018-04-01",
+                      "business_operating_normally": True, "has_social_insurance": True},
+            "receipts": []}}}}}
+
+
+@router.post("/evaluate", response={200: dict[str, Any], 422: ErrorOut},
+             summary="测评一个案例", openapi_extra=_case_body_schema(), url_name="evaluate")
+def evaluate(request: HttpRequest, query: Query[EvaluateQuery]) -> Status[dict[str, Any]]:
+    """按全部（或 ?rule= 指定的）规则测评案例；?as_of= 覆盖案例中的测评日期。"""
+    try:
+        result = evaluate_json(load_json(request.body), as_of=parse_as_of(query.as_of),
+                               rule_ids=query.rule)
+    except CaseError as error:
+        return Status(422, error.as_dict())
+    return Status(200, result)
+
+
+@router.get("/rules", response=list[dict[str, Any]], summary="全部规则", url_name="rules")
+def rules(request: HttpRequest) -> list[dict[str, Any]]:
+    return rules_json()
+
+
+@router.get("/parameters", response={200: list[dict[str, Any]], 422: ErrorOut},
+            summary="全部分日期参数", url_name="parameters")
+def parameters(request: HttpRequest, as_of: str | None = None
+               ) -> Status[list[dict[str, Any]] | dict[str, Any]]:
+    try:
+        when = parse_as_of(as_of)
+    except CaseError as error:
+        return Status(422, error.as_dict())
+    return Status(200, parameters_json(when))
+
+
+@router.get("/facts", response=dict[str, Any], summary="事实项 JSON Schema", url_name="facts")
+def facts(request: HttpRequest) -> dict[str, Any]:
+    return facts_schema()
+
+
+@router.get("/package", response=dict[str, Any], summary="政策包信息", url_name="package")
+def package_info(request: HttpRequest) -> dict[str, Any]:
+    pkg = package()
+    return {"name": pkg.name, "title": pkg.title, "in_force": pkg.in_force.isoformat(),
+            "rules": len(pkg.rules), "parameters": len(pkg.parameters)}

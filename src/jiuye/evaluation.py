@@ -1,0 +1,99 @@
+"""Evaluation as a service: the one place the CLI and the JSON API turn case JSON into
+result JSON, so both return exactly the same thing (DESIGN.md, "Contracts").
+
+Framework-free: no Django import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from jiuye.rules import CaseError, PolicyPackage
+from jiuye.rules.model import KIND_LABELS
+
+__all__ = ["evaluate_json", "facts_schema", "load_json", "package", "parameters_json",
+           "parse_as_of", "rules_json"]
+
+
+def package() -> PolicyPackage:
+    """The policy package in force (one today: Songyuan 2018)."""
+    from policies.songyuan_2018 import package as songyuan
+
+    return songyuan()
+
+
+def load_json(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CaseError("invalid_json", "body", "不是有效的 JSON",
+                        f"not valid JSON: {exc}") from exc
+
+
+def parse_as_of(text: str | None, field: str = "as_of") -> date | None:
+    if text is None or text == "":
+        return None
+    try:
+        when = date.fromisoformat(text)
+    except ValueError as exc:
+        raise CaseError("invalid_date", field, "不是有效日期，格式 YYYY-MM-DD",
+                        "not a real date YYYY-MM-DD") from exc
+    return package().check_as_of(when, field)
+
+
+def evaluate_json(payload: Any, *, as_of: date | None = None,
+                  rule_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    """Case JSON in, result JSON out; raises ``CaseError`` for bad input."""
+    pkg = package()
+    case = pkg.parse_case(payload, as_of=as_of)
+    results = pkg.evaluate(case, rule_ids or None)
+    return {
+        "package": pkg.name,
+        "entity": case.entity,
+        "as_of": case.as_of.isoformat(),
+        "results": [pkg.result_json(r) for r in results],
+    }
+
+
+def rules_json() -> list[dict[str, Any]]:
+    pkg = package()
+    out = []
+    for rule in pkg.rules.values():
+        out.append({
+            "id": rule.id, "title": rule.title, "entity": rule.entity, "clause": rule.clause,
+            "kind": rule.kind, "status_labels": KIND_LABELS[rule.kind], "fund": rule.fund,
+            "payer": rule.payer, "payee": rule.payee, "once": rule.once,
+            "amount_text": rule.amount_text,
+            "conditions": [{"id": c.id, "text": c.text, "clause": c.clause,
+                            "facts": sorted(c.expr.facts()), "parameters": sorted(c.expr.params())}
+                           for c in rule.all_conditions()],
+            "facts": list(rule.fact_names()), "parameters": list(rule.param_names()),
+            "readings": list(rule.readings), "national_basis": list(rule.national_basis),
+        })
+    return out
+
+
+def parameters_json(as_of: date | None = None) -> list[dict[str, Any]]:
+    pkg = package()
+    out = []
+    for p in pkg.parameters.values():
+        current = p.at(as_of) if as_of else None
+        out.append({
+            "name": p.name, "description": p.description, "unit": p.unit, "clause": p.clause,
+            "set_by": p.set_by, "note": p.note,
+            "value_at_as_of": None if current is None else _json_value(current.value),
+            "values": [{"from": v.start.isoformat(), "value": _json_value(v.value),
+                        "source": v.source, "note": v.note} for v in p.values],
+        })
+    return out
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def facts_schema() -> dict[str, Any]:
+    return package().facts.json_schema()

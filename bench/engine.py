@@ -15,20 +15,15 @@ import argparse
 import gc
 import resource
 import statistics
-import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "src"),
-                str(Path(__file__).resolve().parents[1])]
-
-from jiuye.rules import PolicyPackage  # noqa: E402
-from jiuye.rules.facts import FactSpec  # noqa: E402
-from policies.songyuan_2018 import package  # noqa: E402
+from jiuye.rules import PolicyPackage
+from jiuye.rules.facts import FactSpec
+from policies.songyuan_2018 import package
 
 AS_OF = date(2019, 6, 30)
 _INT_RANGES = {"certificate_level": 6, "ui_contribution_months": 60, "labor_contract_months": 36,

@@ -23,6 +23,7 @@ import polars as pl
 
 from jiuye.rules import PolicyPackage
 from jiuye.rules.facts import FactSpec
+
 from policies.songyuan_2018 import package
 
 AS_OF = date(2019, 6, 30)

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from jiuye.rules.catalogue import load_catalogue
+
 from policies.songyuan_2018 import package
 
 

@@ -158,4 +158,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # replaces Django's own console handler, so each message is printed once
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -50,6 +50,9 @@ def serve(
     setup_django()
     from django.core.management import call_command
 
-    console.print(f"就业（Jiuye）正在运行：http://{host}:{port}/  （Ctrl+C 停止）")
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    if os.environ.get("RUN_MAIN") != "true":  # once, not again in the reloader's child
+        console.print(
+            f"就业（Jiuye）正在运行：http://{host}:{port}/  "
+            f"工作人员登录：http://{host}:{port}/accounts/login/  （Ctrl+C 停止）"
+        )
     call_command("runserver", f"{host}:{port}", use_reloader=reload)

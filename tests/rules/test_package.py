@@ -102,3 +102,14 @@ def test_the_package_in_force_date_is_the_parameter() -> None:
     # then
     pkg = package()
     assert pkg.in_force == pkg.parameters["policy.in_force_date"].value_at(date(2018, 4, 13))
+
+
+def test_the_readme_lists_every_rule_with_its_clause() -> None:
+    # given
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    # then
+    missing = [r.id for r in package().rules.values()
+               if f"| `{r.id}` | {r.title} | {r.clause} |" not in readme]
+    assert missing == []

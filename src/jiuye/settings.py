@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     # django-ninja ships Swagger UI; listing it makes the docs use those local files
     "ninja",
     "jiuye.geo",
+    "jiuye.registry",
     "jiuye.web",
 ]
 

@@ -1,0 +1,57 @@
+"""Registry models, split by subject; import them from here."""
+
+from jiuye.registry.models.choices import (
+    BusinessKind,
+    BusinessStatus,
+    EducationLevel,
+    EmployerKind,
+    EmploymentForm,
+    HouseholdStatusKind,
+    HukouType,
+    Ownership,
+    SizeClass,
+    Source,
+    TrainingKind,
+)
+from jiuye.registry.models.employers import Employer, EmployerYear, UnemploymentRate
+from jiuye.registry.models.history import ChangeLog
+from jiuye.registry.models.households import Household, HouseholdMember, HouseholdStatus
+from jiuye.registry.models.people import (
+    BenefitReceipt,
+    Business,
+    Certificate,
+    DifficultyCertification,
+    EmploymentRecord,
+    Person,
+    Training,
+    UnemploymentRegistration,
+)
+
+__all__ = [
+    "BenefitReceipt",
+    "Business",
+    "BusinessKind",
+    "BusinessStatus",
+    "Certificate",
+    "ChangeLog",
+    "DifficultyCertification",
+    "EducationLevel",
+    "Employer",
+    "EmployerKind",
+    "EmployerYear",
+    "EmploymentForm",
+    "EmploymentRecord",
+    "Household",
+    "HouseholdMember",
+    "HouseholdStatus",
+    "HouseholdStatusKind",
+    "HukouType",
+    "Ownership",
+    "Person",
+    "SizeClass",
+    "Source",
+    "Training",
+    "TrainingKind",
+    "UnemploymentRate",
+    "UnemploymentRegistration",
+]

@@ -1,0 +1,104 @@
+"""Shared pieces of the write services: errors, division lookup, history rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import models
+
+from jiuye.geo.models import Division
+from jiuye.identity import mask_credit_code, mask_name, mask_resident_id
+from jiuye.registry.models import ChangeLog, Source
+
+# The project uses Django's default user model.
+Actor = User | None
+
+# Personal data never enters the history in clear: only the masked form.
+SENSITIVE: dict[str, Callable[[str], str]] = {
+    "resident_id": mask_resident_id,
+    "name": mask_name,
+}
+# Employer names and credit codes are public (企业信用信息公示), but masked codes keep
+# exports of the history uniform.
+EMPLOYER_SENSITIVE: dict[str, Callable[[str], str]] = {"credit_code": mask_credit_code}
+
+
+class RegistryError(ValueError):
+    """Bad input to a registry service: machine code, field, Chinese and English message."""
+
+    def __init__(self, code: str, field: str, message_zh: str, message_en: str) -> None:
+        super().__init__(f"{field}: {message_zh} / {message_en}")
+        self.code = code
+        self.field = field
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message_zh, "extra": {"field": self.field}}
+
+
+def resolve_division(value: Division | str | None, field: str = "division") -> Division:
+    """A Division, or the newest vintage of a division code."""
+    if isinstance(value, Division):
+        return value
+    if value:
+        found = Division.objects.filter(code=str(value)).order_by("-vintage").first()
+        if found is not None:
+            return found
+    raise RegistryError("unknown_division", field, "行政区划代码不存在",
+                        "unknown division code")
+
+
+def check_source(source: str) -> str:
+    if source not in Source.values:
+        raise RegistryError("invalid_source", "source", "数据来源不正确", "unknown source")
+    return source
+
+
+def json_value(value: object) -> object:
+    """A value as stored in the history's JSON."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return getattr(value, "code", None) or value.pk
+    return value
+
+
+def logged(field: str, value: object,
+           sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE) -> object:
+    if value is not None and field in sensitive:
+        return sensitive[field](str(value))
+    return json_value(value)
+
+
+def field_changes(instance: models.Model, data: Mapping[str, Any], *,
+                  creating: bool,
+                  sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE
+                  ) -> dict[str, dict[str, object]]:
+    """Apply ``data`` to ``instance`` and return ``{field: {"old", "new"}}`` of what changed."""
+    changes: dict[str, dict[str, object]] = {}
+    for field, new in data.items():
+        old = None if creating else getattr(instance, field)
+        if creating or old != new:
+            setattr(instance, field, new)
+            changes[field] = {"old": logged(field, old, sensitive),
+                              "new": logged(field, new, sensitive)}
+    return changes
+
+
+def log_change(*, entity: str, object_id: int, action: str, source: str, actor: Actor,
+               changes: Mapping[str, object]) -> ChangeLog:
+    return ChangeLog.objects.create(entity=entity, object_id=object_id, action=action,
+                                    source=source, actor=actor if actor else None,
+                                    changes=dict(changes))
+
+
+def pick(data: Mapping[str, Any], allowed: frozenset[str], entity: str) -> dict[str, Any]:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise RegistryError("unknown_field", unknown[0], f"{entity}没有该字段",
+                            "unknown field")
+    return dict(data)

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from jiuye.identity import make_credit_code, make_resident_id
+from jiuye.registry.models import ChangeLog, Employer, Person, Source
+from jiuye.registry.services import (
+    RegistryError,
+    employer_upsert,
+    employer_year_upsert,
+    household_add_member,
+    household_add_status,
+    household_upsert,
+    person_add_record,
+    person_upsert,
+)
+from tests.registry.factories import PersonFactory
+
+ID = make_resident_id("220702", dt.date(1990, 1, 7), 124, "female")
+
+
+def test_person_upsert_creates_with_sex_and_birth_date_from_the_id(divisions, staff_user):
+    # when
+    person = person_upsert(actor=staff_user, source=Source.SCREEN, data={
+        "resident_id": ID.lower(), "name": "李小红", "division": "220702001",
+        "hukou_type": "urban"})
+    # then
+    person.refresh_from_db()
+    assert (person.resident_id, person.sex, person.birth_date) == (
+        ID, "female", dt.date(1990, 1, 7))
+    assert person.division == divisions["220702001"]
+    log = ChangeLog.objects.get()
+    assert (log.entity, log.object_id, log.action, log.source, log.actor) == (
+        "person", person.pk, "create", "screen", staff_user)
+
+
+def test_history_never_holds_the_id_number_or_name_in_clear(divisions, staff_user):
+    # given
+    person_upsert(actor=staff_user, source=Source.SCREEN,
+                  data={"resident_id": ID, "name": "李小红", "division": "220702001"})
+    # when
+    person_upsert(actor=None, source=Source.ROSTER,
+                  data={"resident_id": ID, "name": "李晓红", "is_disabled": True})
+    # then
+    text = json.dumps([log.changes for log in ChangeLog.objects.all()], ensure_ascii=False)
+    assert ID not in text
+    assert "李小红" not in text
+    assert "李晓红" not in text
+    update = ChangeLog.objects.get(action="update")
+    assert update.changes == {"name": {"old": "李**", "new": "李**"},
+                              "is_disabled": {"old": None, "new": True}}
+    assert update.source == "roster"
+    assert update.actor is None
+
+
+def test_an_unchanged_upsert_writes_no_history(divisions):
+    # given
+    data = {"resident_id": ID, "name": "李小红", "division": "220702001"}
+    person_upsert(actor=None, source=Source.SCREEN, data=data)
+    # when
+    person_upsert(actor=None, source=Source.SCREEN, data=data)
+    # then
+    assert ChangeLog.objects.count() == 1
+    assert Person.objects.count() == 1
+
+
+def test_a_bad_id_number_is_refused_and_nothing_is_written(divisions):
+    # given
+    bad = ID[:-1] + ("0" if ID[-1] != "0" else "1")
+    # when
+    with pytest.raises(RegistryError) as caught:
+        person_upsert(actor=None, source=Source.SCREEN,
+                      data={"resident_id": bad, "name": "李小红", "division": "220702001"})
+    # then
+    assert (caught.value.code, caught.value.field) == ("id_checksum", "resident_id")
+    assert Person.objects.count() == 0
+    assert ChangeLog.objects.count() == 0
+
+
+def test_an_unknown_source_or_field_is_refused(divisions):
+    # when / then
+    with pytest.raises(RegistryError, match="source"):
+        person_upsert(actor=None, source="phone", data={"resident_id": ID})
+    with pytest.raises(RegistryError, match="salary"):
+        person_upsert(actor=None, source=Source.SCREEN, data={"resident_id": ID, "salary": 1})
+    assert Person.objects.count() == 0
+
+
+def test_employer_upsert_validates_the_credit_code_and_keeps_money_in_fen(divisions):
+    # given
+    code = make_credit_code("9", "1", "220702", "MA000001")
+    # when
+    employer = employer_upsert(actor=None, source=Source.EXCHANGE, data={
+        "credit_code": code, "name": "松原市示例有限公司", "kind": "enterprise",
+        "ownership": "state_controlled", "division": "220702001"})
+    year = employer_year_upsert(actor=None, source=Source.EXCHANGE, employer=employer,
+                                year=2017, data={"ui_premiums_fen": 1234567, "layoffs": 0})
+    # then
+    year.refresh_from_db()
+    assert year.ui_premiums_fen == 1234567
+    assert employer.state_owned_or_controlled
+    with pytest.raises(RegistryError) as caught:
+        employer_upsert(actor=None, source=Source.EXCHANGE,
+                        data={"credit_code": code[:-1] + "0", "name": "x", "kind": "enterprise",
+                              "division": "220702001"})
+    assert caught.value.field == "credit_code"
+    assert Employer.objects.count() == 1
+    assert list(ChangeLog.objects.values_list("entity", "action")) == [
+        ("employer", "create"), ("employer", "year")]
+
+
+def test_records_and_household_statuses_are_logged_against_their_owner(divisions):
+    # given
+    person = PersonFactory()
+    household = household_upsert(actor=None, source=Source.EXCHANGE, number="H-1",
+                                 division="220702001")
+    # when
+    household_add_member(actor=None, source=Source.EXCHANGE, household=household,
+                         person=person, relation="户主")
+    household_add_status(actor=None, source=Source.EXCHANGE, household=household,
+                         data={"kind": "dibao", "start": dt.date(2017, 1, 1)})
+    person_add_record(actor=None, source=Source.SCREEN, person=person, kind="certificate",
+                      data={"level": 4, "occupation": "电工", "issue_date": dt.date(2018, 3, 1)})
+    # then
+    assert person.membership.household == household
+    assert person.certificates.get().level == 4
+    actions = list(ChangeLog.objects.values_list("entity", "action"))
+    assert actions == [("household", "create"), ("household", "member"),
+                       ("household", "add"), ("person", "add")]
+    with pytest.raises(RegistryError):
+        household_add_status(actor=None, source=Source.EXCHANGE, household=household,
+                             data={"kind": "dibao", "start": dt.date(2018, 1, 1),
+                                   "end": dt.date(2017, 1, 1)})
+    assert household.statuses.count() == 1

@@ -42,7 +42,8 @@ vocational_training_subsidy = Rule(
              F("training_kind").isin(("employment_skills", "guidance"))),
         COMPLETED,
     ),
-    amount=Param("vocational_training_subsidy.amount_fen"), amount_text="按规定，标准待主管部门公布",
+    amount=Param("vocational_training_subsidy.amount_fen"),
+    amount_text="按规定，标准待主管部门公布",
     readings=("引导性培训（农民工市民化、安全生产教育等）依三（六）纳入职业培训补贴范围。",),
 )
 

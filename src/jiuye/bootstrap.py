@@ -19,9 +19,9 @@ from django.db import transaction
 from jiuye.geo.models import Division, DivisionLevel
 
 # Reference data loaded on every setup, in order: (label, "module:function").
-# The policy package adds its loader here once it has one.
 REFERENCE_STEPS: tuple[tuple[str, str], ...] = (
     ("松原市行政区划（2017 年版）", "jiuye.geo.loaders:load_songyuan_2017"),
+    ("松原市2018年就业创业政策包", "jiuye.evaluation:package_summary"),
 )
 
 

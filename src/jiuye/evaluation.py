@@ -14,7 +14,8 @@ from typing import Any
 from jiuye.rules import CaseError, PolicyPackage
 from jiuye.rules.model import KIND_LABELS
 
-__all__ = ["evaluate_json", "facts_schema", "load_json", "package", "parameters_json",
+__all__ = ["evaluate_json", "facts_schema", "load_json", "package", "package_summary",
+           "parameters_json",
            "parse_as_of", "rules_json"]
 
 
@@ -23,6 +24,14 @@ def package() -> PolicyPackage:
     from policies.songyuan_2018 import package as songyuan
 
     return songyuan()
+
+
+def package_summary() -> str:
+    """Load and check the policy package (setup fails loudly on a broken YAML file)."""
+    pkg = package()
+    unset = sum(1 for p in pkg.parameters.values() if p.value_at(date.max) is None)
+    return (f"{len(pkg.rules)} 条规则，{len(pkg.parameters)} 个参数"
+            f"（其中 {unset} 个待主管部门设定），自 {pkg.in_force.isoformat()} 起施行")
 
 
 def load_json(text: str | bytes) -> Any:

@@ -40,6 +40,11 @@ ENTITIES: dict[str, str] = {
     "region": "地区（县、市）",
 }
 
+#: Bounds that keep every rule's integer arithmetic far inside Int64 on the batch path
+#: (e.g. premiums × 50, layoffs × 10000): counts up to 2^31 − 1, money up to 10^10 yuan.
+MAX_INT = 2**31 - 1
+MAX_FEN = 10**12
+
 _POLARS_TYPES: dict[str, pl.DataType] = {
     "bool": pl.Boolean(), "int": pl.Int64(), "money": pl.Int64(), "date": pl.Date(),
     "percent": pl.Int64(), "enum": pl.String(), "code": pl.String(),
@@ -74,9 +79,10 @@ class FactSpec:
                 return raw
             raise _type_error(at, "应为是/否（true 或 false）", "must be true or false")
         if kind == "int":
-            if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+            if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_INT:
                 return raw
-            raise _type_error(at, "应为非负整数", "must be a non-negative integer")
+            raise _type_error(at, f"应为不超过{MAX_INT}的非负整数",
+                              f"must be an integer from 0 to {MAX_INT}")
         if kind == "money":
             if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)):
                 try:
@@ -84,10 +90,12 @@ class FactSpec:
                 except ValueError:
                     pass
                 else:
-                    if fen >= 0:
+                    if 0 <= fen <= MAX_FEN:
                         return fen
-            raise _type_error(at, "应为以元为单位、最多两位小数的非负金额字符串，如 \"5000.00\"",
-                              "must be a non-negative amount of yuan with at most two decimals")
+            raise _type_error(at, "应为以元为单位、最多两位小数、不超过一百亿元的非负金额，"
+                                  "如 \"5000.00\"",
+                              "must be a non-negative amount of yuan with at most two decimals, "
+                              "at most 10,000,000,000")
         if kind == "date":
             if isinstance(raw, str):
                 try:
@@ -101,9 +109,9 @@ class FactSpec:
                     value = Decimal(str(raw)) * 100
                 except InvalidOperation:
                     value = Decimal(-1)
-                if value.is_finite() and value >= 0 and value == value.to_integral_value():
+                if value.is_finite() and 0 <= value <= 10000 and value == value.to_integral_value():
                     return int(value)
-            raise _type_error(at, "应为百分数（最多两位小数），如 \"3.46\" 表示 3.46%",
+            raise _type_error(at, "应为0至100之间的百分数（最多两位小数），如 \"3.46\" 表示 3.46%",
                               "must be a percentage with at most two decimals, e.g. \"3.46\"")
         if kind == "enum":
             if isinstance(raw, str) and raw in self.choices:
@@ -147,7 +155,7 @@ class FactSpec:
         if kind == "bool":
             base["type"] = ["boolean", "null"]
         elif kind == "int":
-            base.update(type=["integer", "null"], minimum=0)
+            base.update(type=["integer", "null"], minimum=0, maximum=MAX_INT)
         elif kind == "money":
             base.update(type=["string", "null"], pattern=r"^\d+(\.\d{1,2})?$",
                         **{"x-unit": "元"})

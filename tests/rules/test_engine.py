@@ -19,14 +19,13 @@ import pytest
 import yaml
 
 from jiuye.rules import CaseError, FactSpec
+from jiuye.rules.branches import Case, IsSet
 from jiuye.rules.expr import (
     And,
-    Case,
     Env,
     Expr,
     Fact,
     FrameCtx,
-    IsSet,
     Lit,
     Not,
     Or,

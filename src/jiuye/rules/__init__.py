@@ -3,10 +3,12 @@
 Framework-free (no Django): the web, CLI and batch layers all call this package.
 """
 
+from jiuye.rules.branches import Case as When
+from jiuye.rules.branches import IsSet
+from jiuye.rules.dates import AddMonths, Year
 from jiuye.rules.engine import Case, PolicyPackage, ReferenceTable
 from jiuye.rules.errors import CaseError
-from jiuye.rules.expr import AddMonths, AsOf, Expr, Fact, IsSet, Lit, Param, Year
-from jiuye.rules.expr import Case as When
+from jiuye.rules.expr import AsOf, Expr, Fact, Lit, Param
 from jiuye.rules.facts import FactSpec
 from jiuye.rules.model import Condition, Parameter, Rule, RuleResult
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import polars as pl
 
+from jiuye.rules.branches import Case as CaseExpr
 from jiuye.rules.errors import CaseError
 from jiuye.rules.expr import All, And, Cmp, Env, Expr, FrameCtx, In, Not, Or, Outcome
-from jiuye.rules.expr import Case as CaseExpr
 from jiuye.rules.facts import ENTITIES, FactSchema, FactSpec, Value
 from jiuye.rules.model import Parameter, Reason, Rule, RuleResult, Status, received_fact
 

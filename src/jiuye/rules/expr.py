@@ -10,7 +10,7 @@ missing facts; an unknown node's missing facts are the union of those of its unk
 children. So ``false AND unknown`` is false and names nothing, while ``true AND unknown``
 names the facts behind the unknown side.
 
->>> from datetime import date, timedelta
+>>> from datetime import date
 >>> env = Env(facts={"a": True, "n": 3}, as_of=date(2019, 1, 1), params={"min": 5})
 >>> (Fact("a") & (Fact("n") >= Param("min"))).evaluate(env).value
 False
@@ -23,21 +23,20 @@ frozenset({'min'})
 from __future__ import annotations
 
 import operator
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import reduce
 from typing import Any
 
 import polars as pl
 
 from jiuye.rules.facts import Value
-from jiuye.rules.periods import add_months
 
 __all__ = [
-    "AddMonths", "All", "AsOf", "Case", "Cmp", "Env", "Expr", "Fact", "In", "IsSet", "Lit",
-    "Outcome",
-    "Param", "Year", "all_of", "any_of",
+    "All", "And", "AsOf", "Cmp", "Env", "Expr", "Fact", "FrameCtx", "In", "Lit", "Not", "Or",
+    "Outcome", "Param", "all_of", "any_of",
 ]
 
 _EMPTY: frozenset[str] = frozenset()
@@ -90,21 +89,23 @@ def _all(conds: list[pl.Expr]) -> pl.Expr:
     return reduce(operator.and_, conds)
 
 
-class Expr:
+class Expr(ABC):
     """Base of all nodes: ``evaluate`` (one case), ``_polars`` (a frame), ``children``."""
 
     children: tuple[Expr, ...] = ()
 
+    @abstractmethod
     def evaluate(self, env: Env) -> Outcome:
-        raise NotImplementedError
+        """This node for one case."""
 
     def polars(self, ctx: FrameCtx) -> pl.Expr:
         """This node over a frame; a node materialised earlier is read from its column."""
         name = ctx.columns.get(id(self))
         return pl.col(name) if name is not None else self._polars(ctx)
 
+    @abstractmethod
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        raise NotImplementedError
+        """This node over a frame (called once per node by ``polars``)."""
 
 
     def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
@@ -277,8 +278,9 @@ class Cmp(Expr):
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
         left, right = self.children
-        if isinstance(left, AsOf) and isinstance(right, AddMonths):
-            rewritten = right.compare_as_of(self.op, ctx)
+        compare_as_of = getattr(right, "compare_as_of", None)
+        if isinstance(left, AsOf) and compare_as_of is not None:
+            rewritten: pl.Expr | None = compare_as_of(self.op, ctx)
             if rewritten is not None:
                 return rewritten
         compare: Callable[[Any, Any], Any] = _CMP[self.op]
@@ -386,111 +388,6 @@ class In(Expr):
         return self.children[0].polars(ctx).is_in(list(self.values))
 
 
-class Year(Expr):
-    """Calendar year of a date (毕业年度 is the calendar year of graduation)."""
-
-    def __init__(self, part: Expr) -> None:
-        self.children = (part,)
-
-    def evaluate(self, env: Env) -> Outcome:
-        out = self.children[0].evaluate(env)
-        if out.value is None:
-            return out
-        assert isinstance(out.value, date)
-        return Outcome(out.value.year)
-
-    def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        return self.children[0].polars(ctx).dt.year().cast(pl.Int64)
-
-
-class AddMonths(Expr):
-    """The corresponding day ``months`` later (民法典 第二百零二条); months is a constant."""
-
-    def __init__(self, start: Expr, months: Expr) -> None:
-        if not isinstance(months, (Param, Lit)):
-            raise TypeError("AddMonths takes a parameter or a constant number of months")
-        self.children = (start, months)
-
-    def evaluate(self, env: Env) -> Outcome:
-        start, months = (c.evaluate(env) for c in self.children)
-        if start.value is None or months.value is None:
-            return _unknown([start, months])
-        assert isinstance(start.value, date)
-        assert isinstance(months.value, int)
-        return Outcome(add_months(start.value, months.value))
-
-    def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        start, months = self.children
-        n = months.evaluate(Env({}, ctx.as_of, ctx.params)).value
-        if n is None:
-            return pl.lit(None, dtype=pl.Date)
-        return start.polars(ctx).dt.offset_by(f"{n}mo")
-
-    def compare_as_of(self, op: str, ctx: FrameCtx) -> pl.Expr | None:
-        """``as_of OP start + n months`` as a comparison of ``start`` with a constant date.
-
-        ``add_months`` is monotonic in its start, so the dates that satisfy the test form
-        one interval; its bound is found exactly near ``as_of - n months``. This avoids a
-        calendar computation per row (the scalar path keeps the literal definition).
-        """
-        start, months = self.children
-        n = months.evaluate(Env({}, ctx.as_of, ctx.params)).value
-        if n is None or op not in ("<=", ">="):
-            return None
-        assert isinstance(n, int)
-        test = _CMP[op]
-        guess = add_months(ctx.as_of, -n)
-        days = [guess + timedelta(days=k) for k in range(-6, 7)]
-        hits = [d for d in days if test(ctx.as_of, add_months(d, n))]
-        col = start.polars(ctx)
-        if op == ">=":  # true for early starts: start <= latest hit
-            assert hits
-            assert not test(ctx.as_of, add_months(days[-1], n))
-            return col <= _lit(max(hits))
-        assert hits
-        assert not test(ctx.as_of, add_months(days[0], n))
-        return col >= _lit(min(hits))
-
-
-class Case(Expr):
-    """First branch whose condition holds; unknown as soon as a condition before it is."""
-
-    def __init__(self, branches: list[tuple[Expr, Expr]], default: Expr) -> None:
-        self.branches, self.default = branches, default
-        self.children = (*(x for b in branches for x in b), default)
-
-    def evaluate(self, env: Env) -> Outcome:
-        for cond, value in self.branches:
-            c = cond.evaluate(env)
-            if c.value is None:
-                return c
-            if c.value:
-                return value.evaluate(env)
-        return self.default.evaluate(env)
-
-    def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        chain: Any = None
-        for cond, value in self.branches:
-            c = cond.polars(ctx)
-            nothing = pl.lit(None, dtype=pl.Int64)
-            chain = (pl.when(c.is_null()) if chain is None else chain.when(c.is_null()))
-            chain = chain.then(nothing).when(c).then(value.polars(ctx))
-        if chain is None:
-            return self.default.polars(ctx)
-        result: pl.Expr = chain.otherwise(self.default.polars(ctx))
-        return result
-
-    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
-        before: list[pl.Expr] = []  # every earlier condition known to be false
-        for cond, value in self.branches:
-            c = cond.polars(ctx)
-            cond.missing_flags(ctx, [*path, *before, c.is_null()], out)
-            value.missing_flags(ctx, [*path, *before, c.fill_null(False)], out)
-            before.append(~c.fill_null(True))
-        self.default.missing_flags(ctx, [*path, *before], out)
-
-
-
 class All(And):
     """The conjunction of a rule's conditions (kept separate so it is never flattened)."""
 
@@ -501,20 +398,3 @@ class All(And):
         if all(o.value is True for o in outcomes):
             return Outcome(True)
         return _unknown(outcomes)
-
-
-class IsSet(Expr):
-    """Whether a parameter has a value at the as-of date (always known)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def evaluate(self, env: Env) -> Outcome:
-        return Outcome(env.params.get(self.name) is not None)
-
-    def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        return _lit(ctx.params.get(self.name) is not None)
-
-
-    def params(self) -> frozenset[str]:
-        return frozenset((self.name,))

@@ -15,7 +15,16 @@ from jiuye.rules.branches import Case as CaseExpr
 from jiuye.rules.errors import CaseError
 from jiuye.rules.expr import All, And, Cmp, Env, Expr, FrameCtx, In, Not, Or, Outcome
 from jiuye.rules.facts import ENTITIES, FactSchema, FactSpec, Value
-from jiuye.rules.model import Parameter, Reason, Rule, RuleResult, Status, received_fact
+from jiuye.rules.model import (
+    KIND_LABELS,
+    Parameter,
+    Reason,
+    Rule,
+    RuleResult,
+    Status,
+    received_fact,
+)
+from jiuye.rules.money import fen_to_yuan
 
 __all__ = ["Case", "PolicyPackage", "ReferenceTable"]
 
@@ -316,9 +325,6 @@ class PolicyPackage:
 
     # ---- output ------------------------------------------------------------------------
     def result_json(self, result: RuleResult) -> dict[str, Any]:
-        from jiuye.rules.model import KIND_LABELS
-        from jiuye.rules.money import fen_to_yuan
-
         return {
             "rule": result.rule,
             "title": result.title,

@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from jiuye.cli import app
 from jiuye.geo.models import Division
+from jiuye.registry.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +28,7 @@ def test_setup_demo_twice_is_harmless_and_prints_the_logins():
     ]
     assert Division.objects.count() == 153
     assert Division.objects.filter(is_sample=True).count() == 3
+    assert Person.objects.count() == 5000
 
 
 def test_demo_accounts_can_log_in():

@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules")
+COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules", "jiuye.cli.synth")
 
 
 @app.callback()

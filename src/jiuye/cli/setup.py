@@ -31,6 +31,12 @@ def setup_demo(
         return
     samples = bootstrap.ensure_demo_divisions()
     console.print(f"[green]✓[/] 演示社区：{samples} 个（标记为演示样例）")
+    from jiuye.registry.demo import DEMO_SPEC, ensure_demo_population
+
+    with console.status("正在生成合成人口……"):
+        loaded = ensure_demo_population()
+    console.print(f"[green]✓[/] 合成演示人口：{DEMO_SPEC.persons} 人"
+                  + ("" if loaded else "（已存在，未重复写入）"))
     accounts = bootstrap.ensure_demo_accounts()
     table = Table(title="演示账号（仅供演示，切勿用于生产环境）")
     for column in ("用户名", "密码", "角色"):

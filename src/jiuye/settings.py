@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiuye.geo",
     "jiuye.registry",
     "jiuye.web",
+    "jiuye.selfcheck",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from jiuye.api.main import api
 
 urlpatterns = [
     path("", include("jiuye.web.urls")),
+    path("selfcheck/", include("jiuye.selfcheck.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from jiuye.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("policies/", views.section, {"key": "policies"}, name="policies"),
-    path("self-check/", views.section, {"key": "self_check"}, name="self_check"),
+    # the self-check lives at /selfcheck/ (jiuye.selfcheck); old links still arrive there
+    path(
+        "self-check/",
+        RedirectView.as_view(pattern_name="selfcheck:start", permanent=True),
+        name="self_check",
+    ),
     path("services/", views.section, {"key": "services"}, name="services"),
     path("workbench/", views.workbench, name="workbench"),
     path(

@@ -1,0 +1,76 @@
+"""What the self-check screens show: results per measure and the answers so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jiuye.evaluation import package
+from jiuye.rules.model import KIND_LABELS, RuleResult
+from jiuye.rules.money import fen_to_yuan
+from jiuye.selfcheck.questionnaire import State, display_value
+
+ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    name: str
+    label: str
+    text: str
+    shown: str
+
+
+def yuan(fen: int) -> str:
+    """Yuan for people: ``5000元``, ``1234.50元``."""
+    text = fen_to_yuan(fen)
+    return f"{text.removesuffix('.00')}元"
+
+
+def amount_shown(result: RuleResult) -> str:
+    """The amount line of a measure ("" when there is nothing to say)."""
+    pkg = package()
+    if result.status == "ineligible":
+        return ""
+    if result.status == "undetermined":
+        return f"补贴标准：{result.amount_text}" if result.amount_text else ""
+    if result.amount_fen is not None:
+        return yuan(result.amount_fen)
+    if result.unset_parameters:
+        return "标准待主管部门公布"
+    if result.missing_facts:
+        labels = "、".join(pkg.facts[n].label for n in result.missing_facts)
+        return f"金额还需了解：{labels}"
+    return result.amount_text
+
+
+def result_rows(results: list[RuleResult]) -> list[dict[str, Any]]:
+    """Per measure: title, clause, 符合/不符合/还需了解, amount, reasons, failed conditions."""
+    pkg = package()
+    rows = []
+    for r in sorted(results, key=lambda r: ORDER[r.status]):
+        reasons = [{"text": x.text, "clause": x.clause, "value": x.value} for x in r.reasons]
+        rows.append({
+            "rule": r.rule, "title": r.title, "clause": r.clause, "status": r.status,
+            "status_label": KIND_LABELS[r.kind][r.status], "amount": amount_shown(r),
+            "fund": r.fund, "reasons": reasons,
+            "failed": [x for x in reasons if x["value"] is False],
+            "missing": [pkg.facts[n].label for n in r.missing_facts],
+        })
+    return rows
+
+
+def answer_rows(state: State) -> list[AnswerRow]:
+    """The answers so far, in the order of the package's facts (for the 修改 list)."""
+    pkg = package()
+    rows = []
+    for spec in pkg.facts:
+        if spec.name in state.answers:
+            text = state.answers[spec.name]
+            rows.append(AnswerRow(spec.name, spec.label, text, display_value(spec, text)))
+    return rows
+
+
+def skipped_rows(state: State) -> list[AnswerRow]:
+    pkg = package()
+    return [AnswerRow(n, pkg.facts[n].label, "", "不清楚") for n in state.skipped]

@@ -1,0 +1,33 @@
+"""Drafts: the only writes of the self-check, and only on the person's explicit request."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiuye.selfcheck.models import SelfCheckDraft
+from jiuye.selfcheck.questionnaire import State, clean_state
+
+DRAFT_DAYS = 30
+
+
+@transaction.atomic
+def draft_create(*, state: State) -> SelfCheckDraft:
+    """Keep the answers under a fresh random token (URL-safe, 256 bits)."""
+    return SelfCheckDraft.objects.create(
+        token=secrets.token_urlsafe(32), entity=state.entity, answers=dict(state.answers),
+        skipped=list(state.skipped), expires_at=timezone.now() + timedelta(days=DRAFT_DAYS))
+
+
+def draft_get(*, token: str) -> State | None:
+    """The answers of a draft that has not expired, or ``None``."""
+    draft = SelfCheckDraft.objects.filter(token=token, expires_at__gt=timezone.now()).first()
+    if draft is None:
+        return None
+    answers = draft.answers if isinstance(draft.answers, dict) else {}
+    skipped = draft.skipped if isinstance(draft.skipped, list) else []
+    return clean_state(draft.entity, {str(k): str(v) for k, v in answers.items()},
+                       [str(s) for s in skipped])

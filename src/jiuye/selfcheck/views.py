@@ -1,0 +1,85 @@
+"""Thin views: read the state from the POST body, run one step, render.
+
+Answers travel only in POST bodies (hidden fields), never in a URL; each step works as
+a plain form POST and htmx only swaps the panel in place.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from jiuye.selfcheck import clock
+from jiuye.selfcheck.present import answer_rows, result_rows, skipped_rows
+from jiuye.selfcheck.questionnaire import ENTITIES, Action, State, Step, clean_state, run_step
+from jiuye.selfcheck.services import draft_create, draft_get
+
+ANSWER_PREFIX = "a."
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "selfcheck/start.html", {"entities": ENTITIES})
+
+
+def state_from_post(request: HttpRequest, entity: str) -> State:
+    answers = {key.removeprefix(ANSWER_PREFIX): request.POST.get(key, "")
+               for key in request.POST if key.startswith(ANSWER_PREFIX)}
+    return clean_state(entity, answers, request.POST.getlist("skipped"))
+
+
+def step_from_post(request: HttpRequest, entity: str) -> Step:
+    """The one step a POST asks for: answer, skip, edit (修改) or just show."""
+    state = state_from_post(request, entity)
+    post = request.POST
+    action: Action = "start"
+    fact = ""
+    if post.get("edit"):
+        action, fact = "edit", post["edit"]
+    elif post.get("action") in ("answer", "skip") and post.get("q"):
+        action, fact = ("answer" if post["action"] == "answer" else "skip"), post["q"]
+    return run_step(state, clock.today(), action, fact=fact, value=post.get("v", ""))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, entity: str) -> HttpResponse:
+    if entity not in ENTITIES:
+        raise Http404("未知的对象类型")
+    if request.method == "GET":
+        return _render(request, run_step(State(entity), clock.today()))
+    if request.POST.get("action") == "save":
+        draft = draft_create(state=state_from_post(request, entity))
+        url = reverse("selfcheck:draft", args=[draft.token])
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url, status=303)
+    return _render(request, step_from_post(request, entity))
+
+
+@never_cache
+def draft(request: HttpRequest, token: str) -> HttpResponse:
+    state = draft_get(token=token)
+    if state is None:
+        return render(request, "selfcheck/draft_missing.html", status=404)
+    return _render(request, run_step(state, clock.today()),
+                   draft_url=request.build_absolute_uri())
+
+
+def _render(request: HttpRequest, step: Step, draft_url: str = "") -> HttpResponse:
+    # htmx swaps only 2xx responses; a plain form POST with a bad answer gets 422
+    htmx = bool(request.headers.get("HX-Request"))
+    status = 422 if step.error and not htmx else 200
+    context = {
+        "entity": step.state.entity, "entity_label": ENTITIES[step.state.entity],
+        "step": step, "question": step.question, "results": result_rows(step.results),
+        "answers": answer_rows(step.state), "skipped": skipped_rows(step.state),
+        "as_of": step.as_of, "draft_url": draft_url,
+    }
+    if htmx:
+        return render(request, "selfcheck/_panel.html", context, status=status)
+    return render(request, "selfcheck/check.html", context, status=status)

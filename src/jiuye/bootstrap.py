@@ -24,6 +24,12 @@ REFERENCE_STEPS: tuple[tuple[str, str], ...] = (
     ("松原市2018年就业创业政策包", "jiuye.evaluation:package_summary"),
 )
 
+# Demo data loaded by `jiuye setup-demo` (not with --no-demo), after the demo accounts
+# and divisions, in order: (label, "module:function"). Each step is idempotent.
+DEMO_STEPS: tuple[tuple[str, str], ...] = (
+    ("服务网点、办事指南和预约时段", "jiuye.portal.demo:seed_demo"),
+)
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -33,14 +39,24 @@ class DemoAccount:
     role: str
     group: str | None
     superuser: bool = False
+    # jurisdiction (division code) and right to see full identity numbers: StaffProfile
+    division: str | None = None
+    full_identity: bool = False
 
 
 # Demo only: fixed, published passwords. Never load demo data into production.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "jiuye-demo-admin", "系统管理员", "超级管理员", None, superuser=True),
-    DemoAccount("city_staff", "jiuye-demo-city", "市局经办人", "市级经办人员", "市级经办人员"),
+    DemoAccount("admin", "jiuye-demo-admin", "系统管理员", "超级管理员", None, superuser=True,
+                division="220700", full_identity=True),
+    DemoAccount("city_staff", "jiuye-demo-city", "市局经办人", "市级经办人员", "市级经办人员",
+                division="220700", full_identity=True),
     DemoAccount(
-        "county_staff", "jiuye-demo-county", "宁江区经办人", "县区经办人员", "县区经办人员"
+        "county_staff", "jiuye-demo-county", "宁江区经办人", "县区经办人员", "县区经办人员",
+        division="220702",
+    ),
+    DemoAccount(
+        "community_staff", "jiuye-demo-community", "幸福社区协理员", "社区工作人员",
+        "社区工作人员", division="220702001901",
     ),
 )
 
@@ -71,6 +87,10 @@ def load_reference_data() -> list[tuple[str, Any]]:
     return [(label, _resolve(target)()) for label, target in REFERENCE_STEPS]
 
 
+def load_demo_data() -> list[tuple[str, Any]]:
+    return [(label, _resolve(target)()) for label, target in DEMO_STEPS]
+
+
 @transaction.atomic
 def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
     from django.contrib.auth import get_user_model
@@ -87,7 +107,20 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
         if account.group:
             group, _ = Group.objects.get_or_create(name=account.group)
             user.groups.add(group)
+        _ensure_staff_profile(user, account)
     return DEMO_ACCOUNTS
+
+
+def _ensure_staff_profile(user: Any, account: DemoAccount) -> None:
+    from jiuye.registry.models import StaffProfile
+
+    division = (Division.objects.filter(code=account.division).order_by("-vintage").first()
+                if account.division else None)
+    if division is None:
+        return
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"division": division,
+                             "can_view_full_identity": account.full_identity})
 
 
 @transaction.atomic

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jiuye.registry",
     "jiuye.web",
     "jiuye.selfcheck",
+    "jiuye.portal",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Absolute base of the links printed in QR codes and posters, e.g.
+# https://jiuye.example.gov.cn; empty: the host the page was requested from.
+PUBLIC_BASE_URL = os.environ.get("JIUYE_PUBLIC_BASE_URL", "")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"

@@ -31,6 +31,8 @@ def setup_demo(
         return
     samples = bootstrap.ensure_demo_divisions()
     console.print(f"[green]✓[/] 演示社区：{samples} 个（标记为演示样例）")
+    for label, report in bootstrap.load_demo_data():
+        console.print(f"[green]✓[/] 演示数据：{label}（{report}）")
     from jiuye.registry.demo import DEMO_SPEC, ensure_demo_population
 
     with console.status("正在生成合成人口……"):

@@ -1,0 +1,192 @@
+"""Appointments (预约服务): book a slot at an office for a measure, confirm, cancel;
+staff see each office's bookings of a day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jiuye.identity.masking import mask_name
+from jiuye.portal import measures
+from jiuye.portal.forms import BookingForm, CancelForm
+from jiuye.portal.models import Booking, BookingStatus, Office, Slot
+from jiuye.portal.services import BookingError, booking_cancel, booking_create, mask_phone
+
+BOOKING_DAYS = 14
+
+
+def bookable_measures() -> list[tuple[str, str]]:
+    """(slug, label) of the measures one can come to an office for."""
+    return [
+        (measures.slug(c.clause), f"{c.clause} {c.title}")
+        for c in measures.catalogue().clauses
+        if {"benefit", "service"} & set(c.kinds)
+    ]
+
+
+@require_GET
+def services(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/services.html")
+
+
+def _open_slots(office: Office) -> list[Slot]:
+    now = timezone.now()
+    return list(
+        Slot.objects.filter(
+            office=office, starts_at__gt=now, starts_at__lt=now + timedelta(days=BOOKING_DAYS)
+        ).order_by("starts_at")
+    )
+
+
+def _slot_label(slot: Slot) -> str:
+    start = timezone.localtime(slot.starts_at)
+    end = timezone.localtime(slot.ends_at)
+    weekday = "一二三四五六日"[start.weekday()]
+    left = f"余{slot.remaining}个" if slot.remaining else "已约满"
+    return f"{start:%m月%d日} 周{weekday} {start:%H:%M}–{end:%H:%M}（{left}）"
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest) -> HttpResponse:
+    choices = bookable_measures()
+    slug = request.GET.get("measure", "")
+    office_id = _int(request.GET.get("office"))
+    office = Office.objects.filter(is_active=True, pk=office_id).first() if office_id else None
+    clause = measures.clause_for_slug(slug) if slug in dict(choices) else None
+    context: dict[str, object] = {
+        "measures": choices,
+        "offices": Office.objects.filter(is_active=True).select_related("county"),
+        "slug": slug,
+        "office": office,
+        "clause": clause,
+    }
+    if clause is None or office is None:
+        return render(request, "portal/book_choose.html", context)
+    slots = _open_slots(office)
+    open_choices = [(s.pk, _slot_label(s)) for s in slots if s.remaining]
+    form = BookingForm(request.POST or None, slots=open_choices)
+    context |= {"form": form, "slots": slots}
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_create(
+                slot_id=form.cleaned_data["slot"],
+                clause=clause.clause,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+            )
+        except BookingError as error:
+            form.add_error("slot", error.message)
+        else:
+            request.session["portal_booking"] = booking.code
+            return redirect("portal:booking", code=booking.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/book.html", context, status=status)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _booking_or_404(code: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("slot__office__county").filter(code=code.upper()).first()
+    )
+    if booking is None:
+        raise Http404("预约码不存在")
+    return booking
+
+
+@require_GET
+def booking(request: HttpRequest, code: str) -> HttpResponse:
+    item = _booking_or_404(code)
+    clause = measures.catalogue().by_number(item.clause)
+    context = {
+        "booking": item,
+        "clause": clause,
+        "slug": measures.slug(item.clause),
+        "masked_name": mask_name(item.name),
+        "masked_phone": mask_phone(item.phone),
+        "just_booked": request.session.get("portal_booking") == item.code,
+        "form": CancelForm(),
+    }
+    return render(request, "portal/booking.html", context)
+
+
+@require_POST
+def cancel(request: HttpRequest, code: str) -> HttpResponse:
+    item = _booking_or_404(code)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            booking_cancel(code=item.code, phone=form.cleaned_data["phone"])
+        except BookingError as error:
+            form.add_error("phone", error.message)
+        else:
+            messages.success(request, f"预约 {item.code} 已取消。")
+            return redirect("portal:booking", code=item.code)
+    context = {
+        "booking": item,
+        "clause": measures.catalogue().by_number(item.clause),
+        "slug": measures.slug(item.clause),
+        "masked_name": mask_name(item.name),
+        "masked_phone": mask_phone(item.phone),
+        "form": form,
+    }
+    return render(request, "portal/booking.html", context, status=400)
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip().upper()
+    if code and Booking.objects.filter(code=code).exists():
+        return redirect("portal:booking", code=code)
+    messages.error(request, "没有找到该预约码，请核对后重新输入。")
+    return redirect("services")
+
+
+@login_required
+@require_GET
+def day_bookings(request: HttpRequest) -> HttpResponse:
+    """The day's bookings per office; full names and phones only with the permission."""
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    bookings = (
+        Booking.objects.filter(
+            slot__starts_at__gte=start, slot__starts_at__lt=start + timedelta(days=1)
+        )
+        .select_related("slot__office")
+        .order_by("slot__office__name", "slot__starts_at", "created_at")
+    )
+    office_id = _int(request.GET.get("office"))
+    if office_id:
+        bookings = bookings.filter(slot__office_id=office_id)
+    full = request.user.has_perm("portal.view_booking_contact")
+    rows = [
+        {
+            "booking": b,
+            "name": b.name if full else mask_name(b.name),
+            "phone": b.phone if full else mask_phone(b.phone),
+            "title": measures.catalogue().by_number(b.clause).title,
+        }
+        for b in bookings
+    ]
+    context = {
+        "day": day,
+        "rows": rows,
+        "full": full,
+        "offices": Office.objects.all(),
+        "office_id": office_id,
+        "booked": BookingStatus.BOOKED,
+        "previous": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+    }
+    return render(request, "portal/day_bookings.html", context)

@@ -1,0 +1,152 @@
+"""Offices, service guides (materials, procedure, time limits), their change history,
+appointment slots and bookings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Office(models.Model):
+    """A service office where residents and employers go (服务大厅、窗口)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    county = models.ForeignKey(
+        "geo.Division",
+        verbose_name=_("所在县（市、区）"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": 3},
+        related_name="+",
+    )
+    address = models.CharField(_("地址"), max_length=200)
+    hours = models.CharField(_("办公时间"), max_length=200)
+    phone = models.CharField(_("咨询电话"), max_length=50)
+    is_active = models.BooleanField(_("对外服务"), default=True)
+    is_sample = models.BooleanField(_("示例内容"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("服务网点")
+        verbose_name_plural = _("服务网点")
+        ordering = ["county__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Guide(models.Model):
+    """What to bring, the steps and the time limits for one benefit rule."""
+
+    rule_id = models.CharField(_("规则"), max_length=100, unique=True)
+    materials = models.TextField(_("申请材料"), help_text=_("每行一项"))
+    procedure = models.TextField(_("办理流程"), help_text=_("每行一步"))
+    time_limit = models.CharField(_("办理时限"), max_length=200)
+    is_sample = models.BooleanField(_("示例内容"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("办事指南")
+        verbose_name_plural = _("办事指南")
+        ordering = ["rule_id"]
+
+    def __str__(self) -> str:
+        return self.rule_id
+
+    def material_list(self) -> list[str]:
+        return [line.strip() for line in self.materials.splitlines() if line.strip()]
+
+    def procedure_list(self) -> list[str]:
+        return [line.strip() for line in self.procedure.splitlines() if line.strip()]
+
+
+class ContentChange(models.Model):
+    """One edit of public content (guide or office): who, when, which fields, old → new."""
+
+    model = models.CharField(_("内容类型"), max_length=50)
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    object_repr = models.CharField(_("对象"), max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+    changes = models.JSONField(_("修改内容"), help_text=_("字段 → [原值, 新值]"))
+
+    class Meta:
+        verbose_name = _("公开内容修改记录")
+        verbose_name_plural = _("公开内容修改记录")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Slot(models.Model):
+    """A time slot of an office with a capacity; ``booked`` counts active bookings."""
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("服务网点"), on_delete=models.CASCADE, related_name="slots"
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    capacity = models.PositiveSmallIntegerField(_("可预约人数"))
+    booked = models.PositiveSmallIntegerField(_("已预约人数"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("预约时段")
+        verbose_name_plural = _("预约时段")
+        ordering = ["starts_at", "office"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "starts_at"], name="portal_slot_unique"),
+            # the last line of defence against overbooking, on every database
+            models.CheckConstraint(
+                condition=Q(booked__lte=F("capacity")), name="portal_slot_not_overbooked"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="portal_slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("已预约")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Booking(models.Model):
+    """An appointment. Name and phone are personal data: masked in lists, never logged."""
+
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("预约时段"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    clause = models.CharField(_("办理事项（条款）"), max_length=20)
+    code = models.CharField(_("预约码"), max_length=12, unique=True)
+    name = models.CharField(_("姓名或单位名称"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    created_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("预约")
+        verbose_name_plural = _("预约")
+        ordering = ["slot__starts_at", "created_at"]
+        permissions = [("view_booking_contact", _("查看预约人完整姓名和电话"))]
+
+    def __str__(self) -> str:
+        return self.code

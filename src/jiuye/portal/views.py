@@ -1,0 +1,134 @@
+"""Public policy pages: catalogue, one-time notification per measure, QR codes, posters."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from jiuye.portal import measures
+from jiuye.portal.audiences import AUDIENCES, audiences_for
+from jiuye.portal.models import Guide, Office
+from jiuye.portal.qr import public_url, qr_png, qr_svg
+from jiuye.rules.catalogue import Clause
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:50]
+    who = request.GET.get("who", "")
+    who = who if who in dict(AUDIENCES) else ""
+    found = {c.clause for c in measures.search(query, who)}
+    sections = []
+    for section in measures.catalogue().sections:
+        items = [
+            {
+                "clause": clause,
+                "slug": measures.slug(clause.clause),
+                "audiences": audiences_for(clause.clause),
+                "benefits": measures.benefit_rules(clause),
+            }
+            for clause in measures.catalogue().clauses
+            if clause.section == section.section and clause.clause in found
+        ]
+        if items:
+            sections.append({"section": section, "items": items})
+    context = {
+        "sections": sections,
+        "query": query,
+        "who": who,
+        "audiences": AUDIENCES,
+        "count": len(found),
+        "filtered": bool(query or who),
+    }
+    return render(request, "portal/catalogue.html", context)
+
+
+def _clause_or_404(slug: str) -> Clause:
+    clause = measures.clause_for_slug(slug)
+    if clause is None:
+        raise Http404("没有这条措施")
+    return clause
+
+
+def offices_by_county() -> list[tuple[str, list[Office]]]:
+    offices = Office.objects.filter(is_active=True).select_related("county")
+    return [(county, list(group)) for county, group in groupby(offices, lambda o: o.county.name)]
+
+
+def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, Any]:
+    rules = measures.benefit_rules(clause)
+    guides = {g.rule_id: g for g in Guide.objects.filter(rule_id__in=[r.id for r in rules])}
+    benefits = []
+    for rule in rules:
+        applicant, conditions = measures.who_qualifies(rule)
+        benefits.append(
+            {
+                "rule": rule,
+                "applicant": applicant,
+                "conditions": conditions,
+                "amount": measures.amount_on(rule, on),
+                "guide": guides.get(rule.id),
+            }
+        )
+    slug = measures.slug(clause.clause)
+    url = public_url(request, reverse("portal:measure", args=[slug]))
+    return {
+        "clause": clause,
+        "slug": slug,
+        "section": measures.section_of(clause),
+        "audiences": audiences_for(clause.clause),
+        "benefits": benefits,
+        "document": measures.catalogue().document,
+        "offices": offices_by_county(),
+        "on": on,
+        "today": timezone.localdate(),
+        "version": measures.version_on(on),
+        "public_url": url,
+        "qr": qr_svg(url),
+    }
+
+
+def _date_or_error(request: HttpRequest, clause: Clause) -> date | HttpResponse:
+    try:
+        return measures.parse_date(request.GET.get("date"), timezone.localdate())
+    except measures.DateError as error:
+        context = {"clause": clause, "slug": measures.slug(clause.clause), "error": error.message}
+        return render(request, "portal/date_error.html", context, status=400)
+
+
+@require_GET
+def measure(request: HttpRequest, slug: str) -> HttpResponse:
+    clause = _clause_or_404(slug)
+    on = _date_or_error(request, clause)
+    if isinstance(on, HttpResponse):
+        return on
+    return render(request, "portal/measure.html", notice_context(request, clause, on))
+
+
+@require_GET
+def poster(request: HttpRequest, slug: str) -> HttpResponse:
+    clause = _clause_or_404(slug)
+    on = _date_or_error(request, clause)
+    if isinstance(on, HttpResponse):
+        return on
+    return render(request, "portal/poster.html", notice_context(request, clause, on))
+
+
+@require_GET
+def qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    clause = _clause_or_404(slug)
+    url = public_url(request, reverse("portal:measure", args=[measures.slug(clause.clause)]))
+    name = f"jiuye-qr-{slug}.{kind}"
+    if kind == "svg":
+        response = HttpResponse(qr_svg(url, scale=10), content_type="image/svg+xml")
+    else:
+        response = HttpResponse(qr_png(url), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -24,6 +24,7 @@ def test_setup_demo_twice_is_harmless_and_prints_the_logins():
     assert sorted(get_user_model().objects.values_list("username", flat=True)) == [
         "admin",
         "city_staff",
+        "community_staff",
         "county_staff",
     ]
     assert Division.objects.count() == 153

@@ -61,3 +61,22 @@ for _model in (m.EmployerYear, m.EmploymentRecord, m.UnemploymentRegistration,
                m.DifficultyCertification, m.Certificate, m.Training, m.Business,
                m.BenefitReceipt, m.HouseholdMember, m.HouseholdStatus, m.UnemploymentRate):
     admin.site.register(_model, ReadOnlyAdmin)
+
+
+@admin.register(m.StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin[m.StaffProfile]):
+    """Jurisdictions are reference data: the administrator assigns them here."""
+
+    list_display = ("user", "division", "can_view_full_identity")
+    list_filter = ("can_view_full_identity",)
+    search_fields = ("user__username", "user__first_name", "division__code", "division__name")
+    autocomplete_fields = ("user",)
+    raw_id_fields = ("division",)
+
+
+@admin.register(m.SensitiveAccessLog)
+class SensitiveAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "entity", "object_id", "field", "export_name",
+                    "row_count", "reason")
+    list_filter = ("action", "entity")
+    search_fields = ("actor__username",)

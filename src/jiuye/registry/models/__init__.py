@@ -1,5 +1,6 @@
 """Registry models, split by subject; import them from here."""
 
+from jiuye.registry.models.access import AccessAction, SensitiveAccessLog, StaffProfile
 from jiuye.registry.models.choices import (
     BusinessKind,
     BusinessStatus,
@@ -28,6 +29,7 @@ from jiuye.registry.models.people import (
 )
 
 __all__ = [
+    "AccessAction",
     "BenefitReceipt",
     "Business",
     "BusinessKind",
@@ -48,8 +50,10 @@ __all__ = [
     "HukouType",
     "Ownership",
     "Person",
+    "SensitiveAccessLog",
     "SizeClass",
     "Source",
+    "StaffProfile",
     "Training",
     "TrainingKind",
     "UnemploymentRate",

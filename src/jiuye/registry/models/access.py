@@ -1,0 +1,58 @@
+"""Who may see which part of the registry, and a record of every look at sensitive data.
+
+A staff member sees the subtree of one administrative division (``StaffProfile``);
+every reveal of a full identity number and every unmasked export leaves a
+``SensitiveAccessLog`` row. The rows name the record and the field, never the value.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffProfile(models.Model):
+    """The jurisdiction of one staff account; a user without one sees no registry data."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
+                                on_delete=models.CASCADE, related_name="staff_profile")
+    division = models.ForeignKey("geo.Division", verbose_name=_("辖区"),
+                                 on_delete=models.PROTECT, related_name="+")
+    can_view_full_identity = models.BooleanField(
+        _("可查看完整身份证号码"), default=False,
+        help_text=_("可在详情页显示完整号码、导出未脱敏名单；每次查看都记入敏感信息访问记录。"))
+
+    class Meta:
+        verbose_name = _("工作人员辖区")
+        verbose_name_plural = _("工作人员辖区")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.division}"
+
+
+class AccessAction(models.TextChoices):
+    REVEAL = "reveal", _("显示完整号码")
+    EXPORT = "export", _("导出未脱敏名单")
+
+
+class SensitiveAccessLog(models.Model):
+    """Who saw which sensitive field of which record (or which export), when and why."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"),
+                              on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("操作"), max_length=10, choices=AccessAction.choices)
+    entity = models.CharField(_("对象类型"), max_length=10)
+    object_id = models.BigIntegerField(_("对象编号"), blank=True, null=True)
+    field = models.CharField(_("字段"), max_length=40)
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+    export_name = models.CharField(_("导出名称"), max_length=60, blank=True)
+    row_count = models.PositiveIntegerField(_("导出行数"), blank=True, null=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("敏感信息访问记录")
+        verbose_name_plural = _("敏感信息访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["entity", "object_id"])]

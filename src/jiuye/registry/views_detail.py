@@ -1,0 +1,194 @@
+"""Detail pages of a person, a household and an employer, and the logged reveal of a
+full identity number.
+
+A record outside the viewer's jurisdiction answers 404, exactly like one that does not
+exist, so a page never tells whether a number is registered elsewhere. Each page also
+shows what the engine concludes for the record today (the same evaluation as
+``POST /api/v1/evaluate``, fed by the registry's facts selectors).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from jiuye.evaluation import package
+from jiuye.registry import models as m
+from jiuye.registry import rules_terms as t
+from jiuye.registry.access import Viewer, record_reveal, scoped, shown_resident_id, viewer_for
+from jiuye.registry.selectors import (
+    Facts,
+    employer_facts,
+    household_facts,
+    household_queryset,
+    person_facts,
+    person_queryset,
+)
+from jiuye.registry.views_listing import BOOL_TEXT, HIDDEN
+from jiuye.rules import CaseError
+from jiuye.rules.model import KIND_LABELS
+
+logger = logging.getLogger(__name__)
+
+STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
+VALUE_TEXT = {True: "是", False: "否", None: "未知"}
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    rule: str
+    title: str
+    clause: str
+    status: str
+    status_label: str
+    amount_yuan: str | None
+    amount_text: str
+    missing: tuple[str, ...]
+    reasons: tuple[tuple[str, str, str], ...]
+
+
+def entitlements(entity: str, facts: Facts, as_of: date) -> tuple[list[Entitlement], str]:
+    """The engine's results for one record on a date, best news first; or an error text.
+
+    Only each condition's text, clause and truth value are kept: the facts a reason
+    used (an identity number among them) never reach the page.
+    """
+    pkg = package()
+    try:
+        case = pkg.parse_case({"entity": entity, "as_of": as_of.isoformat(), "facts": facts})
+        results = pkg.evaluate(case)
+    except CaseError as exc:
+        logger.warning("registry facts rejected by the engine: entity=%s code=%s field=%s",
+                       entity, exc.code, exc.field)
+        return [], f"登记数据不完整或有误，暂不能测评（{exc.field}）。"
+    labels = {spec.name: spec.label for spec in pkg.facts.for_entity(entity)}
+    out = [
+        Entitlement(
+            rule=r.rule, title=r.title, clause=r.clause, status=r.status,
+            status_label=KIND_LABELS[r.kind][r.status],
+            amount_yuan=pkg.result_json(r)["amount_yuan"], amount_text=r.amount_text,
+            missing=tuple(labels.get(n, n) for n in r.missing_facts),
+            reasons=tuple((x.text, x.clause, VALUE_TEXT[x.value]) for x in r.reasons))
+        for r in results
+    ]
+    out.sort(key=lambda e: (STATUS_ORDER[e.status], e.rule))
+    return out, ""
+
+
+def _rule_title(rule_id: str) -> str:
+    rule = package().rules.get(rule_id)
+    return rule.title if rule is not None else rule_id
+
+
+def _person(request: HttpRequest, pk: int) -> tuple[Viewer, m.Person]:
+    viewer = viewer_for(request.user)
+    return viewer, get_object_or_404(scoped(person_queryset(), viewer), pk=pk)
+
+
+def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
+                    error: str = "") -> dict[str, Any]:
+    today = timezone.localdate()
+    results, problem = entitlements("person", person_facts(person, today), today)
+    membership = getattr(person, "membership", None)
+    household = membership.household if membership is not None else None
+    return {
+        "viewer": viewer,
+        "person": person,
+        "resident_id": shown_resident_id(person.resident_id, revealed),
+        "revealed": revealed,
+        "reveal_error": error,
+        "disabled": BOOL_TEXT[person.is_disabled] if viewer.full_identity else HIDDEN,
+        "household": household,
+        "household_visible": household is not None
+        and household.division.code.startswith(viewer.prefix or "\0"),
+        "relation": membership.relation if membership is not None else "",
+        "benefits": [(b, _rule_title(b.rule)) for b in person.benefits.all()],
+        "today": today,
+        "results": results,
+        "engine_problem": problem,
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer, person = _person(request, pk)
+    return render(request, "registry/person_detail.html", _person_context(viewer, person))
+
+
+@never_cache
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one person's full identity number to a viewer with the right, and log it."""
+    viewer, person = _person(request, pk)
+    if not viewer.full_identity:
+        return HttpResponseForbidden("您的角色不能查看完整身份证号码。")
+    reason = request.POST.get("reason", "").strip()
+    htmx = request.headers.get("HX-Request") == "true"
+    if not reason:
+        context = _person_context(viewer, person, error="请填写查看事由。")
+        template = "registry/_resident_id.html" if htmx else "registry/person_detail.html"
+        return render(request, template, context, status=400)
+    record_reveal(viewer_user=request.user, entity="person", object_id=person.pk,
+                  field="resident_id", reason=reason)
+    context = _person_context(viewer, person, revealed=True)
+    template = "registry/_resident_id.html" if htmx else "registry/person_detail.html"
+    return render(request, template, context)
+
+
+@never_cache
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    household = get_object_or_404(
+        scoped(household_queryset().select_related("division")
+               .prefetch_related("members__person__division"), viewer), pk=pk)
+    today = timezone.localdate()
+    members = [mb for mb in household.members.all()
+               if mb.person.division.code.startswith(viewer.prefix or "\0")]
+    statuses = list(household.statuses.all()) if viewer.full_identity else []
+    results, problem = entitlements("household", household_facts(household, today), today)
+    return render(request, "registry/household_detail.html", {
+        "viewer": viewer,
+        "household": household,
+        "members": [(mb, shown_resident_id(mb.person.resident_id)) for mb in members],
+        "hidden_members": len(household.members.all()) - len(members),
+        "statuses": [(s, t.in_force(s.start, s.end, today)) for s in statuses],
+        "today": today,
+        "results": results,
+        "engine_problem": problem,
+    })
+
+
+@never_cache
+@login_required
+@require_GET
+def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    employer = get_object_or_404(
+        scoped(m.Employer.objects.select_related("division").prefetch_related("years",
+                                                                              "benefits"),
+               viewer), pk=pk)
+    today = timezone.localdate()
+    results, problem = entitlements("employer", employer_facts(employer, today), today)
+    return render(request, "registry/employer_detail.html", {
+        "viewer": viewer,
+        "employer": employer,
+        "years": sorted(employer.years.all(), key=lambda y: -y.year),
+        "benefits": [(b, _rule_title(b.rule)) for b in employer.benefits.all()],
+        "today": today,
+        "results": results,
+        "engine_problem": problem,
+    })

@@ -5,7 +5,8 @@ workbook is written in openpyxl's write-only mode, so a long list streams throug
 temporary file instead of memory. Every text cell that a spreadsheet would read as a
 formula or a command (starting with ``= + - @``, tab or carriage return) is prefixed
 with an apostrophe (OWASP, "CSV injection"). An export carrying full identity numbers
-is written only for a viewer with that right and leaves one access-log row.
+(or household difficulty categories) is written only for a viewer with the
+full-identity right and leaves one access-log row naming the export.
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ def write_workbook(listing: Listing, rows: Iterable[Any], viewer: Viewer,
     return count
 
 
-def carries_full_identity(listing: Listing, viewer: Viewer) -> bool:
-    return viewer.full_identity and any(c.header == ID_HEADER for c in listing.columns)
+def unmasked(listing: Listing, viewer: Viewer) -> bool:
+    """Whether the export shows sensitive data in full (and so must be logged)."""
+    return viewer.full_identity and bool(listing.sensitive_field)
 
 
 def export_response(listing: Listing, rows: Iterable[Any], viewer: Viewer,
@@ -94,15 +96,14 @@ def export_response(listing: Listing, rows: Iterable[Any], viewer: Viewer,
     """The workbook as a download; an unmasked one is logged after it is written."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     count = write_workbook(listing, rows, viewer, out)
-    if carries_full_identity(listing, viewer):
+    if unmasked(listing, viewer):
         record_export(viewer_user=user, entity=listing.entity, export_name=listing.export_name,
-                      field="resident_id", row_count=count)
+                      field=listing.sensitive_field, row_count=count)
     out.seek(0)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response = FileResponse(out, as_attachment=True,
                             filename=f"{listing.export_name}-{stamp}.xlsx")
     response["Content-Type"] = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Cache-Control"] = "no-store"
     return response
 

@@ -40,6 +40,10 @@ from jiuye.rules.model import KIND_LABELS
 logger = logging.getLogger(__name__)
 
 STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
+# Facts about disability and poverty: a condition reading one shows its truth value only
+# to viewers with the full-identity right (the rule's overall conclusion stays visible).
+SENSITIVE_FACTS = frozenset({"is_disabled", "is_dibao_household", "certified_difficulty",
+                             *t.HOUSEHOLD_STATUS_FACTS})
 VALUE_TEXT = {True: "是", False: "否", None: "未知"}
 
 
@@ -56,7 +60,8 @@ class Entitlement:
     reasons: tuple[tuple[str, str, str], ...]
 
 
-def entitlements(entity: str, facts: Facts, as_of: date) -> tuple[list[Entitlement], str]:
+def entitlements(entity: str, facts: Facts, as_of: date,
+                 viewer: Viewer) -> tuple[list[Entitlement], str]:
     """The engine's results for one record on a date, best news first; or an error text.
 
     Only each condition's text, clause and truth value are kept: the facts a reason
@@ -77,11 +82,18 @@ def entitlements(entity: str, facts: Facts, as_of: date) -> tuple[list[Entitleme
             status_label=KIND_LABELS[r.kind][r.status],
             amount_yuan=pkg.result_json(r)["amount_yuan"], amount_text=r.amount_text,
             missing=tuple(labels.get(n, n) for n in r.missing_facts),
-            reasons=tuple((x.text, x.clause, VALUE_TEXT[x.value]) for x in r.reasons))
+            reasons=tuple((x.text, x.clause, _shown_value(x.value, x.facts, viewer))
+                          for x in r.reasons))
         for r in results
     ]
     out.sort(key=lambda e: (STATUS_ORDER[e.status], e.rule))
     return out, ""
+
+
+def _shown_value(value: bool | None, used: dict[str, Any], viewer: Viewer) -> str:
+    if not viewer.full_identity and SENSITIVE_FACTS.intersection(used):
+        return HIDDEN
+    return VALUE_TEXT[value]
 
 
 def _rule_title(rule_id: str) -> str:
@@ -97,7 +109,7 @@ def _person(request: HttpRequest, pk: int) -> tuple[Viewer, m.Person]:
 def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
                     error: str = "") -> dict[str, Any]:
     today = timezone.localdate()
-    results, problem = entitlements("person", person_facts(person, today), today)
+    results, problem = entitlements("person", person_facts(person, today), today, viewer)
     membership = getattr(person, "membership", None)
     household = membership.household if membership is not None else None
     return {
@@ -159,7 +171,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = [mb for mb in household.members.all()
                if mb.person.division.code.startswith(viewer.prefix or "\0")]
     statuses = list(household.statuses.all()) if viewer.full_identity else []
-    results, problem = entitlements("household", household_facts(household, today), today)
+    results, problem = entitlements("household", household_facts(household, today), today,
+                                    viewer)
     return render(request, "registry/household_detail.html", {
         "viewer": viewer,
         "household": household,
@@ -182,7 +195,8 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                                               "benefits"),
                viewer), pk=pk)
     today = timezone.localdate()
-    results, problem = entitlements("employer", employer_facts(employer, today), today)
+    results, problem = entitlements("employer", employer_facts(employer, today), today,
+                                    viewer)
     return render(request, "registry/employer_detail.html", {
         "viewer": viewer,
         "employer": employer,

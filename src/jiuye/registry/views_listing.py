@@ -64,6 +64,8 @@ class Listing:
     search: Callable[[str], Q]
     columns: tuple[Column, ...]
     choices: tuple[Choice, ...] = field(default=())
+    # what a full-right export shows unmasked (and logs); "" when nothing sensitive
+    sensitive_field: str = ""
 
 
 @dataclass
@@ -148,6 +150,7 @@ PEOPLE = Listing(
         Choice("education", "文化程度", tuple(m.EducationLevel.choices),
                lambda v: Q(education_level=v)),
     ),
+    sensitive_field="resident_id",
 )
 
 HOUSEHOLDS = Listing(
@@ -166,6 +169,7 @@ HOUSEHOLDS = Listing(
         Choice("status", "困难类别", tuple(m.HouseholdStatusKind.choices),
                _household_status_filter, full_identity_only=True),
     ),
+    sensitive_field="household_status",
 )
 
 EMPLOYERS = Listing(

@@ -1,0 +1,119 @@
+"""Staff list exports: .xlsx, Chinese headers, masked by role, formulas neutralised."""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from jiuye.identity import mask_resident_id
+from jiuye.registry.exports import neutralise
+from jiuye.registry.models import SensitiveAccessLog
+from tests.registry.factories import EmployerFactory
+from tests.registry.staff import build_world, staff
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows(response) -> list[tuple]:
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    return list(book.active.iter_rows(values_only=True))
+
+
+def test_people_export_is_masked_for_a_role_without_the_right(client, divisions):
+    # given
+    world = build_world(divisions)
+    client.force_login(staff("nj", "220702"))
+    # when
+    response = client.get(reverse("registry:person_export"))
+    # then
+    rows = _rows(response)
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert "no-store" in response["Cache-Control"]
+    assert rows[0] == ("姓名", "居民身份证号码", "性别", "出生日期", "户籍所在地", "户籍类型",
+                       "文化程度", "家庭编号", "残疾人（持证）")
+    assert [(r[0], r[1], r[8]) for r in rows[1:]] == [
+        ("宁江甲社区", mask_resident_id(world.community_person.resident_id), "已隐藏"),
+        ("宁江乙街道", mask_resident_id(world.township_person.resident_id), "已隐藏"),
+    ]
+    assert SensitiveAccessLog.objects.count() == 0
+
+
+def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divisions, caplog):
+    # given
+    world = build_world(divisions)
+    user = staff("qg", "220721", full=True)
+    client.force_login(user)
+    caplog.set_level(logging.DEBUG)
+    # when
+    rows = _rows(client.get(reverse("registry:person_export")))
+    # then
+    assert [(r[0], r[1], r[8]) for r in rows[1:]] == [
+        ("前郭丙外县", world.other_person.resident_id, "是")]
+    assert list(SensitiveAccessLog.objects.values_list(
+        "actor", "action", "entity", "export_name", "field", "row_count", "object_id")) == [
+        (user.pk, "export", "person", "人员名单", "resident_id", 1, None)]
+    assert "sensitive export" in caplog.text
+    assert world.other_person.resident_id not in caplog.text
+
+
+def test_export_keeps_the_list_filters(client, divisions):
+    # given
+    build_world(divisions)
+    client.force_login(staff("nj", "220702"))
+    # when
+    rows = _rows(client.get(reverse("registry:person_export"), {"q": "乙街"}))
+    # then
+    assert [r[0] for r in rows[1:]] == ["宁江乙街道"]
+
+
+def test_export_neutralises_cells_that_a_spreadsheet_would_run(client, divisions):
+    # given employers whose names start like formulas
+    names = ["=HYPERLINK(\"http://x.example\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "\tTab",
+             "\rCR", "正常单位"]
+    for name in names:
+        EmployerFactory(name=name, division=divisions["220702001"])
+    client.force_login(staff("nj", "220702"))
+    # when
+    response = client.get(reverse("registry:employer_export"))
+    # then
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [
+        "'=HYPERLINK(\"http://x.example\",\"点击\")", "'+1+2", "'-3", "'@SUM(A1)", "'\tTab",
+        "'\nCR", "正常单位"]  # (XML reads a stored CR back as LF)
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_neutralise_leaves_numbers_and_plain_text_alone():
+    # when
+    values = [neutralise(v) for v in (12, None, "张三", "2207", "a=b", "=x", "-")]
+    # then
+    assert values == [12, None, "张三", "2207", "a=b", "'=x", "'-"]
+
+
+def test_households_export_hides_difficulty_categories_without_the_right(client, divisions):
+    # given
+    build_world(divisions)
+    client.force_login(staff("qg", "220721"))
+    # when
+    rows = _rows(client.get(reverse("registry:household_export")))
+    # then
+    assert rows == [("家庭编号", "所在地", "成员人数", "困难类别（现行）"),
+                    ("QG-0001", "前郭尔罗斯镇", 1, "已隐藏")]
+
+
+def test_households_export_shows_difficulty_categories_to_the_full_right(client, divisions):
+    # given
+    build_world(divisions)
+    client.force_login(staff("qg", "220721", full=True))
+    # when
+    rows = _rows(client.get(reverse("registry:household_export")))
+    # then
+    assert rows[1] == ("QG-0001", "前郭尔罗斯镇", 1, "低保家庭")
+    assert list(SensitiveAccessLog.objects.values_list("action", "export_name", "field",
+                                                       "row_count")) == [
+        ("export", "家庭名单", "household_status", 1)]

@@ -33,7 +33,7 @@ def amount_shown(result: RuleResult) -> str:
     if result.status == "ineligible":
         return ""
     if result.status == "undetermined":
-        return f"补贴标准：{result.amount_text}" if result.amount_text else ""
+        return ""
     if result.amount_fen is not None:
         return yuan(result.amount_fen)
     if result.unset_parameters:
@@ -53,6 +53,7 @@ def result_rows(results: list[RuleResult]) -> list[dict[str, Any]]:
         rows.append({
             "rule": r.rule, "title": r.title, "clause": r.clause, "status": r.status,
             "status_label": KIND_LABELS[r.kind][r.status], "amount": amount_shown(r),
+            "standard": r.amount_text if r.status == "undetermined" else "",
             "fund": r.fund, "reasons": reasons,
             "failed": [x for x in reasons if x["value"] is False],
             "missing": [pkg.facts[n].label for n in r.missing_facts],

@@ -149,7 +149,7 @@ def question_for(fact: str, state: State, as_of: date,
         key, choices = ref
         if choices and key not in state.answers and key not in state.skipped:
             spec = pkg.facts[key]
-            return Question(key, spec.label, "code",
+            return Question(key, spec.label.removesuffix("代码"), "code",
                             "如所在统筹地区不在列表中，请选“不清楚/跳过”，再直接填写失业率。",
                             choices)
     spec = pkg.facts[fact]
@@ -291,12 +291,11 @@ def run_step(state: State, as_of: date, action: Action = "start", *, fact: str =
     if fact and fact not in _askable(pkg, state.entity):
         fact, action = "", "start"
     if action == "answer":
-        results = evaluate(state, as_of)
         question = question_for(fact, state, as_of, pkg) or _plain_question(pkg, fact)
         try:
             parsed = parse_answer(question, value)
         except AnswerError as exc:
-            return Step(state, as_of, results, question, exc.message_zh, value)
+            return Step(state, as_of, evaluate(state, as_of), question, exc.message_zh, value)
         answers[fact] = answer_text(pkg.facts[fact], parsed)
         skipped = [n for n in skipped if n != fact]
     elif action == "skip":

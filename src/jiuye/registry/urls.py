@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jiuye.registry import views, views_detail
 
@@ -15,6 +15,5 @@ urlpatterns = [
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/export.xlsx", views.employer_export, name="employer_export"),
     path("employers/<int:pk>/", views_detail.employer_detail, name="employer_detail"),
-    # Excel roster import (jiuye.registry.rosters) mounts here once that module exists:
-    # path("rosters/", include("jiuye.registry.rosters.urls")),
+    path("rosters/", include("jiuye.registry.rosters.urls")),
 ]

@@ -1,0 +1,166 @@
+"""The import: valid roster rows upserted by key, set-based, with history rows.
+
+One read of the existing records, a diff in Polars, one set-based insert of the new
+records, one update of the changed ones and one insert of their history rows. A record
+whose given cells equal the register writes nothing, so importing a file twice changes
+nothing the second time. Identity numbers and names enter the history only masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+from django.db import connection, models
+
+from jiuye.geo.models import Division
+from jiuye.registry import models as m
+from jiuye.registry.rosters import specs as s
+from jiuye.registry.rosters.sqlio import insert, update_by_id
+from jiuye.registry.rosters.validate import out_name
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Target:
+    """One table to upsert: its key and value columns (database names)."""
+
+    model: type[models.Model]
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    entity: str
+    owner: str = "id"
+    record: str = ""
+
+
+def target_of(roster: s.Roster) -> Target:
+    keys = tuple(out_name(roster.column(k)) for k in roster.key)
+    values = tuple(out_name(c) for c in roster.columns if c.field not in roster.key)
+    if roster.kind == "person":
+        values += ("sex", "birth_date")
+    if roster.kind == "household":
+        values = ("household_id", "relation")
+    owner = roster.owner if roster.owner == "id" else roster.owner + "_id"
+    return Target(roster.model, keys, values, roster.entity, owner, roster.record)
+
+
+def existing(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
+    """The stored rows whose first key column is among ``frame``'s, as a frame."""
+    names = ["id", *target.keys, *target.values]
+    schema = {n: pl.Int64() if n == "id" else frame.schema[n] for n in names}
+    wanted = frame[target.keys[0]].drop_nulls().unique().to_list()
+    manager = target.model._default_manager
+    rows: list[tuple[object, ...]] = []
+    for start in range(0, len(wanted), CHUNK):
+        rows.extend(manager.filter(**{f"{target.keys[0]}__in": wanted[start:start + CHUNK]})
+                    .values_list(*names))
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: datetime,
+           source: str = m.Source.ROSTER) -> dict[str, int]:
+    """Create or update the rows of ``frame`` (keys and values); returns the counts."""
+    old = existing(target, frame).rename({v: f"{v}__old" for v in target.values})
+    joined = frame.select(*target.keys, *target.values).join(
+        old, on=list(target.keys), how="left", nulls_equal=False)
+    creating = pl.col("id").is_null()
+    changed = {v: pl.col(v).is_not_null() & (creating | pl.col(v).ne_missing(pl.col(f"{v}__old")))
+               for v in target.values}
+    joined = joined.with_columns(**{f"{v}__changed": e for v, e in changed.items()})
+    any_changed = pl.any_horizontal(pl.col(f"{v}__changed") for v in target.values)
+    created = joined.filter(creating)
+    updated = joined.filter(~creating & any_changed)
+    table = target.model._meta.db_table
+    stamps = {f.name for f in target.model._meta.concrete_fields} & {"created_at", "updated_at"}
+    stamp = _stamp(now)
+    rows = created.select(*target.keys, *target.values)
+    if stamps:
+        rows = rows.with_columns(**{n: pl.lit(stamp) for n in stamps})
+    insert(table, rows)
+    if not created.is_empty():
+        ids = existing(target, created).select(*target.keys, "id")
+        created = created.drop("id").join(ids, on=list(target.keys), how="left")
+    final = [pl.coalesce(v, f"{v}__old").alias(v) for v in target.values]
+    changes = updated.select("id", *final)
+    if "updated_at" in stamps:
+        changes = changes.with_columns(updated_at=pl.lit(stamp))
+    update_by_id(table, changes)
+    logs = pl.concat([_logs(target, created, "create" if not target.record else "add"),
+                      _logs(target, updated, "update")])
+    insert(m.ChangeLog._meta.db_table, logs.with_columns(
+        source=pl.lit(str(source)), actor_id=pl.lit(actor_id, pl.Int64), at=pl.lit(stamp)))
+    return {"created": created.height, "updated": updated.height,
+            "unchanged": frame.height - created.height - updated.height}
+
+
+def _stamp(now: datetime) -> str:
+    """A timestamp as the backend stores it (SQLite: Django's UTC text)."""
+    if connection.vendor == "postgresql":
+        return now.isoformat()
+    return str(connection.ops.adapt_datetimefield_value(now))
+
+
+def _json(expr: pl.Expr) -> pl.Expr:
+    """The JSON text of one value (strings escaped, dates ISO, null as null)."""
+    return pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
+
+
+def _logged(column: str, value: pl.Expr, codes: dict[int, str]) -> tuple[str, pl.Expr]:
+    """The history's field name and value: masked identity, division by its code."""
+    if column == "resident_id":
+        return column, pl.concat_str(value.str.slice(0, 6), pl.lit("********"),
+                                     value.str.slice(14, 4))
+    if column == "credit_code":
+        return column, pl.concat_str(value.str.slice(0, 4), pl.lit("**********"),
+                                     value.str.slice(14, 4))
+    if column == "name":
+        return column, value.map_batches(_mask_names, return_dtype=pl.String)
+    if column == "division_id":
+        return "division", value.replace_strict(codes, default=None, return_dtype=pl.String)
+    return column.removesuffix("_id"), value
+
+
+def _mask_names(names: pl.Series) -> pl.Series:
+    from jiuye.identity import mask_name
+
+    unique = names.drop_nulls().unique().to_list()
+    return names.replace_strict({n: mask_name(n) for n in unique}, default=None,
+                                return_dtype=pl.String)
+
+
+def _logs(target: Target, frame: pl.DataFrame, action: str) -> pl.DataFrame:
+    schema = {"entity": pl.String, "object_id": pl.Int64, "action": pl.String,
+              "changes": pl.String}
+    if frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    codes = dict(Division.objects.values_list("id", "code")) if (
+        "division_id" in target.values) else {}
+    old_parts: list[pl.Expr] = []
+    new_parts: list[pl.Expr] = []
+    pair_parts: list[pl.Expr] = []
+    columns = target.values if action == "update" else (*target.keys, *target.values)
+    for column in columns:
+        flag = pl.col(f"{column}__changed") if column in target.values else pl.lit(True)
+        name, new = _logged(column, pl.col(column), codes)
+        old = _logged(column, pl.col(f"{column}__old"), codes)[1] if (
+            column in target.values) else pl.lit(None)
+        head = pl.lit(f'"{name}":')
+        old_parts.append(pl.when(flag).then(pl.concat_str(head, _json(old))))
+        new_parts.append(pl.when(flag).then(pl.concat_str(head, _json(new))))
+        pair_parts.append(pl.when(flag).then(pl.concat_str(
+            head, pl.lit('{"old":'), _json(old), pl.lit(',"new":'), _json(new), pl.lit("}"))))
+
+    def obj(parts: list[pl.Expr]) -> pl.Expr:
+        inner = pl.concat_list(parts).list.drop_nulls().list.join(",")
+        return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
+
+    if target.record:
+        old_obj = obj(old_parts) if action == "update" else pl.lit("null")
+        changes = pl.concat_str(pl.lit(f'{{"{target.record}":{{"old":'), old_obj,
+                                pl.lit(',"new":'), obj(new_parts), pl.lit("}}"))
+    else:
+        changes = obj(pair_parts)
+    return frame.select(entity=pl.lit(target.entity), object_id=pl.col(target.owner),
+                        action=pl.lit(action), changes=changes).cast(schema)  # type: ignore[arg-type]

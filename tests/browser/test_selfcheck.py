@@ -120,8 +120,12 @@ def test_an_employer_checks_the_job_stabilization_subsidy(live_server, page, req
            ).to_be_visible()
     apprentice = rule_card(page, "新型学徒制培训补贴")
     expect(apprentice.locator(".badge")).to_have_text("还需了解")
-    # when the employer changes an answer: no longer paid in full
+    # when the employer changes an answer (at the foot of the page): no longer paid in full
     page.get_by_role("button", name="修改：是否足额缴纳失业保险费（无欠费）").click()
+    # then the question comes back into view
+    legend = page.locator("fieldset.question legend")
+    expect(legend).to_have_text("是否足额缴纳失业保险费（无欠费）")
+    expect(page.locator("fieldset.question")).to_be_in_viewport()
     page.get_by_role("radio", name="否", exact=True).check()
     page.get_by_role("button", name="下一步").click()
     # then the subsidy is not granted and the failed condition is named

@@ -236,3 +236,20 @@ def test_an_expired_or_unknown_draft_is_not_shown(client, fixed_today):
     assert expired.status_code == 404
     assert unknown.status_code == 404
     assert "测评记录不存在或已过期" in expired.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_a_draft_deletes_the_expired_ones(client, fixed_today):
+    # given an expired draft and a live one
+    client.post("/selfcheck/person/", {"a.is_college_graduate": "true", "action": "save"})
+    client.post("/selfcheck/person/", {"a.is_college_graduate": "false", "action": "save"})
+    old, live = SelfCheckDraft.objects.order_by("pk")
+    SelfCheckDraft.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1))
+    # when
+    client.post("/selfcheck/employer/", {"a.ui_insured": "true", "action": "save"})
+    # then
+    assert sorted(SelfCheckDraft.objects.values_list("entity", flat=True)) == [
+        "employer", "person"]
+    assert not SelfCheckDraft.objects.filter(pk=old.pk).exists()
+    assert SelfCheckDraft.objects.get(pk=live.pk).answers == {"is_college_graduate": "false"}

@@ -16,7 +16,12 @@ DRAFT_DAYS = 30
 
 @transaction.atomic
 def draft_create(*, state: State) -> SelfCheckDraft:
-    """Keep the answers under a fresh random token (URL-safe, 256 bits)."""
+    """Keep the answers under a fresh random token (URL-safe, 256 bits).
+
+    Expired drafts are deleted on the way, so answers are not kept past their 30 days
+    even without a scheduled job.
+    """
+    draft_purge_expired()
     return SelfCheckDraft.objects.create(
         token=secrets.token_urlsafe(32), entity=state.entity, answers=dict(state.answers),
         skipped=list(state.skipped), expires_at=timezone.now() + timedelta(days=DRAFT_DAYS))
@@ -31,3 +36,9 @@ def draft_get(*, token: str) -> State | None:
     skipped = draft.skipped if isinstance(draft.skipped, list) else []
     return clean_state(draft.entity, {str(k): str(v) for k, v in answers.items()},
                        [str(s) for s in skipped])
+
+
+def draft_purge_expired() -> int:
+    """Delete every expired draft; returns how many."""
+    deleted, _ = SelfCheckDraft.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

@@ -27,8 +27,9 @@ from jiuye.rules.facts import Value
 from jiuye.rules.model import RuleResult
 
 __all__ = [
-    "ENTITIES", "AnswerError", "Question", "State", "Step", "answer_text", "display_value",
-    "evaluate", "next_question", "parse_answer", "question_for", "rule_ids", "run_step",
+    "ENTITIES", "Action", "AnswerError", "Question", "State", "Step", "answer_text",
+    "choose_question", "clean_state", "display_value", "evaluate", "next_question",
+    "parse_answer", "question_for", "rule_ids", "run_step",
 ]
 
 #: Who can use the self-check, and the measures shown to each (benefits only).

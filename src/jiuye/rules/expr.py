@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 
@@ -306,46 +306,45 @@ class Arith(Expr):
         return result
 
 
-class And(Expr):
+class _Connective(Expr):
+    """And / Or in Kleene logic: one child with the dominant value decides the node;
+    all children with the other value decide it the other way; otherwise unknown."""
+
+    dominant: bool
+    join: ClassVar[Callable[[Any, Any], Any]]
+
+    def __init__(self, *parts: Expr) -> None:
+        self.children = parts
+
+    @classmethod
+    def combine(cls, outcomes: list[Outcome]) -> Outcome:
+        if any(o.value is cls.dominant for o in outcomes):
+            return Outcome(cls.dominant)
+        if all(o.value is (not cls.dominant) for o in outcomes):
+            return Outcome(not cls.dominant)
+        return _unknown(outcomes)
+
+    def evaluate(self, env: Env) -> Outcome:
+        return self.combine([c.evaluate(env) for c in self.children])
+
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
+        result: pl.Expr = reduce(type(self).join, (c.polars(ctx) for c in self.children))
+        return result
+
     def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
         here = [*path, self.polars(ctx).is_null()]
         for child in self.children:
             child.missing_flags(ctx, here, out)
 
-    def __init__(self, *parts: Expr) -> None:
-        self.children = parts
 
-    def evaluate(self, env: Env) -> Outcome:
-        outs = [c.evaluate(env) for c in self.children]
-        if any(o.value is False for o in outs):
-            return Outcome(False)
-        if all(o.value is True for o in outs):
-            return Outcome(True)
-        return _unknown(outs)
-
-    def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        return reduce(operator.and_, (c.polars(ctx) for c in self.children))
+class And(_Connective):
+    dominant = False
+    join = operator.and_
 
 
-class Or(Expr):
-    def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
-        here = [*path, self.polars(ctx).is_null()]
-        for child in self.children:
-            child.missing_flags(ctx, here, out)
-
-    def __init__(self, *parts: Expr) -> None:
-        self.children = parts
-
-    def evaluate(self, env: Env) -> Outcome:
-        outs = [c.evaluate(env) for c in self.children]
-        if any(o.value is True for o in outs):
-            return Outcome(True)
-        if all(o.value is False for o in outs):
-            return Outcome(False)
-        return _unknown(outs)
-
-    def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        return reduce(operator.or_, (c.polars(ctx) for c in self.children))
+class Or(_Connective):
+    dominant = True
+    join = operator.or_
 
 
 class Not(Expr):
@@ -390,11 +389,3 @@ class In(Expr):
 
 class All(And):
     """The conjunction of a rule's conditions (kept separate so it is never flattened)."""
-
-    @staticmethod
-    def combine(outcomes: list[Outcome]) -> Outcome:
-        if any(o.value is False for o in outcomes):
-            return Outcome(False)
-        if all(o.value is True for o in outcomes):
-            return Outcome(True)
-        return _unknown(outcomes)

@@ -21,6 +21,7 @@ def test_setup_demo_twice_is_harmless_and_prints_the_logins():
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     assert "jiuye-demo-city" in second.output
+    assert "花名册上传：删除超过 24 小时未处理的批次" in second.output
     assert sorted(get_user_model().objects.values_list("username", flat=True)) == [
         "admin",
         "city_staff",

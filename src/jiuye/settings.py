@@ -37,6 +37,9 @@ DEBUG = env_bool("DEBUG", default=False)
 
 VAR_DIR = Path(os.environ.get("JIUYE_VAR_DIR", BASE_DIR / "var"))
 REFERENCE_DATA_DIR = BASE_DIR / "data" / "reference"
+# Roster uploads under VAR_DIR/rosters/ hold full identity numbers: a batch folder is
+# deleted when confirmed or cancelled, and any left behind once older than this.
+ROSTER_BATCH_MAX_AGE_HOURS = float(os.environ.get("JIUYE_ROSTER_MAX_AGE_HOURS", "24"))
 
 _DEV_SECRET_KEY = "django-insecure-jiuye-local-development-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

@@ -56,7 +56,9 @@ def test_confirm_imports_only_the_valid_rows_with_masked_history(divisions, tmp_
     assert log.changes["name"] == {"old": None, "new": "张*"}
     assert log.changes["division"] == {"old": None, "new": "220702001"}
     assert ID_A not in str(list(m.ChangeLog.objects.values_list("changes", flat=True)))
-    assert batches.load(batch.token).status == "imported"
+    assert batch.status == "imported"
+    assert batches.load(batch.token) is None
+    assert not batch.folder.exists()
 
 
 def test_uploading_the_same_file_twice_changes_nothing(divisions, tmp_path):
@@ -108,12 +110,20 @@ def test_a_failure_during_confirm_leaves_nothing_half_imported(divisions, tmp_pa
 
 def test_a_batch_imports_once(divisions, tmp_path):
     # given
-    batch, _ = _import(people_file(tmp_path / "p.xlsx", [person_row(ID_A)]))
+    path = people_file(tmp_path / "p.xlsx", [person_row(ID_A)])
+    batch = batches.preview(path, "person", filename="p.xlsx", user_id=None, today=TODAY,
+                            now=NOW)
+    twin = batches.load(batch.token)   # e.g. a second click on 确认 in another tab
+    batches.confirm(batch, actor_id=None, now=NOW)
     # when
-    with pytest.raises(batches.RosterFileError) as caught:
-        batches.confirm(batches.load(batch.token), actor_id=None, now=NOW)
+    with pytest.raises(batches.RosterFileError) as again:
+        batches.confirm(batch, actor_id=None, now=NOW)
+    with pytest.raises(batches.RosterFileError) as other:
+        batches.confirm(twin, actor_id=None, now=NOW)
     # then
-    assert caught.value.code == "already_imported"
+    assert again.value.code == "already_imported"
+    assert other.value.code == "gone"
+    assert m.ChangeLog.objects.count() == 1
 
 
 def test_child_rosters_upsert_by_person_and_employer(divisions, tmp_path):

@@ -49,17 +49,21 @@ def test_upload_preview_confirm_and_error_download(client, county_staff, tmp_pat
                                {"kind": "person", "file": handle})
     preview = client.get(uploaded["Location"])
     token = uploaded["Location"].rstrip("/").rsplit("/", 1)[1]
-    confirmed = client.post(reverse("registry:rosters:confirm", args=[token]))
     errors = client.get(reverse("registry:rosters:errors", args=[token]))
+    confirmed = client.post(reverse("registry:rosters:confirm", args=[token]), follow=True)
     # then
     assert uploaded.status_code == 302
     assert "校验通过 1 行" in preview.content.decode()
     assert "必填项为空" in preview.content.decode()
-    assert confirmed.status_code == 302
-    assert list(m.Person.objects.values_list("resident_id", flat=True)) == [ID_A]
-    assert m.ChangeLog.objects.get().actor == county_staff
     assert errors.status_code == 200
     assert errors.content[:2] == b"PK"
+    assert confirmed.redirect_chain == [(reverse("registry:rosters:index"), 302)]
+    assert "已导入：新增 1 条，更新 0 条，无变化 0 条" in confirmed.content.decode()
+    assert list(m.Person.objects.values_list("resident_id", flat=True)) == [ID_A]
+    assert m.ChangeLog.objects.get().actor == county_staff
+    # the batch (full identity numbers) is gone from the server
+    assert client.get(uploaded["Location"]).status_code == 404
+    assert client.get(reverse("registry:rosters:errors", args=[token])).status_code == 404
 
 
 def test_a_bad_file_is_told_in_chinese_without_a_500(client, county_staff, tmp_path):

@@ -27,6 +27,7 @@ def setup_demo(
     console.print("[green]✓[/] 数据库已迁移")
     for label, report in bootstrap.load_reference_data():
         console.print(f"[green]✓[/] 参考数据：{label}（{report}）")
+    _purge_rosters()
     if not demo:
         return
     samples = bootstrap.ensure_demo_divisions()
@@ -46,6 +47,26 @@ def setup_demo(
     for account in accounts:
         table.add_row(account.username, account.password, account.role)
     console.print(table)
+
+
+def _purge_rosters(hours: float | None = None) -> int:
+    from jiuye.registry.rosters import batches
+
+    removed = batches.purge(hours=hours)
+    limit = batches.default_max_age_hours() if hours is None else hours
+    console.print(f"[green]✓[/] 花名册上传：删除超过 {limit:g} 小时未处理的批次 {removed} 个")
+    return removed
+
+
+@app.command("rosters-purge")
+def rosters_purge(
+    hours: float | None = typer.Option(
+        None, "--hours", min=0,
+        help="删除早于该小时数的批次（默认取 JIUYE_ROSTER_MAX_AGE_HOURS，24）。"),
+) -> None:
+    """删除 var/rosters/ 下过期的花名册上传批次（含完整身份证号码）；可由定时任务执行。"""
+    setup_django()
+    _purge_rosters(hours)
 
 
 @app.command("serve")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("batches/<str:token>/", views.batch_detail, name="batch"),
     path("batches/<str:token>/confirm/", views.batch_confirm, name="confirm"),
+    path("batches/<str:token>/cancel/", views.batch_cancel, name="cancel"),
     path("batches/<str:token>/errors.xlsx", views.batch_errors, name="errors"),
 ]

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form = UploadForm()
     return render(request, "registry/rosters/index.html", {
         "form": form, "rosters": ROSTERS.values(), "ns": _ns(request),
-        "viewer": viewer_for(request.user)})
+        "viewer": viewer_for(request.user), "max_age_hours": batches.default_max_age_hours()})
 
 
 @require_GET
@@ -76,7 +77,8 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     viewer = viewer_for(request.user)
-    context = {"form": form, "rosters": ROSTERS.values(), "ns": _ns(request), "viewer": viewer}
+    context = {"form": form, "rosters": ROSTERS.values(), "ns": _ns(request), "viewer": viewer,
+               "max_age_hours": batches.default_max_age_hours()}
     if viewer.prefix is None:
         return render(request, "registry/rosters/index.html", context, status=403)
     if not form.is_valid():
@@ -120,12 +122,27 @@ def batch_detail(request: HttpRequest, token: str) -> HttpResponse:
 def batch_confirm(request: HttpRequest, token: str) -> HttpResponse:
     batch = _batch(request, token)
     try:
-        batches.confirm(batch, actor_id=request.user.pk, now=timezone.now())
+        result = batches.confirm(batch, actor_id=request.user.pk, now=timezone.now())
     except RosterFileError as exc:
         return render(request, "registry/rosters/preview.html", {
             "batch": batch, "roster": ROSTERS[batch.kind], "errors": [],
             "file_error": exc.message, "ns": _ns(request)}, status=409)
-    return redirect(f"{_ns(request)}:batch", token=batch.token)
+    # the batch folder is gone (it held full identity numbers): the result goes with
+    # the redirect
+    messages.success(request, f"{ROSTERS[batch.kind].title}“{batch.filename}”已导入："
+                              f"新增 {result['created']} 条，更新 {result['updated']} 条，"
+                              f"无变化 {result['unchanged']} 条。上传内容已从服务器删除。")
+    return redirect(f"{_ns(request)}:index")
+
+
+@require_POST
+@login_required
+@staff_only
+def batch_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    batch = _batch(request, token)
+    batches.discard(batch)
+    messages.info(request, f"已取消“{batch.filename}”，上传内容和校验结果已从服务器删除。")
+    return redirect(f"{_ns(request)}:index")
 
 
 @require_GET

@@ -290,3 +290,4 @@ def test_workbench_links_the_registry(client, divisions):
     assert 'href="/registry/people/"' in html
     assert 'href="/registry/households/"' in html
     assert 'href="/registry/employers/"' in html
+    assert 'href="/registry/rosters/"' in html

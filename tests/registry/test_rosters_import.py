@@ -108,6 +108,25 @@ def test_a_failure_during_confirm_leaves_nothing_half_imported(divisions, tmp_pa
     assert batches.load(batch.token).status == "previewed"
 
 
+def test_a_failure_while_computing_the_history_leaves_nothing(divisions, tmp_path,
+                                                             monkeypatch):
+    # given: on PostgreSQL the history is computed in a thread while the rows are written
+    path = people_file(tmp_path / "p.xlsx", [person_row(ID_A), person_row(ID_B, "李四")])
+    batch = batches.preview(path, "person", filename="p.xlsx", user_id=None, today=TODAY,
+                            now=NOW)
+
+    def failing(*args):
+        raise ValueError("simulated failure in the history")
+
+    monkeypatch.setattr("jiuye.registry.rosters.upsert._logs", failing)
+    # when
+    with pytest.raises(ValueError, match="simulated"):
+        batches.confirm(batch, actor_id=None, now=NOW)
+    # then
+    assert (m.Person.objects.count(), m.ChangeLog.objects.count()) == (0, 0)
+    assert batches.load(batch.token).status == "previewed"
+
+
 def test_a_batch_imports_once(divisions, tmp_path):
     # given
     path = people_file(tmp_path / "p.xlsx", [person_row(ID_A)])

@@ -8,6 +8,7 @@ nothing the second time. Identity numbers and names enter the history only maske
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,10 +18,12 @@ from django.db import connection, models
 from jiuye.geo.models import Division
 from jiuye.registry import models as m
 from jiuye.registry.rosters import specs as s
-from jiuye.registry.rosters.sqlio import insert, update_by_id
+from jiuye.registry.rosters.sqlio import Pending, insert, read_copy, update_by_id
 from jiuye.registry.rosters.validate import out_name
 
 CHUNK = 5000
+LOG_CHUNK = 100_000
+LOG_COLUMNS = ["entity", "object_id", "action", "changes", "source", "actor_id", "at"]
 
 
 @dataclass(frozen=True)
@@ -53,14 +56,7 @@ def existing(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
     wanted = frame[target.keys[0]].drop_nulls().unique().to_list()
     rows: list[tuple[object, ...]] = []
     if connection.vendor == "postgresql":
-        # one query with an array parameter instead of thousands of IN lists
-        table = connection.ops.quote_name(target.model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(n) for n in names)
-        key = connection.ops.quote_name(target.keys[0])
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = ANY(%s)",  # noqa: S608
-                           [wanted])
-            rows = cursor.fetchall()
+        return _existing_pg(target, names, schema, wanted)
     else:
         manager = target.model._default_manager
         for start in range(0, len(wanted), CHUNK):
@@ -69,17 +65,44 @@ def existing(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _existing_pg(target: Target, names: list[str], schema: dict[str, pl.DataType],
+                 wanted: list[object]) -> pl.DataFrame:
+    """The keys go in by COPY to a temporary table, the rows come out by COPY (no
+    per-row Python objects either way)."""
+    q = connection.ops.quote_name
+    table, key, stage = q(target.model._meta.db_table), q(target.keys[0]), "roster_keys"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        cursor.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
+                       f"SELECT {key} FROM {table} WITH NO DATA")
+    insert(stage, pl.DataFrame({target.keys[0]: wanted}, schema={target.keys[0]: schema[
+        target.keys[0]]}))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {stage}")
+    columns = ", ".join(f"t.{q(n)}::int" if schema[n] == pl.Boolean else f"t.{q(n)}"
+                        for n in names)
+    found = read_copy(f"SELECT {columns} FROM {table} t JOIN {stage} k "  # noqa: S608
+                      f"ON t.{key} = k.{key}", [], schema)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {stage}")
+    return found
+
+
 def _new_ids(target: Target, created: pl.DataFrame) -> pl.DataFrame:
     """Ids for the rows to create: drawn from the sequence on PostgreSQL (inserted with the
     rows, no read back); on SQLite read back after the insert."""
     if connection.vendor != "postgresql":
         return created
+    if created.is_empty():
+        return created
     table = target.model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                       "FROM generate_series(1, %s)", [table, created.height])
-        ids = [row[0] for row in cursor.fetchall()]
-    return created.with_columns(id=pl.Series(ids, dtype=pl.Int64))
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = str(cursor.fetchone()[0])
+    literal = "'" + sequence.replace("'", "''") + "'"
+    ids = read_copy(f"SELECT nextval({literal}::regclass) "  # noqa: S608
+                    f"FROM generate_series(1, {int(created.height)})", [], {"id": pl.Int64()})
+    return created.with_columns(id=ids["id"])
 
 
 def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: datetime,
@@ -103,21 +126,45 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
     rows = created.select(*(["id"] if with_id else []), *target.keys, *target.values)
     if stamps:
         rows = rows.with_columns(**{n: pl.lit(stamp) for n in stamps})
-    insert(table, rows)
-    if not created.is_empty() and not with_id:
-        ids = existing(target, created).select(*target.keys, "id")
-        created = created.drop("id").join(ids, on=list(target.keys), how="left")
-    final = [pl.coalesce(v, f"{v}__old").alias(v) for v in target.values]
-    changes = updated.select("id", *final)
-    if "updated_at" in stamps:
-        changes = changes.with_columns(updated_at=pl.lit(stamp))
-    update_by_id(table, changes)
-    logs = pl.concat([_logs(target, created, "create" if not target.record else "add"),
-                      _logs(target, updated, "update")])
-    insert(m.ChangeLog._meta.db_table, logs.with_columns(
-        source=pl.lit(str(source)), actor_id=pl.lit(actor_id, pl.Int64), at=pl.lit(stamp)))
+    codes = dict(Division.objects.values_list("id", "code")) if (
+        "division_id" in target.values) else {}
+    stamped = {"source": pl.lit(str(source)), "actor_id": pl.lit(actor_id, pl.Int64),
+               "at": pl.lit(stamp)}
+    # PostgreSQL: the ids are known, so the history is computed while the rows are written
+    history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped)) if (
+        with_id) else None
+    try:
+        insert(table, rows)
+        if not created.is_empty() and not with_id:
+            ids = existing(target, created).select(*target.keys, "id")
+            created = created.drop("id").join(ids, on=list(target.keys), how="left")
+        final = [pl.coalesce(v, f"{v}__old").alias(v) for v in target.values]
+        changes = updated.select("id", *final)
+        if "updated_at" in stamps:
+            changes = changes.with_columns(updated_at=pl.lit(stamp))
+        update_by_id(table, changes)
+    except BaseException:
+        if history is not None:
+            history.close()
+        raise
+    if history is None:
+        history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped))
+    try:
+        insert(m.ChangeLog._meta.db_table, history)
+    finally:
+        history.close()
     return {"created": created.height, "updated": updated.height,
             "unchanged": frame.height - created.height - updated.height}
+
+
+def _history(target: Target, created: pl.DataFrame, updated: pl.DataFrame,
+             codes: dict[int, str], stamped: dict[str, pl.Expr]) -> Iterator[pl.DataFrame]:
+    """The history rows, a chunk at a time: one per created and per changed record."""
+    for action, part in (("create" if not target.record else "add", created),
+                         ("update", updated)):
+        for start in range(0, part.height, LOG_CHUNK):
+            yield _logs(target, part.slice(start, LOG_CHUNK), action, codes).with_columns(
+                **stamped)
 
 
 def _stamp(now: datetime) -> str:
@@ -155,13 +202,12 @@ def _mask_names(names: pl.Series) -> pl.Series:
                                 return_dtype=pl.String)
 
 
-def _logs(target: Target, frame: pl.DataFrame, action: str) -> pl.DataFrame:
+def _logs(target: Target, frame: pl.DataFrame, action: str,
+          codes: dict[int, str]) -> pl.DataFrame:
     schema = {"entity": pl.String, "object_id": pl.Int64, "action": pl.String,
               "changes": pl.String}
     if frame.is_empty():
         return pl.DataFrame(schema=schema)
-    codes = dict(Division.objects.values_list("id", "code")) if (
-        "division_id" in target.values) else {}
     old_parts: list[pl.Expr] = []
     new_parts: list[pl.Expr] = []
     pair_parts: list[pl.Expr] = []

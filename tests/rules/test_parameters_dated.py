@@ -38,11 +38,22 @@ STARTUP = {
 }
 
 
-def _add_value(root: Path, parameter: str, start: date, value: int, source: str) -> None:
+def _package_copy_with(tmp_path: Path, parameter: str, start: date, value: int,
+                       source: str) -> Path:
+    """A copy of the shipped package where an administrator added one dated value."""
+    root = tmp_path / "songyuan_2018"
+    shutil.copytree(HERE, root)
     path = root / "parameters" / f"{parameter.replace('.', '/')}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["values"].append({"from": start, "value": value, "source": source})
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def _job_seeking_1000_from_july_2019(tmp_path: Path) -> Path:
+    return _package_copy_with(
+        tmp_path, "job_seeking_subsidy.amount_fen", date(2019, 7, 1), 100000,
+        "测试：市人社局、市财政局公布的一次性求职创业补贴标准（每人1000元）")
 
 
 def _result(pkg: Any, rule: str, facts: dict[str, Any], as_of: str) -> tuple[Any, ...]:
@@ -54,15 +65,7 @@ def _result(pkg: Any, rule: str, facts: dict[str, Any], as_of: str) -> tuple[Any
 
 def test_a_dated_job_seeking_amount_applies_from_its_start_date_on(tmp_path: Path) -> None:
     # given
-    root = tmp_path / "songyuan_2018"
-    shutil.copytree(HERE, root)
-    _add_value(
-        root,
-        "job_seeking_subsidy.amount_fen",
-        date(2019, 7, 1),
-        100000,
-        "测试：市人社局、市财政局公布的一次性求职创业补贴标准（每人1000元）",
-    )
+    root = _job_seeking_1000_from_july_2019(tmp_path)
 
     # when
     edited = load_package(root)
@@ -80,15 +83,7 @@ def test_a_dated_job_seeking_amount_applies_from_its_start_date_on(tmp_path: Pat
 
 def test_a_dated_job_seeking_amount_applies_in_batch_from_its_start_date_on(tmp_path: Path) -> None:
     # given
-    root = tmp_path / "songyuan_2018"
-    shutil.copytree(HERE, root)
-    _add_value(
-        root,
-        "job_seeking_subsidy.amount_fen",
-        date(2019, 7, 1),
-        100000,
-        "测试：市人社局、市财政局公布的一次性求职创业补贴标准（每人1000元）",
-    )
+    root = _job_seeking_1000_from_july_2019(tmp_path)
     edited = load_package(root)
     frame = pl.DataFrame(
         {
@@ -114,15 +109,8 @@ def test_a_dated_job_seeking_amount_applies_in_batch_from_its_start_date_on(tmp_
 
 def test_a_changed_startup_amount_changes_results_from_its_date_only(tmp_path: Path) -> None:
     # given
-    root = tmp_path / "songyuan_2018"
-    shutil.copytree(HERE, root)
-    _add_value(
-        root,
-        "startup_subsidy.amount_fen",
-        date(2020, 1, 1),
-        600000,
-        "测试：调整后的一次性初创企业补贴标准（6000元）",
-    )
+    root = _package_copy_with(tmp_path, "startup_subsidy.amount_fen", date(2020, 1, 1), 600000,
+                              "测试：调整后的一次性初创企业补贴标准（6000元）")
 
     # when
     edited = load_package(root)
@@ -147,9 +135,8 @@ def test_a_changed_startup_amount_changes_results_from_its_date_only(tmp_path: P
 
 def test_a_parameter_value_without_a_source_is_refused(tmp_path: Path) -> None:
     # given
-    root = tmp_path / "songyuan_2018"
-    shutil.copytree(HERE, root)
-    _add_value(root, "startup_subsidy.amount_fen", date(2020, 1, 1), 600000, "")
+    root = _package_copy_with(tmp_path, "startup_subsidy.amount_fen", date(2020, 1, 1), 600000,
+                              "")
 
     # when
     with pytest.raises(ValueError, match="source") as caught:

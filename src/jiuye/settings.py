@@ -4,7 +4,8 @@ The defaults are the safe production ones: DEBUG is off, and a SECRET_KEY must b
 given whenever DEBUG is off. ``make run`` turns DEBUG on for local use.
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
-SECURE_SSL_REDIRECT, JIUYE_VAR_DIR.
+SECURE_SSL_REDIRECT, JIUYE_VAR_DIR, JIUYE_ROSTER_MAX_AGE_HOURS, JIUYE_REVEAL_LIMIT_PER_HOUR,
+JIUYE_EXPORT_MAX_ROWS.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ REFERENCE_DATA_DIR = BASE_DIR / "data" / "reference"
 # Roster uploads under VAR_DIR/rosters/ hold full identity numbers: a batch folder is
 # deleted when confirmed or cancelled, and any left behind once older than this.
 ROSTER_BATCH_MAX_AGE_HOURS = float(os.environ.get("JIUYE_ROSTER_MAX_AGE_HOURS", "24"))
+# Safeguards on personal data (operational settings, not policy figures): how many full
+# identity numbers one staff member may reveal in any 60 minutes, and the most rows one
+# .xlsx export of a staff list may carry (a longer list must be narrowed first).
+REVEAL_LIMIT_PER_HOUR = max(0, int(os.environ.get("JIUYE_REVEAL_LIMIT_PER_HOUR", "20")))
+EXPORT_MAX_ROWS = max(0, int(os.environ.get("JIUYE_EXPORT_MAX_ROWS", "10000")))
 
 _DEV_SECRET_KEY = "django-insecure-jiuye-local-development-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

@@ -56,7 +56,7 @@ def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divi
     assert list(SensitiveAccessLog.objects.values_list(
         "actor", "action", "entity", "export_name", "field", "row_count", "object_id")) == [
         (user.pk, "export", "person", "人员名单", "resident_id", 1, None)]
-    assert "sensitive export" in caplog.text
+    assert "registry export" in caplog.text
     assert world.other_person.resident_id not in caplog.text
 
 

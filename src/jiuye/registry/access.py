@@ -8,19 +8,35 @@ province, 4 for a city, 6 for a county, 9 for a township, 12 for a community. A 
 without a profile (even a superuser) sees nothing, never everything.
 
 Full identity numbers are shown only to profiles with ``can_view_full_identity``, one
-record at a time on request, and every such look is logged (``SensitiveAccessLog``)
-without the value itself.
+record at a time on request, at most ``settings.REVEAL_LIMIT_PER_HOUR`` in any 60
+minutes, and every such look (and every refusal) is logged (``SensitiveAccessLog``)
+without the value itself. Every .xlsx export of a staff list is logged as well, masked
+or not. The same right opens the sensitive attributes (disability, household difficulty
+categories, difficulty certification): see :attr:`Viewer.sees_sensitive`.
+
+How a log row reads (the table has no outcome column; these conventions stand in):
+
+- reveal: ``row_count`` 1 when the number was shown, 0 when the limit refused it;
+- export: ``field`` names what the file carried in full ("" for a masked file),
+  ``row_count`` the rows the filter matched, ``reason`` the filter, beginning with
+  :data:`REFUSED` when the file was refused for exceeding ``settings.EXPORT_MAX_ROWS``.
+
+Python log lines name users, records and log rows by id, never a value.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.identity import mask_resident_id
@@ -30,6 +46,22 @@ logger = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 AnyUser = AbstractBaseUser | AnonymousUser
+
+#: Members of this group (and superusers) read the access log.
+AUDIT_GROUP = "审计"
+#: The period over which ``settings.REVEAL_LIMIT_PER_HOUR`` counts shown numbers.
+REVEAL_WINDOW = timedelta(hours=1)
+#: How the reason of a refused export begins.
+REFUSED = "已拒绝"
+
+
+class AccessRefused(Exception):
+    """A look at sensitive data that was refused (and logged); ``message`` is for staff."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
 
 #: Significant digits of a division code at each level.
 PREFIX_LENGTH: dict[int, int] = {
@@ -63,6 +95,16 @@ class Viewer:
     @property
     def sees_anything(self) -> bool:
         return self.prefix is not None
+
+    @property
+    def sees_sensitive(self) -> bool:
+        """Whether disability, difficulty categories and certifications are shown.
+
+        The rule: only with the full-identity right, and only inside the jurisdiction
+        (a community worker granted it sees their community; county or city staff
+        their subtree). Without it these read 已隐藏 on pages and in exports.
+        """
+        return self.prefix is not None and self.full_identity
 
 
 NOBODY = Viewer(prefix=None)
@@ -113,23 +155,78 @@ def shown_resident_id(number: str, revealed: bool = False) -> str:
     return number if revealed else mask_resident_id(number)
 
 
+def can_audit(user: AnyUser) -> bool:
+    """Whether the user may read the access log: superusers and the 审计 group."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(getattr(user, "is_superuser", False)) or (
+        user.groups.filter(name=AUDIT_GROUP).exists())  # type: ignore[union-attr]
+
+
+def reveals_used(user_id: int, now: datetime) -> int:
+    """Full numbers the user was shown in the 60 minutes up to ``now`` (refusals aside)."""
+    return (SensitiveAccessLog.objects
+            .filter(actor_id=user_id, action=AccessAction.REVEAL,
+                    at__gt=now - REVEAL_WINDOW, at__lte=now)
+            .exclude(row_count=0).count())
+
+
 def record_reveal(*, viewer_user: Any, entity: str, object_id: int, field: str,
-                  reason: str) -> SensitiveAccessLog:
-    """Log that a user saw one field of one record in full (the value is never written)."""
-    row = SensitiveAccessLog.objects.create(
-        actor=viewer_user, action=AccessAction.REVEAL, entity=entity, object_id=object_id,
-        field=field, reason=reason[:200])
-    logger.info("sensitive reveal: user=%s entity=%s id=%s field=%s log=%s",
-                viewer_user.pk, entity, object_id, field, row.pk)
-    return row
+                  reason: str, now: datetime | None = None) -> SensitiveAccessLog:
+    """Log that a user is shown one field of one record in full (the value is never
+    written); beyond the hourly limit, log the refusal and raise :class:`AccessRefused`.
+
+    The count is taken under a lock on the user's profile row, so two requests at once
+    (in two processes) cannot both take the last place.
+    """
+    now = now or timezone.now()
+    limit = settings.REVEAL_LIMIT_PER_HOUR
+    with transaction.atomic():
+        list(StaffProfile.objects.select_for_update().filter(user_id=viewer_user.pk)
+             .values_list("pk", flat=True))
+        allowed = reveals_used(viewer_user.pk, now) < limit
+        if not allowed:
+            reason = f"{REFUSED}（超出每小时 {limit} 个的上限）：{reason}"
+        row = SensitiveAccessLog.objects.create(
+            actor=viewer_user, action=AccessAction.REVEAL, entity=entity, object_id=object_id,
+            field=field, reason=reason[:200], row_count=1 if allowed else 0, at=now)
+    if allowed:
+        logger.info("sensitive reveal: user=%s entity=%s id=%s field=%s log=%s",
+                    viewer_user.pk, entity, object_id, field, row.pk)
+        return row
+    logger.warning("sensitive reveal refused at the hourly limit %s: user=%s entity=%s id=%s "
+                   "log=%s", limit, viewer_user.pk, entity, object_id, row.pk)
+    raise AccessRefused("reveal_limit", gettext(
+        "您最近 1 小时内已查看 {limit} 个完整身份证号码，达到上限，本次未显示（已记录）。"
+        "请稍后再试；确需批量核对的，请联系系统管理员。").format(limit=limit))
 
 
 def record_export(*, viewer_user: Any, entity: str, export_name: str, field: str,
-                  row_count: int) -> SensitiveAccessLog:
-    """Log an export that carried full identity numbers (the numbers are never written)."""
+                  row_count: int, filters: str = "", refused: bool = False,
+                  now: datetime | None = None) -> SensitiveAccessLog:
+    """Log one export of a staff list: who, which list, the filter, how many rows, and
+    whether unmasked (``field`` names what it carried in full, "" when masked).
+
+    A refused export (too many rows) is logged too. Neither the rows nor the filter's
+    text reach the Python log: a search may hold a name.
+    """
+    reason = f"筛选：{filters or '无'}"
+    if refused:
+        reason = (f"{REFUSED}（{row_count} 行，超过导出上限 {settings.EXPORT_MAX_ROWS} 行）；"
+                  f"{reason}")
     row = SensitiveAccessLog.objects.create(
         actor=viewer_user, action=AccessAction.EXPORT, entity=entity, field=field,
-        export_name=export_name, row_count=row_count)
-    logger.info("sensitive export: user=%s export=%s rows=%s log=%s",
-                viewer_user.pk, export_name, row_count, row.pk)
+        export_name=export_name, row_count=row_count, reason=reason[:200],
+        at=now or timezone.now())
+    logger.info("registry export: user=%s export=%s rows=%s unmasked=%s refused=%s log=%s",
+                viewer_user.pk, export_name, row_count, bool(field), refused, row.pk)
     return row
+
+
+def access_outcome(row: SensitiveAccessLog) -> str:
+    """What a log row records, in words (see the conventions in this module's docstring)."""
+    if row.action == AccessAction.REVEAL:
+        return "未显示（超出每小时上限）" if row.row_count == 0 else "已显示完整号码"
+    if row.reason.startswith(REFUSED):
+        return "已拒绝（超出导出行数上限）"
+    return "未脱敏导出" if row.field else "已脱敏导出"

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_GET, require_POST
 from jiuye.evaluation import package
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
-from jiuye.registry.access import Viewer, record_reveal, scoped, shown_resident_id, viewer_for
+from jiuye.registry.access import (
+    AccessRefused,
+    Viewer,
+    record_reveal,
+    scoped,
+    shown_resident_id,
+    viewer_for,
+)
 from jiuye.registry.selectors import (
     Facts,
     employer_facts,
@@ -152,10 +159,14 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         context = _person_context(viewer, person, error="请填写查看事由。")
         template = "registry/_resident_id.html" if htmx else "registry/person_detail.html"
         return render(request, template, context, status=400)
-    record_reveal(viewer_user=request.user, entity="person", object_id=person.pk,
-                  field="resident_id", reason=reason)
-    context = _person_context(viewer, person, revealed=True)
     template = "registry/_resident_id.html" if htmx else "registry/person_detail.html"
+    try:
+        record_reveal(viewer_user=request.user, entity="person", object_id=person.pk,
+                      field="resident_id", reason=reason)
+    except AccessRefused as refused:  # the hourly limit; htmx swaps only 2xx answers
+        return render(request, template, _person_context(viewer, person, error=refused.message),
+                      status=200 if htmx else 429)
+    context = _person_context(viewer, person, revealed=True)
     return render(request, template, context)
 
 

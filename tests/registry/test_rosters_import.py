@@ -52,9 +52,9 @@ def test_confirm_imports_only_the_valid_rows_with_masked_history(divisions, tmp_
         (ID_A, "张三", "male", "urban"), (ID_B, "李四", "female", None)]
     log = m.ChangeLog.objects.order_by("id").first()
     assert (log.entity, log.action, log.source) == ("person", "create", "roster")
-    assert log.changes["resident_id"] == {"old": None, "new": ID_A[:6] + "********" + ID_A[14:]}
-    assert log.changes["name"] == {"old": None, "new": "张*"}
-    assert log.changes["division"] == {"old": None, "new": "220702001"}
+    # a new record logs its values (masked identity, division code), never sex or birth date
+    assert log.changes == {"resident_id": ID_A[:6] + "********" + ID_A[14:], "name": "张*",
+                           "division": "220702001", "hukou_type": "urban"}
     assert ID_A not in str(list(m.ChangeLog.objects.values_list("changes", flat=True)))
     assert batch.status == "imported"
     assert batches.load(batch.token) is None
@@ -176,7 +176,8 @@ def test_child_rosters_upsert_by_person_and_employer(divisions, tmp_path):
     assert m.Household.objects.get().members.count() == 2
     assert m.Certificate.objects.get().level == 4
     log = m.ChangeLog.objects.filter(action="add", entity="person").first()
-    assert log.changes["employment"]["new"]["form"] == "employee"
+    assert log.changes["employment"]["form"] == "employee"
+    assert "old" not in log.changes["employment"]
 
 
 def test_error_rows_workbook_holds_the_bad_rows_and_an_explanation(divisions, tmp_path):

@@ -3,7 +3,12 @@
 One read of the existing records, a diff in Polars, one set-based insert of the new
 records, one update of the changed ones and one insert of their history rows. A record
 whose given cells equal the register writes nothing, so importing a file twice changes
-nothing the second time. Identity numbers and names enter the history only masked.
+nothing the second time. Identity numbers and names enter the history only masked;
+sex and birth date (read from the identity number) do not enter it at all.
+
+History rows are lean for new records: a created record logs its values
+(``{"name": "张*", ...}``), a record added to a person logs ``{"employment": {...}}``;
+only updates carry ``{"old": ..., "new": ...}`` pairs (see ``ChangeLog``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from jiuye.registry.rosters.validate import out_name
 CHUNK = 5000
 LOG_CHUNK = 100_000
 LOG_COLUMNS = ["entity", "object_id", "action", "changes", "source", "actor_id", "at"]
+# read from the identity number, which the history keeps masked: never logged
+UNLOGGED = frozenset({"sex", "birth_date"})
 
 
 @dataclass(frozen=True)
@@ -210,16 +217,20 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
               "changes": pl.String}
     if frame.is_empty():
         return pl.DataFrame(schema=schema)
+    updating = action == "update"
     old_parts: list[pl.Expr] = []
     new_parts: list[pl.Expr] = []
     pair_parts: list[pl.Expr] = []
-    columns = target.values if action == "update" else (*target.keys, *target.values)
-    for column in columns:
-        flag = pl.col(f"{column}__changed") if column in target.values else pl.lit(True)
+    columns = target.values if updating else (*target.keys, *target.values)
+    for column in (c for c in columns if c not in UNLOGGED):
         name, new = _logged(column, pl.col(column), codes)
-        old = _logged(column, pl.col(f"{column}__old"), codes)[1] if (
-            column in target.values) else pl.lit(None)
         head = pl.lit(f'"{name}":')
+        if not updating:  # a new record: every given value, nothing to compare
+            new_parts.append(pl.when(pl.col(column).is_not_null()).then(
+                pl.concat_str(head, _json(new))))
+            continue
+        flag = pl.col(f"{column}__changed")
+        old = _logged(column, pl.col(f"{column}__old"), codes)[1]
         old_parts.append(pl.when(flag).then(pl.concat_str(head, _json(old))))
         new_parts.append(pl.when(flag).then(pl.concat_str(head, _json(new))))
         pair_parts.append(pl.when(flag).then(pl.concat_str(
@@ -229,11 +240,14 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
         inner = pl.concat_list(parts).list.drop_nulls().list.join(",")
         return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
 
-    if target.record:
-        old_obj = obj(old_parts) if action == "update" else pl.lit("null")
-        changes = pl.concat_str(pl.lit(f'{{"{target.record}":{{"old":'), old_obj,
+    if target.record and updating:
+        changes = pl.concat_str(pl.lit(f'{{"{target.record}":{{"old":'), obj(old_parts),
                                 pl.lit(',"new":'), obj(new_parts), pl.lit("}}"))
-    else:
+    elif target.record:
+        changes = pl.concat_str(pl.lit(f'{{"{target.record}":'), obj(new_parts), pl.lit("}"))
+    elif updating:
         changes = obj(pair_parts)
+    else:
+        changes = obj(new_parts)
     return frame.select(entity=pl.lit(target.entity), object_id=pl.col(target.owner),
                         action=pl.lit(action), changes=changes).cast(schema)  # type: ignore[arg-type]

@@ -62,6 +62,6 @@ def test_2023_vintage_keeps_the_2017_names():
     # when
     report = load_songyuan_townships_2023()
     # then
-    assert report == LoadReport(created=147, updated=0)
+    assert report == LoadReport(created=147, updated=0, closed=7)
     names = dict(Division.objects.filter(code="220702001").values_list("vintage", "name"))
     assert names == {dt.date(2017, 10, 31): "团结街道办事处", dt.date(2023, 6, 30): "团结街道"}

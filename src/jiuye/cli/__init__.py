@@ -17,7 +17,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules", "jiuye.cli.synth")
+COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules", "jiuye.cli.synth",
+                                     "jiuye.cli.geo")
 
 
 @app.callback()

@@ -2,6 +2,13 @@
 
 Each loader uses ``update_or_create`` keyed on (code, vintage): running it again
 changes nothing, and a corrected CSV updates names in place.
+
+A later township list is loaded *beside* the earlier ones (``load_vintage("2023")``):
+every code in it gets a row of the new vintage; a renamed code keeps its old row with
+the old name; a code missing from the newest list is abolished, and the last row that
+has it gets ``valid_to`` = the date of the first list without it (the real date lies
+between the two lists: "no later than"). ``valid_from`` stays empty: the lists do not
+say when a unit was created. Records are never moved: see :mod:`jiuye.geo.selectors`.
 """
 
 from __future__ import annotations
@@ -26,16 +33,36 @@ PROVINCE = ("220000", "吉林省")
 CITY = ("220700", "松原市")
 
 
+
+
+@dataclass(frozen=True)
+class TownshipList:
+    """One published vintage of the township list under 2207."""
+
+    key: str
+    vintage: dt.date
+    file: str
+
+
+TOWNSHIP_LISTS: dict[str, TownshipList] = {
+    "2017": TownshipList("2017", VINTAGE_2017, "songyuan-townships-2017.csv"),
+    "2023": TownshipList("2023", VINTAGE_2023, "songyuan-townships-2023.csv"),
+}
+
+
 @dataclass(frozen=True)
 class LoadReport:
     created: int
     updated: int
+    closed: int = 0  # codes newly marked abolished (valid_to set)
 
     def __add__(self, other: LoadReport) -> LoadReport:
-        return LoadReport(self.created + other.created, self.updated + other.updated)
+        return LoadReport(self.created + other.created, self.updated + other.updated,
+                          self.closed + other.closed)
 
     def __str__(self) -> str:
-        return f"新增 {self.created} 条，已有 {self.updated} 条"
+        text = f"新增 {self.created} 条，已有 {self.updated} 条"
+        return text + (f"，标记撤销 {self.closed} 个代码" if self.closed else "")
 
 
 def _data_dir(data_dir: Path | None) -> Path:
@@ -116,13 +143,21 @@ def load_songyuan_2017(data_dir: Path | None = None) -> LoadReport:
     return _count(results)
 
 
-@transaction.atomic
-def load_songyuan_townships_2023(data_dir: Path | None = None) -> LoadReport:
-    """The 2023 township vintage, beside (not over) the 2017 rows.
+def load_vintage(key: str, data_dir: Path | None = None) -> LoadReport:
+    """Load one vintage of the list by its key (``"2017"``, ``"2023"``)."""
+    if key not in TOWNSHIP_LISTS:
+        raise KeyError(key)
+    if key == "2017":
+        return load_songyuan_2017(data_dir)
+    return load_township_list(TOWNSHIP_LISTS[key], data_dir)
 
-    Not loaded by ``jiuye setup-demo`` yet: the registry issue decides how current
-    and historical names are chosen. County parents are the 2017 rows, since the
-    county list did not change between the two vintages.
+
+@transaction.atomic
+def load_township_list(listing: TownshipList, data_dir: Path | None = None) -> LoadReport:
+    """A later township list beside (not over) the earlier rows; abolished codes closed.
+
+    County parents are the 2017 rows: the county list did not change between the
+    vintages (the 2017 list is loaded first if it is missing).
     """
     folder = _data_dir(data_dir)
     counties = {
@@ -130,16 +165,51 @@ def load_songyuan_townships_2023(data_dir: Path | None = None) -> LoadReport:
     }
     if not counties:
         load_songyuan_2017(folder)
-        return load_songyuan_townships_2023(folder)
+        return load_township_list(listing, folder)
     results = [
         _put(
             code=row["code"],
             name=row["name"],
             level=DivisionLevel.TOWNSHIP,
             parent=counties[row["areaCode"]],
-            vintage=VINTAGE_2023,
+            vintage=listing.vintage,
             source=SOURCE_NBS,
         )
-        for row in _read(folder / "songyuan-townships-2023.csv")
+        for row in _read(folder / listing.file)
     ]
-    return _count(results)
+    report = _count(results)
+    return LoadReport(report.created, report.updated, close_abolished_townships())
+
+
+def load_songyuan_townships_2023(data_dir: Path | None = None) -> LoadReport:
+    """The 2023 township vintage, beside (not over) the 2017 rows."""
+    return load_township_list(TOWNSHIP_LISTS["2023"], data_dir)
+
+
+def close_abolished_townships() -> int:
+    """Set ``valid_to`` on the last row of each township code the newest list lacks.
+
+    Only the lists in ``TOWNSHIP_LISTS`` that are loaded count; rows closed before
+    (by this or by an administrator) are left alone. Returns how many rows were closed.
+    """
+    lists = sorted(
+        listing.vintage
+        for listing in TOWNSHIP_LISTS.values()
+        if Division.objects.filter(level=DivisionLevel.TOWNSHIP, vintage=listing.vintage,
+                                   source=SOURCE_NBS).exists()
+    )
+    if len(lists) < 2:
+        return 0
+    last_seen: dict[str, dt.date] = {}
+    for code, vintage in Division.objects.filter(
+        level=DivisionLevel.TOWNSHIP, vintage__in=lists, source=SOURCE_NBS
+    ).values_list("code", "vintage"):
+        last_seen[code] = max(vintage, last_seen.get(code, vintage))
+    closed = 0
+    for code, seen in sorted(last_seen.items()):
+        if seen == lists[-1]:
+            continue
+        gone_by = min(v for v in lists if v > seen)
+        closed += Division.objects.filter(
+            code=code, vintage=seen, valid_to__isnull=True).update(valid_to=gone_by)
+    return closed

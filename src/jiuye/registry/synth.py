@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from jiuye.geo.models import Division, DivisionLevel
+from jiuye.geo.selectors import divisions_at
 from jiuye.identity import Sex, make_credit_code, make_resident_id
 from jiuye.identity.credit_code import CHARSET
 from jiuye.registry import models as m
@@ -69,8 +70,8 @@ class Generator:
         self.ids = set(taken_ids or ())
         self.codes: set[str] = set()
         self.pop = BulkPopulation()
-        townships = list(Division.objects.filter(
-            level=DivisionLevel.TOWNSHIP, code__startswith="2207").order_by("code", "-vintage"))
+        # one row per code, from the township list in force on the as-of date
+        townships = list(divisions_at(spec.as_of, level=DivisionLevel.TOWNSHIP, prefix="2207"))
         if not townships:
             raise ValueError("no Songyuan townships loaded: run `jiuye setup-demo --no-demo`")
         by_county: dict[str, dict[str, list[Division]]] = {}

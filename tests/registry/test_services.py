@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from jiuye.identity import make_credit_code, make_resident_id
 from jiuye.registry.models import ChangeLog, Employer, Person, Source
@@ -135,3 +136,57 @@ def test_records_and_household_statuses_are_logged_against_their_owner(divisions
                              data={"kind": "dibao", "start": dt.date(2018, 1, 1),
                                    "end": dt.date(2017, 1, 1)})
     assert household.statuses.count() == 1
+
+
+@pytest.mark.parametrize(("kind", "data", "end_field"), [
+    ("grassroots_service", {"program": "sanzhi_yifu", "division": "220702001",
+                            "start": dt.date(2016, 8, 1), "end": dt.date(2018, 8, 1),
+                            "assessment_passed": True}, "end"),
+    ("recognition", {"kind": "city_return_entrepreneur_leader",
+                     "recognised_on": dt.date(2018, 5, 1), "recognised_by": "市返乡创业办",
+                     "document_number": "松返创〔2018〕1号"}, "revoked_on"),
+    ("rural_transfer", {"division": "220702001", "registered_on": dt.date(2017, 3, 1)},
+     "ended_on"),
+])
+def test_programme_records_are_added_and_logged_and_an_end_before_the_start_is_refused(
+        divisions, staff_user, kind, data, end_field):
+    # given
+    person = PersonFactory()
+    # when
+    record = person_add_record(actor=staff_user, source=Source.SCREEN, person=person,
+                               kind=kind, data=data)
+    with pytest.raises(RegistryError) as caught:
+        person_add_record(actor=staff_user, source=Source.SCREEN, person=person, kind=kind,
+                          data={**data, end_field: dt.date(2015, 1, 1)})
+    # then
+    assert type(record).objects.filter(person=person).count() == 1
+    assert (caught.value.code, caught.value.field) == ("invalid_period", end_field)
+    log = ChangeLog.objects.get()
+    assert (log.entity, log.object_id, log.action, log.actor) == (
+        "person", person.pk, "add", staff_user)
+    assert log.changes == {kind: {"old": None, "new": {
+        k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}}}
+
+
+def test_a_grassroots_programme_outside_the_engines_choices_is_refused(divisions):
+    # given
+    person = PersonFactory()
+    # when
+    with pytest.raises(ValidationError):
+        person_add_record(actor=None, source=Source.SCREEN, person=person,
+                          kind="grassroots_service",
+                          data={"program": "volunteer", "division": "220702001",
+                                "start": dt.date(2016, 8, 1)})
+    # then
+    assert person.grassroots_services.count() == 0
+    assert ChangeLog.objects.count() == 0
+
+
+def test_the_registry_programmes_are_the_engines_grassroots_choices():
+    # given
+    from jiuye.evaluation import package
+    from jiuye.registry.models import GrassrootsProgram
+
+    # then
+    engine = set(package().facts["grassroots_program"].choices or {})
+    assert set(GrassrootsProgram.values) == engine - {"none"}

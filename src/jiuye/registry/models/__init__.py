@@ -7,9 +7,11 @@ from jiuye.registry.models.choices import (
     EducationLevel,
     EmployerKind,
     EmploymentForm,
+    GrassrootsProgram,
     HouseholdStatusKind,
     HukouType,
     Ownership,
+    RecognitionKind,
     SizeClass,
     Source,
     TrainingKind,
@@ -27,6 +29,11 @@ from jiuye.registry.models.people import (
     Training,
     UnemploymentRegistration,
 )
+from jiuye.registry.models.programs import (
+    GrassrootsService,
+    Recognition,
+    RuralTransferRegistration,
+)
 
 __all__ = [
     "AccessAction",
@@ -43,6 +50,8 @@ __all__ = [
     "EmployerYear",
     "EmploymentForm",
     "EmploymentRecord",
+    "GrassrootsProgram",
+    "GrassrootsService",
     "Household",
     "HouseholdMember",
     "HouseholdStatus",
@@ -50,6 +59,9 @@ __all__ = [
     "HukouType",
     "Ownership",
     "Person",
+    "Recognition",
+    "RecognitionKind",
+    "RuralTransferRegistration",
     "SensitiveAccessLog",
     "SizeClass",
     "Source",

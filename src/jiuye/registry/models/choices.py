@@ -90,3 +90,19 @@ class TrainingKind(models.TextChoices):
     GUIDANCE = "guidance", _("引导性培训")
     ENTREPRENEURSHIP = "entrepreneurship", _("创业培训")
     ON_THE_JOB = "on_the_job", _("岗位技能提升培训")
+
+
+class GrassrootsProgram(models.TextChoices):
+    """基层服务项目 of 三（二）: the codes are the engine's ``grassroots_program`` values."""
+
+    XUANDIAO = "xuandiao", _("选调生")
+    SANZHI_YIFU = "sanzhi_yifu", _("三支一扶计划")
+    XIBU = "xibu", _("志愿服务西部计划")
+    TEGANG = "tegang", _("教师特岗计划")
+    PUBLIC_SERVICE_POST = "public_service_post", _("基层公共服务项目")
+
+
+class RecognitionKind(models.TextChoices):
+    """Titles a government body confers on a person by a dated decision (认定)."""
+
+    CITY_RETURN_ENTREPRENEUR_LEADER = "city_return_entrepreneur_leader", _("市级返乡创业带头人")

@@ -20,10 +20,13 @@ from jiuye.registry.models import (
     Employer,
     EmployerYear,
     EmploymentRecord,
+    GrassrootsService,
     Household,
     HouseholdMember,
     HouseholdStatus,
     Person,
+    Recognition,
+    RuralTransferRegistration,
     Training,
     UnemploymentRegistration,
 )
@@ -49,6 +52,9 @@ class BulkPopulation:
     trainings: list[Training] = field(default_factory=list)
     businesses: list[Business] = field(default_factory=list)
     benefits: list[BenefitReceipt] = field(default_factory=list)
+    grassroots_services: list[GrassrootsService] = field(default_factory=list)
+    recognitions: list[Recognition] = field(default_factory=list)
+    rural_transfers: list[RuralTransferRegistration] = field(default_factory=list)
 
     def batches(self) -> list[tuple[str, Sequence[models.Model]]]:
         return [(name, getattr(self, name)) for name in self.__dataclass_fields__]

@@ -20,10 +20,13 @@ from jiuye.registry.models import (
     Employer,
     EmployerYear,
     EmploymentRecord,
+    GrassrootsService,
     Household,
     HouseholdMember,
     HouseholdStatus,
     Person,
+    Recognition,
+    RuralTransferRegistration,
     Training,
     UnemploymentRegistration,
 )
@@ -57,6 +60,19 @@ PERSON_RECORDS: dict[str, type[models.Model]] = {
     "training": Training,
     "business": Business,
     "benefit": BenefitReceipt,
+    "grassroots_service": GrassrootsService,
+    "recognition": Recognition,
+    "rural_transfer": RuralTransferRegistration,
+}
+# A dated record's (start, end) fields: an end before its start is refused.
+PERIODS: dict[type[models.Model], tuple[str, str]] = {
+    EmploymentRecord: ("start", "end"),
+    UnemploymentRegistration: ("registered_on", "ended_on"),
+    DifficultyCertification: ("start", "exit_on"),
+    Training: ("start", "completed_on"),
+    GrassrootsService: ("start", "end"),
+    Recognition: ("recognised_on", "revoked_on"),
+    RuralTransferRegistration: ("registered_on", "ended_on"),
 }
 
 
@@ -95,6 +111,14 @@ def person_upsert(*, actor: Actor, source: str, data: Mapping[str, Any]) -> Pers
     return person
 
 
+def _check_period(record: models.Model) -> None:
+    start, end = PERIODS.get(type(record), ("", ""))
+    began, ended = getattr(record, start, None), getattr(record, end, None)
+    if began is not None and ended is not None and ended < began:
+        raise RegistryError("invalid_period", end, "结束日期早于开始日期",
+                            "end is before start")
+
+
 @transaction.atomic
 def person_add_record(*, actor: Actor, source: str, person: Person, kind: str,
                       data: Mapping[str, Any]) -> models.Model:
@@ -108,7 +132,10 @@ def person_add_record(*, actor: Actor, source: str, person: Person, kind: str,
     if "division" in values:
         values["division"] = resolve_division(values["division"])
     record = model(person=person, **values)
-    record.full_clean(exclude=["division", "employer", "person"])
+    exclude = ["division", "employer", "person"]
+    record.clean_fields(exclude=exclude)
+    _check_period(record)
+    record.full_clean(exclude=exclude)
     record.save()
     log_change(entity="person", object_id=person.pk, action="add", source=source,
                actor=actor, changes={kind: {"old": None, "new": {

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import time
 from io import BytesIO
 
 import pytest
+from django.db import connection, connections
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jiuye import bootstrap
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.identity import mask_resident_id
+from jiuye.registry import access
 from jiuye.registry import urls as registry_urls
-from jiuye.registry.access import scoped, viewer_for, visible_divisions
+from jiuye.registry.access import (
+    AccessRefused,
+    record_export,
+    record_reveal,
+    reveals_used,
+    scoped,
+    viewer_for,
+    visible_divisions,
+)
 from jiuye.registry.models import Person, SensitiveAccessLog, StaffProfile
 from tests.registry.staff import COMMUNITY, build_world, staff
 
@@ -184,3 +198,145 @@ def test_demo_staff_get_their_jurisdictions(db):
         "county_staff": ("220702", False),
         "community_staff": (COMMUNITY, False),
     }
+
+
+def _shown_before(user, person, count: int, minutes_ago: float, now=None) -> None:
+    """``count`` logged reveals by ``user`` that many minutes before ``now``."""
+    at = (now or timezone.now()) - dt.timedelta(minutes=minutes_ago)
+    for _ in range(count):
+        SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
+                                          object_id=person.pk, field="resident_id",
+                                          reason="核对", row_count=1, at=at)
+
+
+def test_the_reveal_at_the_hourly_limit_is_shown_and_the_one_after_is_refused(
+        client, divisions, settings):
+    # given a limit of 3 and 2 numbers shown in the last hour
+    settings.REVEAL_LIMIT_PER_HOUR = 3
+    world = build_world(divisions)
+    user = staff("qg", "220721", full=True)
+    person = world.other_person
+    _shown_before(user, person, 2, minutes_ago=30)
+    client.force_login(user)
+    url = reverse("registry:person_reveal", args=[person.pk])
+    # when the third and the fourth are asked for
+    third = client.post(url, {"reason": "核对第三个"})
+    fourth = client.post(url, {"reason": "核对第四个"})
+    # then the third is shown, the fourth refused with a message and nothing shown
+    assert third.status_code == 200
+    assert person.resident_id in third.content.decode()
+    assert fourth.status_code == 429
+    html = fourth.content.decode()
+    assert "您最近 1 小时内已查看 3 个完整身份证号码，达到上限，本次未显示（已记录）" in html
+    assert person.resident_id not in html
+    assert mask_resident_id(person.resident_id) in html
+    newest = list(SensitiveAccessLog.objects.order_by("-id").values_list(
+        "actor", "action", "object_id", "field", "row_count", "reason")[:2])
+    assert newest == [
+        (user.pk, "reveal", person.pk, "resident_id", 0,
+         "已拒绝（超出每小时 3 个的上限）：核对第四个"),
+        (user.pk, "reveal", person.pk, "resident_id", 1, "核对第三个")]
+    assert reveals_used(user.pk, timezone.now()) == 3
+
+
+def test_a_refused_reveal_by_htmx_swaps_in_the_message(client, divisions, settings):
+    # given
+    settings.REVEAL_LIMIT_PER_HOUR = 1
+    world = build_world(divisions)
+    user = staff("qg", "220721", full=True)
+    _shown_before(user, world.other_person, 1, minutes_ago=5)
+    client.force_login(user)
+    # when
+    response = client.post(reverse("registry:person_reveal", args=[world.other_person.pk]),
+                           {"reason": "核对"}, HTTP_HX_REQUEST="true")
+    # then (htmx swaps only a 2xx answer)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.strip().startswith('<div id="resident-id">')
+    assert 'role="alert">您最近 1 小时内已查看 1 个完整身份证号码' in html
+    assert world.other_person.resident_id not in html
+
+
+def test_the_limit_counts_only_shown_numbers_of_the_user_in_the_last_60_minutes(divisions,
+                                                                              settings):
+    # given a limit of 2; old, refused and other people's rows around one recent reveal
+    settings.REVEAL_LIMIT_PER_HOUR = 2
+    world = build_world(divisions)
+    user = staff("qg", "220721", full=True)
+    other = staff("city", "220700", full=True)
+    person = world.other_person
+    now = timezone.now()
+    _shown_before(user, person, 5, minutes_ago=60, now=now)  # exactly an hour ago: out
+    _shown_before(user, person, 1, minutes_ago=59, now=now)
+    _shown_before(other, person, 5, minutes_ago=1, now=now)
+    SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
+                                      object_id=person.pk, field="resident_id",
+                                      row_count=0, at=now)
+    record_export(viewer_user=user, entity="person", export_name="人员名单",
+                  field="resident_id", row_count=9, filters="", now=now)
+    # when
+    used = reveals_used(user.pk, now)
+    shown = record_reveal(viewer_user=user, entity="person", object_id=person.pk,
+                          field="resident_id", reason="核对", now=now)
+    # then the second is allowed, a third is not
+    assert used == 1
+    assert shown.row_count == 1
+    with pytest.raises(AccessRefused) as refused:
+        record_reveal(viewer_user=user, entity="person", object_id=person.pk,
+                      field="resident_id", reason="核对", now=now)
+    assert refused.value.code == "reveal_limit"
+    assert reveals_used(user.pk, now) == 2
+
+
+def test_a_limit_of_zero_refuses_every_reveal_and_logs_it(divisions, settings):
+    # given
+    settings.REVEAL_LIMIT_PER_HOUR = 0
+    world = build_world(divisions)
+    user = staff("qg", "220721", full=True)
+    # when
+    with pytest.raises(AccessRefused):
+        record_reveal(viewer_user=user, entity="person", object_id=world.other_person.pk,
+                      field="resident_id", reason="核对")
+    # then
+    assert list(SensitiveAccessLog.objects.values_list("action", "row_count")) == [
+        ("reveal", 0)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+def test_two_reveals_at_once_cannot_both_take_the_last_place(transactional_db, divisions,
+                                                             settings, monkeypatch):
+    # given a limit of 1, and a count that dawdles so that both requests would overlap
+    settings.REVEAL_LIMIT_PER_HOUR = 1
+    world = build_world(divisions)
+    user = staff("qg", "220721", full=True)
+    counted = access.reveals_used
+
+    def slow_count(user_id, now):
+        used = counted(user_id, now)
+        time.sleep(0.3)
+        return used
+
+    monkeypatch.setattr(access, "reveals_used", slow_count)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def reveal() -> None:
+        start.wait()
+        try:
+            record_reveal(viewer_user=user, entity="person", object_id=world.other_person.pk,
+                          field="resident_id", reason="核对")
+            outcomes.append("shown")
+        except AccessRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    # when
+    threads = [threading.Thread(target=reveal) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert sorted(outcomes) == ["refused", "shown"]
+    assert sorted(SensitiveAccessLog.objects.values_list("row_count", flat=True)) == [0, 1]

@@ -1,8 +1,10 @@
-"""Administrative divisions: later township lists."""
+"""Administrative divisions: later township lists and the bureau's community files."""
 
 from __future__ import annotations
 
-from typing import NoReturn
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -12,6 +14,7 @@ from jiuye.cli.django import setup_django
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
+TEMPLATE_NAME = Path("社区村区划模板.xlsx")
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -36,3 +39,56 @@ def geo_load(
     console.print(f"[green]✓[/] 松原市乡镇街道区划（{vintage} 年版，截至 "
                   f"{listing.vintage.isoformat()}）：{report}")
 
+
+@app.command("geo-load-communities")
+def geo_load_communities(
+    file: Annotated[Path, typer.Argument(help="社区村区划文件（.csv 或 .xlsx）。")],
+    vintage: str | None = typer.Option(
+        None, "--vintage", help="版本日期 YYYY-MM-DD（默认：已导入的最新乡镇街道区划表的日期）。"),
+    source: str | None = typer.Option(None, "--source", help="来源（默认：文件名）。"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只校验，不写入。"),
+) -> None:
+    """导入统计部门提供的社区（居委会）、村（村委会）区划代码：任何一行有误则整个文件不导入。"""
+    on = _date(vintage) if vintage else None
+    if not file.is_file():
+        _fail(f"找不到文件：{file}")
+    setup_django()
+    from jiuye import bootstrap
+    from jiuye.geo.communities import load_communities
+    from jiuye.geo.community_files import DivisionFileError
+
+    bootstrap.migrate()
+    try:
+        report = load_communities(file, source=source or f"区划代码文件 {file.name}",
+                                  vintage=on, dry_run=dry_run)
+    except DivisionFileError as exc:
+        _fail(f"{file.name}：{exc.message}（未导入）", 1)
+    if report.problems:
+        for problem in report.problems:
+            errors.print(str(problem))
+        _fail(f"{len(report.problems)} 处错误，整个文件未导入；改正后重新导入", 1)
+    if report.dry_run:
+        console.print(f"校验通过（未写入）：{report}")
+        return
+    console.print(f"[green]✓[/] 社区村区划：{report}")
+
+
+@app.command("geo-communities-template")
+def geo_communities_template(
+    out: Annotated[Path, typer.Argument(help="写出的 .xlsx 文件。")] = TEMPLATE_NAME,
+) -> None:
+    """写出社区村区划文件的 Excel 模板（表头和填写说明）。"""
+    setup_django()
+    from jiuye.geo.community_files import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        _fail("模板文件名应以 .xlsx 结尾")
+    write_template(out)
+    console.print(f"[green]✓[/] 已写出模板：{out}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(f"日期格式不正确：“{text}”，应为 YYYY-MM-DD（如 2023-06-30）")

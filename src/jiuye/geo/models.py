@@ -12,6 +12,19 @@ class DivisionLevel(models.IntegerChoices):
     VILLAGE = 5, _("社区村")
 
 
+class UrbanRural(models.TextChoices):
+    """城乡分类代码 of a village/community (国家统计局《统计用区划代码和城乡划分代码编制规则》,
+    under 《统计上划分城乡的规定》, 国函〔2008〕60号): 1xx urban, 2xx rural."""
+
+    MAIN_URBAN = "111", _("主城区")
+    URBAN_FRINGE = "112", _("城乡结合区")
+    TOWN_CENTRE = "121", _("镇中心区")
+    TOWN_FRINGE = "122", _("镇乡结合区")
+    SPECIAL = "123", _("特殊区域")
+    TOWNSHIP_CENTRE = "210", _("乡中心区")
+    VILLAGE = "220", _("村庄")
+
+
 class Division(models.Model):
     """One administrative division as published in one vintage of the code list.
 
@@ -38,6 +51,9 @@ class Division(models.Model):
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     is_sample = models.BooleanField(_("演示样例"), default=False)
+    urban_rural = models.CharField(_("城乡分类代码"), max_length=3, blank=True, default="",
+                                   choices=UrbanRural.choices,
+                                   help_text=_("社区村的城乡分类（111–220），不掌握时留空"))
 
     class Meta:
         verbose_name = _("行政区划")

@@ -9,6 +9,7 @@ selectors (:mod:`jiuye.registry.rules_terms`); a test keeps them equal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import polars as pl
 
 from jiuye.geo.models import Division
 from jiuye.registry import models as m
+from jiuye.registry import rules_terms as t
 from jiuye.registry.frames_base import age_expr, in_force, read, subtree
 from jiuye.registry.frames_people import person_frame
 
@@ -25,12 +27,16 @@ __all__ = ["facts_frame", "read", "row_facts", "subtree", "write_parquet"]
 ENTITIES = ("person", "household", "employer")
 
 
-def facts_frame(entity: str, as_of: date, division: Division) -> pl.DataFrame:
-    """The facts of every ``entity`` ("person", "household", "employer") under ``division``."""
+def facts_frame(entity: str, as_of: date, division: Division, *,
+                params: Mapping[str, object] | None = None) -> pl.DataFrame:
+    """The facts of every ``entity`` ("person", "household", "employer") under ``division``.
+
+    ``params`` (parameter name → value) replaces the package's values on ``as_of``.
+    """
     if entity == "person":
         return person_frame(as_of, division)
     if entity == "household":
-        return household_frame(as_of, division)
+        return household_frame(as_of, division, params=params)
     if entity == "employer":
         return employer_frame(as_of, division)
     raise ValueError(f"entity must be one of {ENTITIES}")
@@ -51,7 +57,8 @@ def row_facts(row: dict[str, Any], entity: str) -> dict[str, Any]:
     return {k: specs[k].to_json(v) for k, v in row.items() if k in specs and v is not None}
 
 
-def household_frame(as_of: date, division: Division) -> pl.DataFrame:
+def household_frame(as_of: date, division: Division, *,
+                    params: Mapping[str, object] | None = None) -> pl.DataFrame:
     households = read(m.Household.objects.filter(subtree(division)), {"id": pl.Int64()})
     in_sub = subtree(division, "household__division")
     dibao = read(m.HouseholdStatus.objects.filter(
@@ -62,7 +69,13 @@ def household_frame(as_of: date, division: Division) -> pl.DataFrame:
         "person__birth_date": pl.Date(), "person__is_disabled": pl.Boolean()})
     person_in_sub = subtree(division, "person__membership__household__division")
     jobs = read(m.EmploymentRecord.objects.filter(person_in_sub, in_force("start", "end", as_of)),
-                {"person_id": pl.Int64()})["person_id"]
+                {"person_id": pl.Int64(), "form": pl.String(), "start": pl.Date(),
+                 "contract_months": pl.Int64()})
+    stable_job = _stable_job(as_of, *t.stability_months(as_of, params))
+    per_person = jobs.with_columns(stable_job.alias("stable")).group_by("person_id").agg(
+        pl.when(pl.col("stable").eq_missing(True).any()).then(True)
+        .when(pl.col("stable").is_null().any()).then(None)
+        .otherwise(False).alias("stable"))
     regs = read(m.UnemploymentRegistration.objects.filter(
         person_in_sub, in_force("registered_on", "ended_on", as_of)),
         {"person_id": pl.Int64()})["person_id"]
@@ -71,15 +84,23 @@ def household_frame(as_of: date, division: Division) -> pl.DataFrame:
         .otherwise(age.is_between(16, 54)) & (pl.col("person_birth_date") <= as_of)
     members = members.with_columns(working.alias("working")).filter("working")
     able = pl.col("person_is_disabled").not_()
-    employed = (pl.when(pl.col("person_id").is_in(jobs.implode())).then(True)
-                .when(pl.col("person_id").is_in(regs.implode())).then(False)
-                .otherwise(None))
-    per = members.with_columns(able.alias("able"), employed.alias("employed")).group_by(
-        "household_id").agg(
-        pl.col("person_is_disabled").is_null().any().alias("disability_unknown"),
-        pl.col("able").sum().alias("able_n"),
-        (pl.col("able") & pl.col("employed")).sum().alias("employed_n"),
-        (pl.col("able") & pl.col("employed").is_null()).any().alias("employment_unknown"))
+    has_job = pl.col("stable_job").is_not_null()
+    registered = pl.col("person_id").is_in(regs.implode())
+    employed = pl.when(has_job).then(True).when(registered).then(False).otherwise(None)
+    stable = (pl.when(has_job).then(pl.col("stable")).when(registered).then(False)
+              .otherwise(None))
+    per = (members.join(per_person.with_columns(pl.lit(True).alias("stable_job")),
+                        on="person_id", how="left")
+           .with_columns(able.alias("able"), employed.alias("employed"),
+                         stable.alias("stable"))
+           .group_by("household_id").agg(
+               pl.col("person_is_disabled").is_null().any().alias("disability_unknown"),
+               pl.col("able").sum().alias("able_n"),
+               (pl.col("able") & pl.col("employed")).sum().alias("employed_n"),
+               (pl.col("able") & pl.col("employed").is_null()).any()
+               .alias("employment_unknown"),
+               (pl.col("able") & pl.col("stable")).sum().alias("stable_n"),
+               (pl.col("able") & pl.col("stable").is_null()).any().alias("stable_unknown")))
     out = households.join(per, left_on="id", right_on="household_id", how="left")
     known = pl.col("disability_unknown").fill_null(False).not_()
     return out.select(
@@ -88,7 +109,21 @@ def household_frame(as_of: date, division: Division) -> pl.DataFrame:
         pl.when(known).then(pl.col("able_n").fill_null(0)).cast(pl.Int64).alias("able_members"),
         pl.when(known & pl.col("employment_unknown").fill_null(False).not_())
         .then(pl.col("employed_n").fill_null(0)).cast(pl.Int64).alias("employed_members"),
+        pl.when(known & pl.col("stable_unknown").fill_null(False).not_())
+        .then(pl.col("stable_n").fill_null(0)).cast(pl.Int64).alias("stably_employed_members"),
     ).sort("id")
+
+
+def _stable_job(as_of: date, contract: int | None, continuous: int | None) -> pl.Expr:
+    """Whether one job in force is 稳定就业 (see rules_terms); null when a figure is unknown."""
+    form = pl.col("form")
+    by_contract = (pl.col("contract_months") >= contract if contract is not None
+                   else pl.lit(None, pl.Boolean))
+    by_duration = (pl.col("start") <= t.latest_start(as_of, continuous)
+                   if continuous is not None else pl.lit(None, pl.Boolean))
+    return (pl.when(form == "employee").then(by_contract)
+            .when(form.is_in(t.FLEXIBLE_FORMS)).then(by_duration)
+            .otherwise(False))
 
 
 def employer_frame(as_of: date, division: Division) -> pl.DataFrame:

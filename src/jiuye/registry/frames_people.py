@@ -10,7 +10,7 @@ from jiuye.geo.models import Division
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
 from jiuye.registry.frames_base import in_force, read, subtree
-from jiuye.registry.models.choices import HIGHER_EDUCATION
+from jiuye.registry.models.choices import HIGHER_EDUCATION, RecognitionKind
 
 I64, STR, DATE, BOOL = pl.Int64(), pl.String(), pl.Date(), pl.Boolean()
 
@@ -29,7 +29,7 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
     certified = read(m.DifficultyCertification.objects.filter(
         mine, in_force("start", "exit_on", as_of)), {"person_id": I64})["person_id"]
     members = read(m.HouseholdMember.objects.filter(mine),
-                   {"person_id": I64, "household_id": I64})
+                   {"person_id": I64, "household_id": I64, "relation": STR})
     statuses = read(m.HouseholdStatus.objects.filter(
         subtree(division, "household__members__person__division"),
         in_force("start", "end", as_of)).distinct(), {"household_id": I64, "kind": STR})
@@ -38,6 +38,10 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
         .otherwise(pl.col("household_id").is_in(
             statuses.filter(pl.col("kind") == kind)["household_id"].implode()))
         .alias(name) for name, kind in t.HOUSEHOLD_STATUS_FACTS.items()]
+    poor = pl.col("household_id").is_in(statuses.filter(
+        pl.col("kind").is_in(list(t.POOR_FAMILY_STATUSES)))["household_id"].implode())
+    child = pl.col("relation").str.replace_all(t.RELATION_SPACE.pattern, "") \
+        .is_in(sorted(t.CHILD_RELATIONS))
     regs = _latest(read(m.UnemploymentRegistration.objects.filter(
         mine, in_force("registered_on", "ended_on", as_of)), {
         "id": I64, "person_id": I64, "registered_on": DATE,
@@ -71,13 +75,29 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
         pl.col("shortage_trade").alias("certificate_shortage_trade"))
     received = read(m.BenefitReceipt.objects.filter(
         mine, paid_on__lte=as_of, rule__in=t.RECEIPT_RULES), {"person_id": I64, "rule": STR})
+    transferred = read(m.RuralTransferRegistration.objects.filter(
+        mine, in_force("registered_on", "ended_on", as_of)), {"person_id": I64})["person_id"]
+    non_farm = read(m.EmploymentRecord.objects.filter(
+        mine, in_force("start", "end", as_of), form__in=t.TRANSFER_FORMS),
+        {"person_id": I64})["person_id"]
+    leaders = read(m.Recognition.objects.filter(
+        mine, in_force("recognised_on", "revoked_on", as_of),
+        kind=RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER), {"person_id": I64})["person_id"]
+    service = _latest(read(m.GrassrootsService.objects.filter(mine, start__lte=as_of), {
+        "id": I64, "person_id": I64, "start": DATE, "end": DATE, "program": STR,
+        "assessment_passed": BOOL}), "start").select(
+        "person_id", pl.col("program").alias("grassroots_program"),
+        pl.col("start").alias("grassroots_service_start"),
+        pl.when(pl.col("end") <= as_of).then(pl.col("assessment_passed"))
+        .alias("grassroots_assessment_passed"))
     frame = (people.join(members, left_on="id", right_on="person_id", how="left")
              .join(regs, left_on="id", right_on="person_id", how="left")
              .join(jobs.rename({"id": "job_id"}), left_on="id", right_on="person_id",
                    how="left")
              .join(business, left_on="id", right_on="person_id", how="left")
              .join(training, left_on="id", right_on="person_id", how="left")
-             .join(certificate, left_on="id", right_on="person_id", how="left"))
+             .join(certificate, left_on="id", right_on="person_id", how="left")
+             .join(service, left_on="id", right_on="person_id", how="left"))
     graduated = pl.col("graduation_date").is_null() | (pl.col("graduation_date") <= as_of)
     level = pl.col("education_level")
     registered = pl.col("registered").fill_null(False)
@@ -92,9 +112,14 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
         .alias("is_college_graduate"),
         pl.when(level.is_not_null()).then((level == "vocational") & graduated)
         .alias("is_vocational_graduate"),
+        pl.when(level.is_not_null())
+        .then(level.is_in(list(t.SCHOOL_LEAVER_LEVELS)) & graduated)
+        .alias("school_leaver_not_continuing"),
         "graduation_date",
         pl.col("id").is_in(certified.implode()).alias("certified_difficulty"),
         *status_cols,
+        pl.when(pl.col("household_id").is_not_null()).then(poor & child)
+        .alias("poor_family_child"),
         "is_disabled", "has_national_student_loan", "has_social_insurance",
         "pays_flexible_social_insurance", "ui_contribution_months",
         registered.alias("registered_unemployed"),
@@ -121,7 +146,18 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
         "certificate_shortage_trade",
         *(pl.col("id").is_in(received.filter(pl.col("rule") == rule)["person_id"].implode())
           .alias(f"received_{rule}") for rule in t.RECEIPT_RULES),
+        _rural_transfer_worker(transferred, non_farm),
+        "grassroots_program", "grassroots_service_start", "grassroots_assessment_passed",
+        pl.col("id").is_in(leaders.implode()).alias("city_return_entrepreneur_leader"),
     ).sort("id")
+
+
+def _rural_transfer_worker(transferred: pl.Series, non_farm: pl.Series) -> pl.Expr:
+    person, hukou = pl.col("id"), pl.col("hukou_type")
+    return (pl.when(person.is_in(transferred.implode())).then(True)
+            .when(hukou == "urban").then(False)
+            .when((hukou == "rural") & person.is_in(non_farm.implode())).then(True)
+            .otherwise(None).alias("rural_transfer_worker"))
 
 
 def _hiring_unit_kind(kind: pl.Expr, size: pl.Expr) -> pl.Expr:

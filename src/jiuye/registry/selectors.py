@@ -7,6 +7,7 @@ The definitions are in :mod:`jiuye.registry.rules_terms`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -15,8 +16,14 @@ from django.db.models import QuerySet
 from jiuye.identity import age_on
 from jiuye.registry import rules_terms as t
 from jiuye.registry.models import Employer, EmployerYear, Household, Person, UnemploymentRate
-from jiuye.registry.models.choices import HIGHER_EDUCATION, EducationLevel, HouseholdStatusKind
+from jiuye.registry.models.choices import (
+    HIGHER_EDUCATION,
+    EducationLevel,
+    HouseholdStatusKind,
+    RecognitionKind,
+)
 from jiuye.rules.money import fen_to_yuan
+from jiuye.rules.periods import completed
 
 Facts = dict[str, Any]
 
@@ -26,12 +33,16 @@ def person_queryset() -> QuerySet[Person]:
     return Person.objects.select_related("division", "membership__household").prefetch_related(
         "membership__household__statuses", "difficulty_certifications",
         "unemployment_registrations", "employments__employer", "businesses", "trainings",
-        "certificates", "benefits")
+        "certificates", "benefits", "grassroots_services", "recognitions", "rural_transfers")
 
 
 def household_queryset() -> QuerySet[Household]:
     return Household.objects.prefetch_related(
         "statuses", "members__person__employments", "members__person__unemployment_registrations")
+
+
+def _jobs_in_force(person: Person, as_of: date) -> list[Any]:
+    return [j for j in person.employments.all() if t.in_force(j.start, j.end, as_of)]
 
 
 def _put(facts: Facts, name: str, value: Any) -> None:
@@ -52,8 +63,7 @@ def _active_statuses(household: Household | None, as_of: date) -> set[str] | Non
 
 
 def _current_job(person: Person, as_of: date) -> Any:
-    jobs = [j for j in person.employments.all() if t.in_force(j.start, j.end, as_of)]
-    return max(jobs, key=lambda j: (j.start, j.pk), default=None)
+    return max(_jobs_in_force(person, as_of), key=lambda j: (j.start, j.pk), default=None)
 
 
 def _registration(person: Person, as_of: date) -> Any:
@@ -71,14 +81,17 @@ def person_facts(person: Person, as_of: date) -> Facts:
         graduated = person.graduation_date is None or person.graduation_date <= as_of
         facts["is_college_graduate"] = level in HIGHER_EDUCATION and graduated
         facts["is_vocational_graduate"] = level == EducationLevel.VOCATIONAL and graduated
+        facts["school_leaver_not_continuing"] = level in t.SCHOOL_LEAVER_LEVELS and graduated
     _put(facts, "graduation_date", person.graduation_date)
     facts["certified_difficulty"] = any(
         t.in_force(c.start, c.exit_on, as_of) for c in person.difficulty_certifications.all())
     membership = getattr(person, "membership", None)
     statuses = _active_statuses(membership.household if membership else None, as_of)
-    if statuses is not None:
+    if statuses is not None and membership is not None:
         for name, kind in t.HOUSEHOLD_STATUS_FACTS.items():
             facts[name] = kind in statuses
+        facts["poor_family_child"] = (not statuses.isdisjoint(t.POOR_FAMILY_STATUSES)
+                                      and t.is_child_relation(membership.relation))
     for name in ("is_disabled", "has_national_student_loan", "has_social_insurance",
                  "pays_flexible_social_insurance", "ui_contribution_months"):
         _put(facts, name, getattr(person, name))
@@ -103,7 +116,33 @@ def person_facts(person: Person, as_of: date) -> Facts:
     received = {b.rule for b in person.benefits.all() if b.paid_on <= as_of}
     for rule in t.RECEIPT_RULES:
         facts[f"received_{rule}"] = rule in received
+    _put(facts, "rural_transfer_worker", _rural_transfer_worker(person, as_of))
+    _grassroots_facts(facts, person, as_of)
+    facts["city_return_entrepreneur_leader"] = any(
+        r.kind == RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER
+        and t.in_force(r.recognised_on, r.revoked_on, as_of) for r in person.recognitions.all())
     return facts
+
+
+def _rural_transfer_worker(person: Person, as_of: date) -> bool | None:
+    if any(t.in_force(r.registered_on, r.ended_on, as_of) for r in person.rural_transfers.all()):
+        return True
+    if person.hukou_type == "urban":
+        return False
+    if person.hukou_type == "rural" and any(
+            j.form in t.TRANSFER_FORMS for j in _jobs_in_force(person, as_of)):
+        return True
+    return None
+
+
+def _grassroots_facts(facts: Facts, person: Person, as_of: date) -> None:
+    service = _latest(list(person.grassroots_services.all()), "start", as_of)
+    if service is None:
+        return
+    facts["grassroots_program"] = service.program
+    _put(facts, "grassroots_service_start", service.start)
+    if service.end is not None and service.end <= as_of:
+        _put(facts, "grassroots_assessment_passed", service.assessment_passed)
 
 
 def _job_facts(facts: Facts, job: Any, registered: bool) -> None:
@@ -144,7 +183,29 @@ def is_working_age(person: Person, as_of: date) -> bool:
     return person.birth_date <= as_of and low <= age_on(person.birth_date, as_of) <= high
 
 
-def household_facts(household: Household, as_of: date) -> Facts:
+def _stable_job(job: Any, contract: int | None, continuous: int | None,
+                as_of: date) -> bool | None:
+    """Whether one job in force is 稳定就业 (rules_terms); None when a figure is unknown."""
+    if job.form == "employee":
+        if contract is None or job.contract_months is None:
+            return None
+        return bool(job.contract_months >= contract)
+    if job.form in t.FLEXIBLE_FORMS:
+        return None if continuous is None else completed(job.start, months=continuous, on=as_of)
+    return False
+
+
+def _stably_employed(jobs: list[Any], registered: bool, contract: int | None,
+                     continuous: int | None, as_of: date) -> bool | None:
+    if not jobs:
+        return False if registered else None
+    answers = {_stable_job(j, contract, continuous, as_of) for j in jobs}
+    return True if True in answers else None if None in answers else False
+
+
+def household_facts(household: Household, as_of: date, *,
+                    params: Mapping[str, object] | None = None) -> Facts:
+    """``params`` (parameter name → value) replaces the package's values on ``as_of``."""
     statuses = _active_statuses(household, as_of) or set()
     facts: Facts = {"is_dibao_household": HouseholdStatusKind.DIBAO in statuses}
     members = [m.person for m in household.members.all()]
@@ -153,13 +214,18 @@ def household_facts(household: Household, as_of: date) -> Facts:
         return facts
     able = [p for p in working if p.is_disabled is False]
     facts["able_members"] = len(able)
+    contract, continuous = t.stability_months(as_of, params)
     employed: list[bool | None] = []
+    stable: list[bool | None] = []
     for p in able:
-        job = _current_job(p, as_of)
-        employed.append(True if job is not None
-                        else False if _registration(p, as_of) is not None else None)
+        jobs = _jobs_in_force(p, as_of)
+        registered = _registration(p, as_of) is not None
+        employed.append(True if jobs else False if registered else None)
+        stable.append(_stably_employed(jobs, registered, contract, continuous, as_of))
     if None not in employed:
         facts["employed_members"] = sum(1 for e in employed if e)
+    if None not in stable:
+        facts["stably_employed_members"] = sum(1 for e in stable if e)
     return facts
 
 

@@ -9,7 +9,10 @@ from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.identity import is_valid_credit_code, is_valid_resident_id
 from jiuye.registry.demo import population_tables
 from jiuye.registry.models import ChangeLog, Employer, Household, Person
+from jiuye.registry.models.choices import HIGHER_EDUCATION
+from jiuye.registry.rules_terms import CHILD_RELATIONS
 from jiuye.registry.synth import SynthSpec, generate
+from jiuye.rules.periods import add_months
 
 
 def _fingerprint(spec: SynthSpec) -> list[tuple[str, str]]:
@@ -68,3 +71,41 @@ def test_synth_to_parquet_writes_linked_tables(db, tmp_path):
     assert "division_code" in persons.columns
     assert Person.objects.count() == 0
     assert set(population_tables(generate(SynthSpec(10, 2, 9)))) >= {"persons", "employers"}
+
+
+def test_the_programme_records_are_reproducible_and_fit_the_people_they_belong_to(db):
+    # given
+    load_songyuan_2017()
+    spec = SynthSpec(persons=3000, firms=50, seed=2018)
+    # when
+    first, second = generate(spec), generate(spec)
+    # then
+    def records(pop):
+        return ([(g.person.resident_id, g.program, g.start, g.end, g.assessment_passed)
+                 for g in pop.grassroots_services],
+                [(r.person.resident_id, r.recognised_on, r.revoked_on) for r in pop.recognitions],
+                [(r.person.resident_id, r.registered_on, r.ended_on) for r in pop.rural_transfers],
+                [m.relation for m in pop.members])
+    assert records(first) == records(second)
+    assert len(first.grassroots_services) > 0
+    assert len(first.recognitions) > 0
+    assert len(first.rural_transfers) > 0
+    assert all(r.person.hukou_type == "rural" and r.registered_on <= spec.as_of
+               and (r.ended_on is None or r.registered_on < r.ended_on <= spec.as_of)
+               for r in first.rural_transfers)
+    for g in first.grassroots_services:
+        assert g.person.education_level in HIGHER_EDUCATION
+        assert 0 <= (g.start - g.person.graduation_date).days <= 90
+        if g.end is None:
+            assert (g.assessment_passed, add_months(g.start, 24) > spec.as_of) == (None, True)
+        else:
+            assert g.end == add_months(g.start, 24) <= spec.as_of
+    founders = {b.person.resident_id: b.license_date for b in first.businesses}
+    assert all(r.person.resident_id in founders and r.person.hukou_type == "rural"
+               and r.recognised_on > founders[r.person.resident_id]
+               for r in first.recognitions)
+    children = [mb for mb in first.members if mb.relation in CHILD_RELATIONS]
+    assert children
+    heads = {mb.household.number: mb.person for mb in first.members if mb.relation == "户主"}
+    assert all((mb.person.birth_date - heads[mb.household.number].birth_date).days >= 18 * 365
+               for mb in children)

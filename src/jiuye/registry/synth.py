@@ -10,6 +10,17 @@ one township; employers 90% in the five counties (by census weight) and 10% in t
 economic development zone (220771); unemployment insurance pooled at city level
 (220700); premiums = average insured × 12 × 16.80 yuan (1% of the 2017 Songyuan urban
 minimum wage of 1680 yuan); the startup subsidy amount is the package parameter.
+
+The records behind the facts of 三（二）、三（三）、三（七）、四（三） come from a second random
+stream (seeded from the same seed), so adding them left the rest of a population as it
+was. Their shares are stated assumptions too, with no figure behind them: the relation to
+the household head follows the members' ages (18 or more years younger: a child, older:
+a parent, else the first is the spouse); ``P_RURAL_TRANSFER`` of rural working-age people
+hold a 农村劳动力转移就业登记 (``P_TRANSFER_ENDED`` of those since ended);
+``P_GRASSROOTS`` of college graduates since 2012 served a 基层服务项目 of 24 months
+starting within 90 days of graduation, by ``P_PROGRAM``, assessed passed/failed/not
+recorded as ``P_ASSESSMENT``; ``P_LEADER`` of rural founders of a business were
+recognised 市级返乡创业带头人 a year or more after licensing (``P_REVOKED`` revoked since).
 """
 
 from __future__ import annotations
@@ -23,7 +34,9 @@ from jiuye.geo.selectors import divisions_at
 from jiuye.identity import Sex, make_credit_code, make_resident_id
 from jiuye.identity.credit_code import CHARSET
 from jiuye.registry import models as m
+from jiuye.registry.models.choices import HIGHER_EDUCATION
 from jiuye.registry.services.bulk import BulkPopulation
+from jiuye.rules.periods import add_months
 
 COUNTY_WEIGHTS = {"220702": 612816, "220721": 607640, "220722": 639205, "220723": 301438,
                   "220781": 718987}
@@ -45,6 +58,14 @@ OCCUPATIONS = ("电工", "焊工", "育婴员", "养老护理员", "中式烹调
 DIFFICULTY_CATEGORIES = ("大龄失业人员", "残疾人", "低保家庭成员", "长期失业人员", "零就业家庭成员")
 SIZE_RANGES = {"micro": (1, 9), "small": (10, 99), "medium": (100, 299), "large": (300, 1000)}
 MIN_WAGE_PERCENT_FEN = 1680
+P_RURAL_TRANSFER, P_TRANSFER_ENDED = 0.25, 0.1
+P_GRASSROOTS, GRASSROOTS_MONTHS = 0.1, 24
+P_PROGRAM = {"xuandiao": 15, "sanzhi_yifu": 35, "xibu": 15, "tegang": 25,
+             "public_service_post": 10}
+P_ASSESSMENT = {"passed": 90, "failed": 5, "unknown": 5}
+P_LEADER, P_REVOKED = 0.1, 0.1
+LEADER_OFFICE = "松原市农民工等人员返乡创业工作推进领导小组办公室"
+CHILD_WORDS = {"male": ("儿子", "子", "长子", "次子"), "female": ("女儿", "女", "长女", "次女")}
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,7 @@ class Generator:
     def __init__(self, spec: SynthSpec, taken_ids: set[str] | None = None) -> None:
         self.spec = spec
         self.rng = random.Random(spec.seed)  # noqa: S311 - synthetic data, not secrets
+        self.more = random.Random(f"{spec.seed}-programmes")  # noqa: S311 - as above
         self.ids = set(taken_ids or ())
         self.codes: set[str] = set()
         self.pop = BulkPopulation()
@@ -154,10 +176,23 @@ class Generator:
                 self.pop.household_statuses.append(m.HouseholdStatus(
                     household=household, kind=kind,
                     start=_day(rng, date(2014, 1, 1), self.spec.as_of)))
-        for k in range(size):
+        head: m.Person | None = None
+        spouse = False
+        for _ in range(size):
             person = self._person(county, where, urban)
+            relation = "户主" if head is None else self._relation(head, person, spouse)
+            spouse = spouse or relation == "配偶"
+            head = head or person
             self.pop.members.append(m.HouseholdMember(
-                household=household, person=person, relation="户主" if k == 0 else "家庭成员"))
+                household=household, person=person, relation=relation))
+
+    def _relation(self, head: m.Person, person: m.Person, spouse: bool) -> str:
+        gap = (person.birth_date - head.birth_date).days / 365.25
+        if gap >= 18:
+            return self.more.choice(CHILD_WORDS[person.sex])
+        if gap <= -18:
+            return "父亲" if person.sex == "male" else "母亲"
+        return "兄弟姐妹" if spouse else "配偶"
 
     def _resident_id(self, county: str) -> tuple[str, str, date]:
         rng, as_of = self.rng, self.spec.as_of
@@ -174,6 +209,7 @@ class Generator:
     def _person(self, county: str, where: Division, urban: bool) -> m.Person:
         rng, as_of = self.rng, self.spec.as_of
         number, sex, birth = self._resident_id(county)
+        businesses_before = len(self.pop.businesses)
         education = _pick(rng, dict(P_EDUCATION))
         grad_age = GRADUATION_AGE.get(education)
         graduation = date(birth.year + grad_age, 7, 1) if grad_age else None
@@ -205,7 +241,44 @@ class Generator:
                 completed_on=start + timedelta(days=30) if rng.random() < 0.8 else None))
         if rng.random() < P_EXTRA_BUSINESS:
             self._business(person, where)
+        self._programmes(person, where, self.pop.businesses[businesses_before:])
         return person
+
+    def _programmes(self, person: m.Person, where: Division,
+                    founded: list[m.Business]) -> None:
+        """基层服务、返乡创业带头人认定 and 转移就业登记, from the second stream."""
+        more, as_of = self.more, self.spec.as_of
+        day = timedelta(days=1)
+        adult = max(date(2012, 1, 1), person.birth_date + timedelta(days=16 * 366))
+        if person.hukou_type == "rural" and more.random() < P_RURAL_TRANSFER and adult < as_of:
+            registered = _day(more, adult, as_of)
+            ended = (_day(more, registered + day, as_of + day)
+                     if more.random() < P_TRANSFER_ENDED else None)
+            self.pop.rural_transfers.append(m.RuralTransferRegistration(
+                person=person, division=where, registered_on=registered, ended_on=ended))
+        graduated = person.graduation_date
+        if (person.education_level in HIGHER_EDUCATION and graduated
+                and date(2012, 1, 1) <= graduated <= as_of and more.random() < P_GRASSROOTS):
+            start = graduated + timedelta(days=more.randrange(91))
+            end = add_months(start, GRASSROOTS_MONTHS)
+            done = end <= as_of
+            result = _pick(more, dict(P_ASSESSMENT))
+            self.pop.grassroots_services.append(m.GrassrootsService(
+                person=person, division=where, program=_pick(more, dict(P_PROGRAM)),
+                start=start, end=end if done else None,
+                assessment_passed={"passed": True, "failed": False}.get(result)
+                if done else None))
+        if person.hukou_type == "rural" and founded and more.random() < P_LEADER:
+            first = min(b.license_date for b in founded) + timedelta(days=366)
+            if first < as_of:
+                recognised = _day(more, first, as_of)
+                number = len(self.pop.recognitions) + 1
+                self.pop.recognitions.append(m.Recognition(
+                    person=person, kind=m.RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER,
+                    recognised_on=recognised, recognised_by=LEADER_OFFICE,
+                    document_number=f"松合成认〔{recognised.year}〕{number}号",
+                    revoked_on=_day(more, recognised + day, as_of + day)
+                    if more.random() < P_REVOKED else None))
 
     def _job(self, person: m.Person) -> None:
         rng, as_of = self.rng, self.spec.as_of

@@ -57,6 +57,25 @@ class ChangeLogAdmin(ReadOnlyAdmin):
     list_filter = ("entity", "action", "source")
 
 
+@admin.register(m.GrassrootsService)
+class GrassrootsServiceAdmin(ReadOnlyAdmin):
+    list_display = ("person_id", "program", "start", "end", "assessment_passed", "division")
+    list_filter = ("program", "assessment_passed")
+
+
+@admin.register(m.Recognition)
+class RecognitionAdmin(ReadOnlyAdmin):
+    list_display = ("person_id", "kind", "recognised_on", "revoked_on", "recognised_by",
+                    "document_number")
+    list_filter = ("kind",)
+    search_fields = ("document_number",)
+
+
+@admin.register(m.RuralTransferRegistration)
+class RuralTransferRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ("person_id", "registered_on", "ended_on", "division")
+
+
 for _model in (m.EmployerYear, m.EmploymentRecord, m.UnemploymentRegistration,
                m.DifficultyCertification, m.Certificate, m.Training, m.Business,
                m.BenefitReceipt, m.HouseholdMember, m.HouseholdStatus, m.UnemploymentRate):

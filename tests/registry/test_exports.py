@@ -17,6 +17,11 @@ from tests.registry.staff import build_world, staff
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _logged() -> list[tuple]:
+    return list(SensitiveAccessLog.objects.order_by("id").values_list(
+        "action", "entity", "export_name", "field", "row_count", "reason"))
+
+
 def _rows(response) -> list[tuple]:
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
     return list(book.active.iter_rows(values_only=True))
@@ -39,7 +44,7 @@ def test_people_export_is_masked_for_a_role_without_the_right(client, divisions)
         ("宁江甲社区", mask_resident_id(world.community_person.resident_id), "已隐藏"),
         ("宁江乙街道", mask_resident_id(world.township_person.resident_id), "已隐藏"),
     ]
-    assert SensitiveAccessLog.objects.count() == 0
+    assert _logged() == [("export", "person", "人员名单", "", 2, "筛选：无")]
 
 
 def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divisions, caplog):
@@ -56,7 +61,8 @@ def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divi
     assert list(SensitiveAccessLog.objects.values_list(
         "actor", "action", "entity", "export_name", "field", "row_count", "object_id")) == [
         (user.pk, "export", "person", "人员名单", "resident_id", 1, None)]
-    assert "registry export" in caplog.text
+    assert (f"registry export: user={user.pk} export=人员名单 rows=1 unmasked=True "
+            "refused=False") in caplog.text
     assert world.other_person.resident_id not in caplog.text
 
 
@@ -66,8 +72,9 @@ def test_export_keeps_the_list_filters(client, divisions):
     client.force_login(staff("nj", "220702"))
     # when
     rows = _rows(client.get(reverse("registry:person_export"), {"q": "乙街"}))
-    # then
+    # then the file and the log row both carry the filter
     assert [r[0] for r in rows[1:]] == ["宁江乙街道"]
+    assert _logged() == [("export", "person", "人员名单", "", 1, "筛选：搜索=乙街")]
 
 
 def test_export_neutralises_cells_that_a_spreadsheet_would_run(client, divisions):
@@ -117,3 +124,60 @@ def test_households_export_shows_difficulty_categories_to_the_full_right(client,
     assert list(SensitiveAccessLog.objects.values_list("action", "export_name", "field",
                                                        "row_count")) == [
         ("export", "家庭名单", "household_status", 1)]
+
+
+def test_an_export_of_exactly_the_row_cap_is_written_and_one_more_is_refused(
+        client, divisions, settings):
+    # given a cap of 2 rows; 宁江区 holds 2 people, the city 3
+    settings.EXPORT_MAX_ROWS = 2
+    build_world(divisions)
+    county = staff("nj", "220702")
+    city = staff("city", "220700", full=True)
+    # when
+    client.force_login(county)
+    at_cap = client.get(reverse("registry:person_export"))
+    client.force_login(city)
+    over = client.get(reverse("registry:person_export"), {"sex": "male"})
+    # then the first is a file of 2 rows, the second a page asking to narrow the filter
+    assert at_cap["Content-Type"] == XLSX
+    assert len(_rows(at_cap)) == 3
+    assert over.status_code == 400
+    assert over["Content-Type"].startswith("text/html")
+    html = over.content.decode()
+    assert "本次筛选共 3 条记录，超过单次导出上限 2 条，未导出" in html
+    assert "请缩小筛选范围" in html
+    assert 'href="/registry/people/?sex=male"' in html
+    assert "前郭丙外县" not in html
+    assert _logged() == [
+        ("export", "person", "人员名单", "", 2, "筛选：无"),
+        ("export", "person", "人员名单", "resident_id", 3,
+         "已拒绝（3 行，超过导出上限 2 行）；筛选：性别=male")]
+
+
+def test_the_list_offers_no_export_link_over_the_cap(client, divisions, settings):
+    # given
+    settings.EXPORT_MAX_ROWS = 1
+    build_world(divisions)
+    client.force_login(staff("nj", "220702"))
+    # when
+    whole = client.get(reverse("registry:person_list")).content.decode()
+    narrowed = client.get(reverse("registry:person_list"), {"q": "乙街"}).content.decode()
+    # then
+    assert "超过单次导出上限 1 条，请缩小筛选范围后再导出" in whole
+    assert "/registry/people/export.xlsx" not in whole
+    link = '<a href="/registry/people/export.xlsx?q=%E4%B9%99%E8%A1%97">导出 Excel（已脱敏）</a>'
+    assert link in narrowed
+
+
+def test_an_export_without_personal_data_is_logged_too(client, divisions):
+    # given
+    build_world(divisions)
+    user = staff("nj", "220702", full=True)
+    client.force_login(user)
+    # when
+    rows = _rows(client.get(reverse("registry:employer_export"), {"kind": "enterprise"}))
+    # then
+    assert len(rows) == 2
+    assert list(SensitiveAccessLog.objects.values_list(
+        "actor", "action", "entity", "export_name", "field", "row_count", "reason")) == [
+        (user.pk, "export", "employer", "用人单位名单", "", 1, "筛选：单位类型=enterprise")]

@@ -6,7 +6,10 @@ temporary file instead of memory. Every text cell that a spreadsheet would read 
 formula or a command (starting with ``= + - @``, tab or carriage return) is prefixed
 with an apostrophe (OWASP, "CSV injection"). An export carrying full identity numbers
 (or household difficulty categories) is written only for a viewer with the
-full-identity right and leaves one access-log row naming the export.
+full-identity right. Every export, masked or not, leaves one access-log row: who, which
+list, the filter, how many rows and whether unmasked. A filter matching more than
+``settings.EXPORT_MAX_ROWS`` rows is refused (and logged): the staff member is asked to
+narrow it, so a whole county's register never leaves in one file.
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import IO, Any
 
-from django.http import FileResponse
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 # openpyxl ships no type hints; "unused-ignore" keeps this valid once stubs are installed
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
@@ -32,7 +39,7 @@ from openpyxl.worksheet._write_only import (  # type: ignore[import-untyped, unu
 )
 
 from jiuye.registry.access import Viewer, record_export
-from jiuye.registry.views_listing import Column, Listing, row_values
+from jiuye.registry.views_listing import Column, Listing, Query, row_values
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ID_HEADER = "居民身份证号码"
@@ -87,18 +94,50 @@ def write_workbook(listing: Listing, rows: Iterable[Any], viewer: Viewer,
 
 
 def unmasked(listing: Listing, viewer: Viewer) -> bool:
-    """Whether the export shows sensitive data in full (and so must be logged)."""
+    """Whether the export shows sensitive data in full."""
     return viewer.full_identity and bool(listing.sensitive_field)
 
 
-def export_response(listing: Listing, rows: Iterable[Any], viewer: Viewer,
-                    user: Any) -> FileResponse:
-    """The workbook as a download; an unmasked one is logged after it is written."""
+def filter_text(listing: Listing, query: Query) -> str:
+    """The filter of one export in words, for the access log (never the Python log: a
+    search may hold a name).
+
+    >>> from jiuye.registry.views_listing import PEOPLE
+    >>> filter_text(PEOPLE, Query(None, q="乙街", area="220702001", selected={"sex": "female"}))
+    '搜索=乙街；地区=220702001；性别=female'
+    """
+    labels = {"q": "搜索", "area": "地区", **{c.param: c.label for c in listing.choices}}
+    return "；".join(f"{labels.get(k, k)}={v}" for k, v in query.params().items())
+
+
+def export_response(request: HttpRequest, listing: Listing, query: Query,
+                    viewer: Viewer) -> HttpResponse | FileResponse:
+    """The workbook as a download, or a refusal page if the filter matches too many rows;
+    either way one access-log row, written before anything is sent."""
+    field = listing.sensitive_field if unmasked(listing, viewer) else ""
+    filters = filter_text(listing, query)
+    cap = settings.EXPORT_MAX_ROWS
+    total = query.queryset.count()
+    if total > cap:
+        record_export(viewer_user=request.user, entity=listing.entity,
+                      export_name=listing.export_name, field=field, row_count=total,
+                      filters=filters, refused=True)
+        back = reverse(f"registry:{listing.entity}_list")
+        params = query.params()
+        return render(request, "registry/export_refused.html", {
+            "listing": listing,
+            "viewer": viewer,
+            "total": total,
+            "cap": cap,
+            "back_url": f"{back}?{urlencode(params)}" if params else back,
+        }, status=400)
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    count = write_workbook(listing, rows, viewer, out)
-    if unmasked(listing, viewer):
-        record_export(viewer_user=user, entity=listing.entity, export_name=listing.export_name,
-                      field=listing.sensitive_field, row_count=count)
+    # (sliced to the cap: rows added since the count cannot make the file longer)
+    count = write_workbook(listing, query.queryset[:cap].iterator(chunk_size=2000), viewer,
+                           out)
+    record_export(viewer_user=request.user, entity=listing.entity,
+                  export_name=listing.export_name, field=field, row_count=count,
+                  filters=filters)
     out.seek(0)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response = FileResponse(out, as_attachment=True,
@@ -106,4 +145,3 @@ def export_response(listing: Listing, rows: Iterable[Any], viewer: Viewer,
     response["Content-Type"] = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     return response
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -66,15 +67,14 @@ def _list_page(request: HttpRequest, listing: Listing) -> HttpResponse:
         "areas": _areas(request, viewer),
         "page_query": urlencode(params),
         "export_url": f"{export_url}?{urlencode(params)}" if params else export_url,
+        "export_max_rows": settings.EXPORT_MAX_ROWS,
     }
     return render(request, "registry/list.html", context)
 
 
-def _export(request: HttpRequest, listing: Listing) -> FileResponse:
+def _export(request: HttpRequest, listing: Listing) -> HttpResponse | FileResponse:
     viewer = viewer_for(request.user)
-    query = run_query(listing, viewer, request.GET)
-    return export_response(listing, query.queryset.iterator(chunk_size=2000), viewer,
-                           request.user)
+    return export_response(request, listing, run_query(listing, viewer, request.GET), viewer)
 
 
 def _list_view(entity: str) -> Any:
@@ -92,7 +92,7 @@ def _export_view(entity: str) -> Any:
     @never_cache
     @login_required
     @require_GET
-    def view(request: HttpRequest) -> FileResponse:
+    def view(request: HttpRequest) -> HttpResponse | FileResponse:
         return _export(request, LISTINGS[entity])
 
     view.__name__ = f"{entity}_export"

@@ -33,7 +33,8 @@ def person_queryset() -> QuerySet[Person]:
     return Person.objects.select_related("division", "membership__household").prefetch_related(
         "membership__household__statuses", "difficulty_certifications",
         "unemployment_registrations", "employments__employer", "businesses", "trainings",
-        "certificates", "benefits", "grassroots_services", "recognitions", "rural_transfers")
+        "certificates", "benefits", "grassroots_services__division", "recognitions",
+        "rural_transfers__division")
 
 
 def household_queryset() -> QuerySet[Household]:

@@ -50,7 +50,7 @@ STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
 # Facts about disability and poverty: a condition reading one shows its truth value only
 # to viewers with the full-identity right (the rule's overall conclusion stays visible).
 SENSITIVE_FACTS = frozenset({"is_disabled", "is_dibao_household", "certified_difficulty",
-                             *t.HOUSEHOLD_STATUS_FACTS})
+                             "poor_family_child", *t.HOUSEHOLD_STATUS_FACTS})
 VALUE_TEXT = {True: "是", False: "否", None: "未知"}
 
 
@@ -131,9 +131,28 @@ def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
         and household.division.code.startswith(viewer.prefix or "\0"),
         "relation": membership.relation if membership is not None else "",
         "benefits": [(b, _rule_title(b.rule)) for b in person.benefits.all()],
+        **_programmes(person, today),
         "today": today,
         "results": results,
         "engine_problem": problem,
+    }
+
+
+def _period_state(start: date, end: date | None, today: date, ended: str) -> str:
+    if start > today:
+        return "未生效"
+    return "有效" if t.in_force(start, end, today) else ended
+
+
+def _programmes(person: m.Person, today: date) -> dict[str, Any]:
+    """基层服务、认定 and 转移就业登记 rows, each with its state today (end dates exclusive)."""
+    return {
+        "grassroots": [(g, _period_state(g.start, g.end, today, "已结束"))
+                       for g in person.grassroots_services.all()],
+        "recognitions": [(r, _period_state(r.recognised_on, r.revoked_on, today, "已撤销"))
+                         for r in person.recognitions.all()],
+        "rural_transfers": [(r, _period_state(r.registered_on, r.ended_on, today, "已注销"))
+                            for r in person.rural_transfers.all()],
     }
 
 

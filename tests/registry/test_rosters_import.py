@@ -50,11 +50,17 @@ def test_confirm_imports_only_the_valid_rows_with_masked_history(divisions, tmp_
     assert list(m.Person.objects.order_by("id").values_list(
         "resident_id", "name", "sex", "hukou_type")) == [
         (ID_A, "张三", "male", "urban"), (ID_B, "李四", "female", None)]
-    log = m.ChangeLog.objects.order_by("id").first()
+    # the import's creations are one event: a row for the run of new ids, naming the
+    # roster, the file and the fields given (never sex or birth date), not the values
+    log = m.ChangeLog.objects.get()
+    first, second = m.Person.objects.order_by("id").values_list("id", flat=True)
     assert (log.entity, log.action, log.source) == ("person", "create", "roster")
-    # a new record logs its values (masked identity, division code), never sex or birth date
-    assert log.changes == {"resident_id": ID_A[:6] + "********" + ID_A[14:], "name": "张*",
-                           "division": "220702001", "hukou_type": "urban"}
+    assert (log.object_id, log.object_id_last) == (first, second)
+    assert log.changes == {"roster": "人员花名册", "file": "p.xlsx", "rows": 2,
+                           "fields": ["resident_id", "name", "division", "hukou_type"]}
+    assert [h.pk for h in m.ChangeLog.objects.of("person", second)] == [log.pk]
+    assert not m.ChangeLog.objects.of("person", second + 1).exists()
+    assert not m.ChangeLog.objects.of("employer", first).exists()
     assert ID_A not in str(list(m.ChangeLog.objects.values_list("changes", flat=True)))
     assert batch.status == "imported"
     assert batches.load(batch.token) is None
@@ -118,7 +124,7 @@ def test_a_failure_while_computing_the_history_leaves_nothing(divisions, tmp_pat
     def failing(*args):
         raise ValueError("simulated failure in the history")
 
-    monkeypatch.setattr("jiuye.registry.rosters.upsert._logs", failing)
+    monkeypatch.setattr("jiuye.registry.rosters.upsert._created_runs", failing)
     # when
     with pytest.raises(ValueError, match="simulated"):
         batches.confirm(batch, actor_id=None, now=NOW)
@@ -223,3 +229,47 @@ def test_templates_have_the_chinese_headers_and_a_marked_example(kind):
     assert [c.value for c in wb["花名册"][1]] == roster.headers
     assert [c.value for c in wb[HELP_SHEET][1]] == roster.headers
     assert str(wb[HELP_SHEET]["A2"].value).startswith("【示例】")
+
+
+def test_rows_written_a_slice_at_a_time_are_the_same(divisions, tmp_path, monkeypatch):
+    # given: on PostgreSQL a large frame is encoded and copied a slice at a time
+    monkeypatch.setattr(sqlio, "COPY_SLICE", 1)
+    path = people_file(tmp_path / "p.xlsx", [person_row(ID_A), person_row(ID_B, "李四")])
+    # when
+    _, result = _import(path)
+    # then
+    assert result["created"] == 2
+    assert sorted(m.Person.objects.values_list("name", flat=True)) == ["张三", "李四"]
+
+
+def test_new_ids_with_a_gap_are_logged_as_two_runs():
+    # given: ids 1-3 and 7-8 (another writer took 4-6 meanwhile)
+    import polars as pl
+
+    from jiuye.registry.rosters.upsert import Target, _created_runs
+
+    target = Target(m.Person, ("resident_id",), ("name",), "person")
+    created = pl.DataFrame({"id": [8, 1, 2, 3, 7], "resident_id": ["a"] * 5,
+                            "name": [None] * 5})
+    # when
+    runs = _created_runs(target, created, {"roster": "人员花名册", "file": "p.xlsx"})
+    # then: the fields given exclude the all-empty column
+    assert runs.select("object_id", "object_id_last").rows() == [(1, 3), (7, 8)]
+    assert runs["changes"].to_list() == [
+        '{"roster": "人员花名册", "file": "p.xlsx", "fields": ["resident_id"], "rows": 3}',
+        '{"roster": "人员花名册", "file": "p.xlsx", "fields": ["resident_id"], "rows": 2}']
+
+
+def test_the_history_of_a_record_holds_its_creation_run_and_its_updates(divisions,
+                                                                       tmp_path):
+    # given: created by one import, changed by a second
+    _import(people_file(tmp_path / "a.xlsx", [person_row(ID_A), person_row(ID_B, "李四")]))
+    _import(people_file(tmp_path / "b.xlsx", [person_row(ID_B, "李斯")]))
+    first, second = m.Person.objects.order_by("id").values_list("id", flat=True)
+    # when
+    history = list(m.ChangeLog.objects.of("person", second).order_by("id"))
+    # then
+    assert [(h.action, h.object_id, h.object_id_last) for h in history] == [
+        ("create", first, second), ("update", second, None)]
+    assert history[1].changes == {"name": {"old": "李*", "new": "李*"}}
+    assert [h.action for h in m.ChangeLog.objects.of("person", first)] == ["create"]

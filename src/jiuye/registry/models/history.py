@@ -2,21 +2,41 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.registry.models.choices import Source
 
 
+class ChangeLogQuerySet(models.QuerySet["ChangeLog"]):
+    def of(self, entity: str, object_id: int) -> ChangeLogQuerySet:
+        """The history of one record: its own rows and the bulk creations that include it."""
+        return self.filter(Q(object_id=object_id)
+                           | Q(object_id__lt=object_id, object_id_last__gte=object_id),
+                           entity=entity)
+
+
 class ChangeLog(models.Model):
     """Who changed which fields of a person, household or employer, when, from where.
 
     ``changes`` maps a field (or a child record, e.g. ``"employment"``) to
-    ``{"old": ..., "new": ...}``; identity numbers and names appear only masked.
+    ``{"old": ..., "new": ...}``; identity numbers and names appear only masked, sex and
+    birth date (read from the identity number) not at all. A record created on a screen
+    logs its values (``action`` "create"); a record added to a person logs
+    ``{"employment": {...}}`` ("add").
+
+    A bulk creation (a roster import) is one event: one row per run of consecutive ids,
+    ``object_id`` to ``object_id_last``, whose ``changes`` name the roster, the file, the
+    fields given and the number of records. The values a record was created with are its
+    values with its later updates undone (every update logs the old value).
     """
 
     entity = models.CharField(_("对象类型"), max_length=10)
     object_id = models.BigIntegerField(_("对象编号"))
+    object_id_last = models.BigIntegerField(
+        _("批量新建的最后对象编号"), blank=True, null=True,
+        help_text=_("批量导入新建的一段连续编号的记录：从对象编号到此编号"))
     action = models.CharField(_("操作"), max_length=10)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"),
@@ -25,8 +45,15 @@ class ChangeLog(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    objects = ChangeLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("变更记录")
         verbose_name_plural = _("变更记录")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["entity", "object_id"])]
+        indexes = [
+            models.Index(fields=["entity", "object_id"]),
+            models.Index(fields=["entity", "object_id_last"],
+                         condition=Q(object_id_last__isnull=False),
+                         name="registry_changelog_runs"),
+        ]

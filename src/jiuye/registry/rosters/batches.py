@@ -153,7 +153,8 @@ def confirm(batch: Batch, *, actor_id: int | None, now: datetime) -> dict[str, i
                                       "如需导入请重新上传") from exc
     try:
         clean = pl.read_parquet(claimed / "clean.parquet")
-        result = import_rows(ROSTERS[batch.kind], clean, actor_id=actor_id, now=now)
+        result = import_rows(ROSTERS[batch.kind], clean, actor_id=actor_id, now=now,
+                             filename=batch.filename)
     except BaseException:
         os.rename(claimed, batch.folder)
         raise

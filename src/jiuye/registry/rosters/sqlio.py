@@ -18,6 +18,7 @@ import polars as pl
 from django.db import connection
 
 _DONE = object()
+COPY_SLICE = 100_000
 
 
 class Pending:
@@ -119,6 +120,11 @@ def insert(table: str, frame: pl.DataFrame | Pending) -> None:
             frame.close()
         return
     if frame.is_empty():
+        return
+    if connection.vendor == "postgresql" and frame.height > COPY_SLICE:
+        # encoded a slice at a time in the thread while the server takes the previous one
+        insert(table, Pending(frame.columns, (frame.slice(start, COPY_SLICE) for start in
+                                              range(0, frame.height, COPY_SLICE))))
         return
     if connection.vendor == "postgresql":
         _copy(table, frame)

@@ -6,14 +6,18 @@ whose given cells equal the register writes nothing, so importing a file twice c
 nothing the second time. Identity numbers and names enter the history only masked;
 sex and birth date (read from the identity number) do not enter it at all.
 
-History rows are lean for new records: a created record logs its values
-(``{"name": "张*", ...}``), a record added to a person logs ``{"employment": {...}}``;
-only updates carry ``{"old": ..., "new": ...}`` pairs (see ``ChangeLog``).
+History: the records an import creates are one bulk event, logged as one row per run of
+consecutive ids (``object_id`` .. ``object_id_last``) naming the roster, the file, the
+fields given and the row count; their values at creation are the record's own values
+with its later updates undone, since every update logs ``{"old": ..., "new": ...}``.
+A record added to a person (employment, certificate, ...) logs
+``{"employment": {...values}}`` on that person; a change logs old and new values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +32,8 @@ from jiuye.registry.rosters.validate import out_name
 
 CHUNK = 5000
 LOG_CHUNK = 100_000
-LOG_COLUMNS = ["entity", "object_id", "action", "changes", "source", "actor_id", "at"]
+LOG_COLUMNS = ["entity", "object_id", "object_id_last", "action", "changes", "source",
+               "actor_id", "at"]
 # read from the identity number, which the history keeps masked: never logged
 UNLOGGED = frozenset({"sex", "birth_date"})
 
@@ -113,8 +118,13 @@ def _new_ids(target: Target, created: pl.DataFrame) -> pl.DataFrame:
 
 
 def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: datetime,
-           source: str = m.Source.ROSTER) -> dict[str, int]:
-    """Create or update the rows of ``frame`` (keys and values); returns the counts."""
+           source: str = m.Source.ROSTER,
+           origin: Mapping[str, object] | None = None) -> dict[str, int]:
+    """Create or update the rows of ``frame`` (keys and values); returns the counts.
+
+    ``origin`` (e.g. the roster and file name) is recorded in the history of the records
+    created.
+    """
     old = existing(target, frame).rename({v: f"{v}__old" for v in target.values})
     joined = frame.select(*target.keys, *target.values).join(
         old, on=list(target.keys), how="left", nulls_equal=False)
@@ -140,8 +150,8 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
     stamped = {"source": pl.lit(str(source)), "actor_id": pl.lit(actor_id, pl.Int64),
                "at": pl.lit(stamp)}
     # PostgreSQL: the ids are known, so the history is computed while the rows are written
-    history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped)) if (
-        with_id) else None
+    history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped,
+                                            origin)) if with_id else None
     try:
         insert(table, rows)
         if not created.is_empty() and not with_id:
@@ -157,7 +167,8 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
             history.close()
         raise
     if history is None:
-        history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped))
+        history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped,
+                                                origin))
     try:
         insert(m.ChangeLog._meta.db_table, history)
     finally:
@@ -167,13 +178,40 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
 
 
 def _history(target: Target, created: pl.DataFrame, updated: pl.DataFrame,
-             codes: dict[int, str], stamped: dict[str, pl.Expr]) -> Iterator[pl.DataFrame]:
-    """The history rows, a chunk at a time: one per created and per changed record."""
-    for action, part in (("create" if not target.record else "add", created),
-                         ("update", updated)):
+             codes: dict[int, str], stamped: dict[str, pl.Expr],
+             origin: Mapping[str, object] | None) -> Iterator[pl.DataFrame]:
+    """The history rows, a chunk at a time: the runs of created records (records added to
+    a person: one row each), then one row per changed record."""
+    if not target.record:
+        yield _created_runs(target, created, origin).with_columns(**stamped)
+    parts = (("add", created),) if target.record else ()
+    for action, part in (*parts, ("update", updated)):
         for start in range(0, part.height, LOG_CHUNK):
             yield _logs(target, part.slice(start, LOG_CHUNK), action, codes).with_columns(
                 **stamped)
+
+
+def _created_runs(target: Target, created: pl.DataFrame,
+                  origin: Mapping[str, object] | None) -> pl.DataFrame:
+    """One history row per run of consecutive new ids: the bulk creation as one event."""
+    schema = {"entity": pl.String, "object_id": pl.Int64, "object_id_last": pl.Int64,
+              "action": pl.String, "changes": pl.String}
+    if created.is_empty():
+        return pl.DataFrame(schema=schema)
+    given = [column for column in (*target.keys, *target.values)
+             if column not in UNLOGGED and created[column].null_count() < created.height]
+    runs = (created.select(pl.col("id").sort())
+            .with_columns(run=(pl.col("id").diff().fill_null(1) != 1).cum_sum())
+            .group_by("run", maintain_order=True)
+            .agg(first=pl.col("id").first(), last=pl.col("id").last(), rows=pl.len()))
+    fields = [_logged(column, pl.col(column), {})[0] for column in given]
+    prefix = json.dumps({**(origin or {}), "fields": fields}, ensure_ascii=False)[:-1]
+    return runs.select(
+        entity=pl.lit(target.entity), object_id="first", object_id_last="last",
+        action=pl.lit("create"),
+        changes=pl.concat_str(pl.lit(prefix + ', "rows": '), pl.col("rows").cast(pl.String),
+                              pl.lit("}")),
+    ).cast(schema)  # type: ignore[arg-type]
 
 
 def _stamp(now: datetime) -> str:
@@ -213,8 +251,8 @@ def _mask_names(names: pl.Series) -> pl.Series:
 
 def _logs(target: Target, frame: pl.DataFrame, action: str,
           codes: dict[int, str]) -> pl.DataFrame:
-    schema = {"entity": pl.String, "object_id": pl.Int64, "action": pl.String,
-              "changes": pl.String}
+    schema = {"entity": pl.String, "object_id": pl.Int64, "object_id_last": pl.Int64,
+              "action": pl.String, "changes": pl.String}
     if frame.is_empty():
         return pl.DataFrame(schema=schema)
     updating = action == "update"
@@ -225,7 +263,7 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
     for column in (c for c in columns if c not in UNLOGGED):
         name, new = _logged(column, pl.col(column), codes)
         head = pl.lit(f'"{name}":')
-        if not updating:  # a new record: every given value, nothing to compare
+        if not updating:  # an added record: every given value, nothing to compare
             new_parts.append(pl.when(pl.col(column).is_not_null()).then(
                 pl.concat_str(head, _json(new))))
             continue
@@ -240,14 +278,13 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
         inner = pl.concat_list(parts).list.drop_nulls().list.join(",")
         return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
 
-    if target.record and updating:
+    if not updating:  # a record added to its owner (owners' creations: _created_runs)
+        changes = pl.concat_str(pl.lit(f'{{"{target.record}":'), obj(new_parts), pl.lit("}"))
+    elif target.record:
         changes = pl.concat_str(pl.lit(f'{{"{target.record}":{{"old":'), obj(old_parts),
                                 pl.lit(',"new":'), obj(new_parts), pl.lit("}}"))
-    elif target.record:
-        changes = pl.concat_str(pl.lit(f'{{"{target.record}":'), obj(new_parts), pl.lit("}"))
-    elif updating:
-        changes = obj(pair_parts)
     else:
-        changes = obj(new_parts)
+        changes = obj(pair_parts)
     return frame.select(entity=pl.lit(target.entity), object_id=pl.col(target.owner),
-                        action=pl.lit(action), changes=changes).cast(schema)  # type: ignore[arg-type]
+                        object_id_last=pl.lit(None, pl.Int64), action=pl.lit(action),
+                        changes=changes).cast(schema)  # type: ignore[arg-type]

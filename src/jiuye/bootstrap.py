@@ -22,6 +22,7 @@ from jiuye.geo.models import Division, DivisionLevel
 REFERENCE_STEPS: tuple[tuple[str, str], ...] = (
     ("松原市行政区划（2017 年版）", "jiuye.geo.loaders:load_songyuan_2017"),
     ("松原市2018年就业创业政策包", "jiuye.evaluation:package_summary"),
+    ("城镇登记失业率（政策包参考表）", "jiuye.registry.reference:load_package_rates"),
 )
 
 # Demo data loaded by `jiuye setup-demo` (not with --no-demo), after the demo accounts

@@ -78,8 +78,18 @@ class RuralTransferRegistrationAdmin(ReadOnlyAdmin):
 
 for _model in (m.EmployerYear, m.EmploymentRecord, m.UnemploymentRegistration,
                m.DifficultyCertification, m.Certificate, m.Training, m.Business,
-               m.BenefitReceipt, m.HouseholdMember, m.HouseholdStatus, m.UnemploymentRate):
+               m.BenefitReceipt, m.HouseholdMember, m.HouseholdStatus):
     admin.site.register(_model, ReadOnlyAdmin)
+
+
+@admin.register(m.UnemploymentRate)
+class UnemploymentRateAdmin(admin.ModelAdmin[m.UnemploymentRate]):
+    """Reference figures, not records: the administrator adds a region's own rate here,
+    with its source (required). ``jiuye rates-load`` does the same from a CSV."""
+
+    list_display = ("region_code", "year", "rate_bp", "source")
+    list_filter = ("year",)
+    search_fields = ("region_code", "source")
 
 
 @admin.register(m.StaffProfile)

@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules", "jiuye.cli.synth",
-                                     "jiuye.cli.geo", "jiuye.cli.reference")
+                                     "jiuye.cli.geo", "jiuye.cli.reference", "jiuye.cli.facts")
 
 
 @app.callback()

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -160,7 +160,7 @@ def can_audit(user: AnyUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return bool(getattr(user, "is_superuser", False)) or (
-        user.groups.filter(name=AUDIT_GROUP).exists())  # type: ignore[union-attr]
+        Group.objects.filter(name=AUDIT_GROUP, user__pk=user.pk).exists())
 
 
 def reveals_used(user_id: int, now: datetime) -> int:

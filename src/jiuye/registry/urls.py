@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from jiuye.registry import views, views_detail
+from jiuye.registry import views, views_audit, views_detail
 
 app_name = "registry"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/export.xlsx", views.employer_export, name="employer_export"),
     path("employers/<int:pk>/", views_detail.employer_detail, name="employer_detail"),
+    path("access-log/", views_audit.access_log, name="access_log"),
     path("rosters/", include("jiuye.registry.rosters.urls")),
 ]

@@ -193,6 +193,10 @@ PERSON_CASES: dict[str, tuple[object, dict[str, object]]] = {
                                {"rural_transfer_worker": None}),
     "rural, internship": (lambda: _transfer("rural", job="internship"),
                           {"rural_transfer_worker": None}),
+    "rural, flexible work beside a newer internship": (
+        lambda: f.EmploymentRecordFactory(person=_transfer("rural", job="flexible"),
+                                          form="internship", start=AS).person,
+        {"rural_transfer_worker": True, "in_recognised_internship": True}),
     "rural, nothing": (lambda: _transfer("rural"), {"rural_transfer_worker": None}),
     # 基层服务项目: the latest started on or before AS; assessment known from its end on
     "served exactly 2 years, ended on AS": (

@@ -47,11 +47,13 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
         "id": I64, "person_id": I64, "registered_on": DATE,
         "laid_off_enterprise_worker": BOOL}), "registered_on").select(
         "person_id", pl.lit(True).alias("registered"), "laid_off_enterprise_worker")
-    jobs = _latest(read(m.EmploymentRecord.objects.filter(mine, in_force("start", "end", as_of)),
-                        {"id": I64, "person_id": I64, "start": DATE, "form": STR,
-                         "contract_months": I64, "employer_pays_social_insurance": BOOL,
-                         "employer__kind": STR, "employer__size_class": STR,
-                         "employer_id": I64}), "start")
+    all_jobs = read(m.EmploymentRecord.objects.filter(mine, in_force("start", "end", as_of)),
+                    {"id": I64, "person_id": I64, "start": DATE, "form": STR,
+                     "contract_months": I64, "employer_pays_social_insurance": BOOL,
+                     "employer__kind": STR, "employer__size_class": STR, "employer_id": I64})
+    jobs = _latest(all_jobs, "start")
+    # any job in force in a non-farm form, not only the latest one
+    non_farm = all_jobs.filter(pl.col("form").is_in(t.TRANSFER_FORMS))["person_id"]
     businesses = read(m.Business.objects.filter(mine, license_date__lte=as_of), {
         "id": I64, "person_id": I64, "license_date": DATE, "kind": STR, "status": STR})
     founded = businesses.group_by("person_id").len("business_count")
@@ -77,9 +79,6 @@ def person_frame(as_of: date, division: Division) -> pl.DataFrame:
         mine, paid_on__lte=as_of, rule__in=t.RECEIPT_RULES), {"person_id": I64, "rule": STR})
     transferred = read(m.RuralTransferRegistration.objects.filter(
         mine, in_force("registered_on", "ended_on", as_of)), {"person_id": I64})["person_id"]
-    non_farm = read(m.EmploymentRecord.objects.filter(
-        mine, in_force("start", "end", as_of), form__in=t.TRANSFER_FORMS),
-        {"person_id": I64})["person_id"]
     leaders = read(m.Recognition.objects.filter(
         mine, in_force("recognised_on", "revoked_on", as_of),
         kind=RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER), {"person_id": I64})["person_id"]

@@ -5,9 +5,11 @@ always show the same rows with the same masking. Every queryset starts from
 :func:`jiuye.registry.access.scoped`: a row outside the viewer's jurisdiction never
 reaches a page or a file.
 
-Sensitive columns (identity number, disability, household difficulty categories) are
-masked for viewers without the full-identity right; full numbers never appear in a
-list, only on a detail page after a logged reveal, or in an export that is logged.
+Sensitive columns (disability, household difficulty categories, and the filter on
+them) read 已隐藏 for viewers without the right (:attr:`Viewer.sees_sensitive`).
+Identity numbers are masked in every list, whatever the role: a full number appears
+only on a detail page after a logged reveal, or in a logged export for the right.
+Employer names and credit codes are public registration data and are shown as they are.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class Choice:
     label: str
     options: tuple[tuple[str, Any], ...]
     lookup: Callable[[str], Q]
-    full_identity_only: bool = False
+    sensitive: bool = False  # offered only to viewers who see sensitive attributes
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def _person_id(obj: m.Person, viewer: Viewer) -> str:
 
 
 def _person_disabled(obj: m.Person, viewer: Viewer) -> str:
-    return BOOL_TEXT[obj.is_disabled] if viewer.full_identity else HIDDEN
+    return BOOL_TEXT[obj.is_disabled] if viewer.sees_sensitive else HIDDEN
 
 
 def _household_number(obj: m.Person, viewer: Viewer) -> str:
@@ -117,7 +119,7 @@ def _active_kinds(household: m.Household, as_of: date) -> list[str]:
 
 
 def _household_statuses(obj: m.Household, viewer: Viewer) -> str:
-    if not viewer.full_identity:
+    if not viewer.sees_sensitive:
         return HIDDEN
     return "、".join(_active_kinds(obj, timezone.localdate())) or "无"
 
@@ -167,7 +169,7 @@ HOUSEHOLDS = Listing(
     ),
     choices=(
         Choice("status", "困难类别", tuple(m.HouseholdStatusKind.choices),
-               _household_status_filter, full_identity_only=True),
+               _household_status_filter, sensitive=True),
     ),
     sensitive_field="household_status",
 )
@@ -196,7 +198,7 @@ LISTINGS: dict[str, Listing] = {x.entity: x for x in (PEOPLE, HOUSEHOLDS, EMPLOY
 
 
 def offered_choices(listing: Listing, viewer: Viewer) -> tuple[Choice, ...]:
-    return tuple(c for c in listing.choices if viewer.full_identity or not c.full_identity_only)
+    return tuple(c for c in listing.choices if viewer.sees_sensitive or not c.sensitive)
 
 
 def run_query(listing: Listing, viewer: Viewer, params: Mapping[str, str]) -> Query:

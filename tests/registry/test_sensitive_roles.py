@@ -126,3 +126,57 @@ def test_employer_pages_of_an_individual_business_show_no_owner(client, world):
         assert owner.resident_id[-4:] not in html
     assert ("宁江区小李烧烤店", shop.credit_code, "个体工商户") in [r[:3] for r in rows]
     assert owner.name not in str(rows)
+
+
+# Detail pages: the same rule, and a rule's conclusion is withheld whenever it reads a
+# sensitive fact (a 符合 on 就业困难人员 would otherwise tell what the page hides).
+# (strict xfail until the detail-page hunk of the privacy review is applied to
+# views_detail.py and person_detail.html, owned elsewhere this session; then drop GAP)
+GAP = pytest.mark.xfail(strict=True, reason="detail pages withhold nothing yet")
+DETAIL_ROLES = [pytest.param("community", COMMUNITY, False, marks=GAP),
+                ("community_full", COMMUNITY, True),
+                pytest.param("county", "220702", False, marks=GAP),
+                ("city_full", "220700", True)]
+
+
+@pytest.mark.parametrize(("role", "division", "full"), DETAIL_ROLES)
+def test_person_detail_shows_difficulty_and_what_follows_only_with_the_right(
+        client, world, role, division, full):
+    # given a certified difficult, disabled person with two benefits received
+    person = world.community_person
+    m.DifficultyCertification.objects.create(person=person, division=person.division,
+                                             category="残疾人", start=dt.date(2018, 3, 1))
+    for rule, fen in (("job_seeking_subsidy", 100_000), ("rural_skills_training_subsidy",
+                                                         64_000)):
+        m.BenefitReceipt.objects.create(person=person, rule=rule, paid_on=dt.date(2018, 7, 1),
+                                        amount_fen=fen)
+    client.force_login(staff(role, division, full=full))
+    # when
+    response = client.get(reverse("registry:person_detail", args=[person.pk]))
+    # then
+    html = response.content.decode()
+    results = {r.rule: r for r in response.context["results"]}
+    assert results["employment_difficulty_person"].status_label == ("是" if full else "已隐藏")
+    assert (results["job_seeking_subsidy"].status == "withheld") is not full
+    assert ("<td>残疾人</td><td>2018-03-01</td>" in html) is full
+    assert ("2018-03-01" in html) is full
+    assert ("<td>一次性求职创业补贴</td><td>2018-07-01</td>" in html) is full
+    assert ("<td>100000</td>" in html) is full
+    assert "<td>64000</td>" in html
+    assert ("<dt>残疾人（持证）</dt><dd>是</dd>" in html) is full
+    assert person.resident_id not in html
+
+
+@pytest.mark.parametrize(("role", "division", "full"), DETAIL_ROLES)
+def test_household_detail_withholds_conclusions_on_difficulty_without_the_right(
+        client, world, role, division, full):
+    # given the community's 低保 household
+    household = m.Household.objects.get(number="XF-0001")
+    client.force_login(staff(role, division, full=full))
+    # when
+    response = client.get(reverse("registry:household_detail", args=[household.pk]))
+    # then
+    html = response.content.decode()
+    results = {r.rule: r.status_label for r in response.context["results"]}
+    assert (results["household_employment_assistance"] == "已隐藏") is not full
+    assert ("<td>低保家庭</td>" in html) is full

@@ -146,3 +146,30 @@ def test_reading_the_log_changes_nothing(client, logged):
     # then
     assert post.status_code == 405
     assert list(SensitiveAccessLog.objects.values_list("id", "reason")) == before
+
+
+@pytest.mark.parametrize(("who", "status"), [("auditor", 200), ("superuser", 200),
+                                             ("permitted", 403)])
+def test_the_admin_list_of_the_log_is_for_auditors_and_superusers_only(client, logged, who,
+                                                                      status):
+    # given staff accounts (is_staff); "permitted" holds the model's view permission only
+    from django.contrib.auth.models import Permission
+
+    users = {
+        "auditor": _auditor,
+        "superuser": lambda: StaffUserFactory(username="root", is_superuser=True),
+        "permitted": lambda: StaffUserFactory(username="perm"),
+    }
+    user = users[who]()
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_sensitiveaccesslog"))
+    client.force_login(user)
+    # when
+    response = client.get("/admin/registry/sensitiveaccesslog/", {"at__year": "2019"})
+    # then
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert "未显示（超出每小时上限）" in html
+        assert logged.other_person.name not in html

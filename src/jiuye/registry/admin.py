@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
+from jiuye.registry.access import access_outcome, can_audit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -105,7 +106,20 @@ class StaffProfileAdmin(admin.ModelAdmin[m.StaffProfile]):
 
 @admin.register(m.SensitiveAccessLog)
 class SensitiveAccessLogAdmin(ReadOnlyAdmin):
+    """The access log, for superusers and the 审计 group only (as /registry/access-log/)."""
+
     list_display = ("at", "actor", "action", "entity", "object_id", "field", "export_name",
-                    "row_count", "reason")
-    list_filter = ("action", "entity")
+                    "row_count", "outcome", "reason")
+    list_filter = ("action", "entity", ("actor", admin.RelatedOnlyFieldListFilter), "at")
+    date_hierarchy = "at"
     search_fields = ("actor__username",)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_audit(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_audit(request.user)
+
+    @admin.display(description="结果")
+    def outcome(self, obj: m.SensitiveAccessLog) -> str:
+        return access_outcome(obj)

@@ -9,7 +9,7 @@ from jiuye.registry.models.choices import EmployerKind, Ownership, SizeClass
 class Employer(models.Model):
     """A unit that employs people, keyed by 统一社会信用代码."""
 
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("单位类型"), max_length=20, choices=EmployerKind.choices)
     ownership = models.CharField(_("所有制"), max_length=24, choices=Ownership.choices,
@@ -27,6 +27,10 @@ class Employer(models.Model):
         verbose_name = _("用人单位")
         verbose_name_plural = _("用人单位")
         ordering = ["id"]
+        # a unique constraint, not unique=True: on PostgreSQL that adds a second
+        # (pattern-ops) index no query uses, which every bulk insert would maintain
+        constraints = [models.UniqueConstraint(fields=["credit_code"],
+                                               name="registry_employer_credit_code_uniq")]
 
     @property
     def state_owned_or_controlled(self) -> bool:

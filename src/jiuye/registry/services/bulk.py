@@ -71,8 +71,7 @@ def _creation_logs(entity: str, objects: Sequence[models.Model], fields: Sequenc
     kwargs = {} if sensitive is None else {"sensitive": sensitive}
     return [ChangeLog(entity=entity, object_id=obj.pk, action="create", source=source,
                       actor=actor if actor else None,
-                      changes={f: {"old": None, "new": logged(f, getattr(obj, f), **kwargs)}
-                               for f in fields})
+                      changes={f: logged(f, getattr(obj, f), **kwargs) for f in fields})
             for obj in objects]
 
 

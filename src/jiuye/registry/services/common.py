@@ -21,6 +21,8 @@ SENSITIVE: dict[str, Callable[[str], str]] = {
     "resident_id": mask_resident_id,
     "name": mask_name,
 }
+# Read from the identity number, which the history keeps masked: applied, never logged.
+UNLOGGED = frozenset({"sex", "birth_date"})
 # Employer names and credit codes are public (企业信用信息公示), but masked codes keep
 # exports of the history uniform.
 EMPLOYER_SENSITIVE: dict[str, Callable[[str], str]] = {"credit_code": mask_credit_code}
@@ -77,15 +79,20 @@ def logged(field: str, value: object,
 def field_changes(instance: models.Model, data: Mapping[str, Any], *,
                   creating: bool,
                   sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE
-                  ) -> dict[str, dict[str, object]]:
-    """Apply ``data`` to ``instance`` and return ``{field: {"old", "new"}}`` of what changed."""
-    changes: dict[str, dict[str, object]] = {}
+                  ) -> dict[str, object]:
+    """Apply ``data`` to ``instance`` and return what the history keeps of it: the values
+    given when creating, ``{field: {"old", "new"}}`` of what changed otherwise. Sex and
+    birth date (read from the identity number, kept masked) are applied, never logged."""
+    changes: dict[str, object] = {}
     for field, new in data.items():
         old = None if creating else getattr(instance, field)
-        if creating or old != new:
-            setattr(instance, field, new)
-            changes[field] = {"old": logged(field, old, sensitive),
-                              "new": logged(field, new, sensitive)}
+        if not creating and old == new:
+            continue
+        setattr(instance, field, new)
+        if field in UNLOGGED:
+            continue
+        changes[field] = logged(field, new, sensitive) if creating else {
+            "old": logged(field, old, sensitive), "new": logged(field, new, sensitive)}
     return changes
 
 

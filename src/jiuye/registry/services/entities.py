@@ -138,8 +138,8 @@ def person_add_record(*, actor: Actor, source: str, person: Person, kind: str,
     record.full_clean(exclude=exclude)
     record.save()
     log_change(entity="person", object_id=person.pk, action="add", source=source,
-               actor=actor, changes={kind: {"old": None, "new": {
-                   k: json_value(v) for k, v in values.items()}}})
+               actor=actor, changes={kind: {
+                   k: json_value(v) for k, v in values.items()}})
     return record
 
 
@@ -217,8 +217,8 @@ def household_add_member(*, actor: Actor, source: str, household: Household, per
     member, created = HouseholdMember.objects.update_or_create(
         person=person, defaults={"household": household, "relation": relation})
     log_change(entity="household", object_id=household.pk, action="member", source=source,
-               actor=actor, changes={"member": {"old": None, "new": {
-                   "person": person.pk, "relation": relation, "created": created}}})
+               actor=actor, changes={"member": {
+                   "person": person.pk, "relation": relation, "created": created}})
     return member
 
 
@@ -234,6 +234,6 @@ def household_add_status(*, actor: Actor, source: str, household: Household,
                             "end is before start")
     status.save()
     log_change(entity="household", object_id=household.pk, action="add", source=source,
-               actor=actor, changes={"status": {"old": None, "new": {
-                   k: json_value(v) for k, v in values.items()}}})
+               actor=actor, changes={"status": {
+                   k: json_value(v) for k, v in values.items()}})
     return status

@@ -130,13 +130,8 @@ def test_employer_pages_of_an_individual_business_show_no_owner(client, world):
 
 # Detail pages: the same rule, and a rule's conclusion is withheld whenever it reads a
 # sensitive fact (a 符合 on 就业困难人员 would otherwise tell what the page hides).
-# (strict xfail until the detail-page hunk of the privacy review is applied to
-# views_detail.py and person_detail.html, owned elsewhere this session; then drop GAP)
-GAP = pytest.mark.xfail(strict=True, reason="detail pages withhold nothing yet")
-DETAIL_ROLES = [pytest.param("community", COMMUNITY, False, marks=GAP),
-                ("community_full", COMMUNITY, True),
-                pytest.param("county", "220702", False, marks=GAP),
-                ("city_full", "220700", True)]
+DETAIL_ROLES = [("community", COMMUNITY, False), ("community_full", COMMUNITY, True),
+                ("county", "220702", False), ("city_full", "220700", True)]
 
 
 @pytest.mark.parametrize(("role", "division", "full"), DETAIL_ROLES)

@@ -46,9 +46,12 @@ from jiuye.rules.model import KIND_LABELS
 
 logger = logging.getLogger(__name__)
 
-STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
+WITHHELD = "withheld"
+STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2, WITHHELD: 3}
 # Facts about disability and poverty: a condition reading one shows its truth value only
-# to viewers with the full-identity right (the rule's overall conclusion stays visible).
+# to viewers who see sensitive attributes; for others the rule's conclusion, amount and
+# missing facts are withheld too, whatever they are (withholding only the favourable
+# ones would tell them apart), and so are benefits received under such a rule.
 SENSITIVE_FACTS = frozenset({"is_disabled", "is_dibao_household", "certified_difficulty",
                              "poor_family_child", *t.HOUSEHOLD_STATUS_FACTS})
 VALUE_TEXT = {True: "是", False: "否", None: "未知"}
@@ -83,22 +86,27 @@ def entitlements(entity: str, facts: Facts, as_of: date,
                        entity, exc.code, exc.field)
         return [], f"登记数据不完整或有误，暂不能测评（{exc.field}）。"
     labels = {spec.name: spec.label for spec in pkg.facts.for_entity(entity)}
-    out = [
-        Entitlement(
+    out = []
+    for r in results:
+        reasons = tuple((x.text, x.clause, _shown_value(x.value, x.facts, viewer))
+                        for x in r.reasons)
+        if not viewer.sees_sensitive and any(SENSITIVE_FACTS.intersection(x.facts)
+                                             for x in r.reasons):
+            out.append(Entitlement(rule=r.rule, title=r.title, clause=r.clause,
+                                   status=WITHHELD, status_label=HIDDEN, amount_yuan=None,
+                                   amount_text="", missing=(), reasons=reasons))
+            continue
+        out.append(Entitlement(
             rule=r.rule, title=r.title, clause=r.clause, status=r.status,
             status_label=KIND_LABELS[r.kind][r.status],
             amount_yuan=pkg.result_json(r)["amount_yuan"], amount_text=r.amount_text,
-            missing=tuple(labels.get(n, n) for n in r.missing_facts),
-            reasons=tuple((x.text, x.clause, _shown_value(x.value, x.facts, viewer))
-                          for x in r.reasons))
-        for r in results
-    ]
+            missing=tuple(labels.get(n, n) for n in r.missing_facts), reasons=reasons))
     out.sort(key=lambda e: (STATUS_ORDER[e.status], e.rule))
     return out, ""
 
 
 def _shown_value(value: bool | None, used: dict[str, Any], viewer: Viewer) -> str:
-    if not viewer.full_identity and SENSITIVE_FACTS.intersection(used):
+    if not viewer.sees_sensitive and SENSITIVE_FACTS.intersection(used):
         return HIDDEN
     return VALUE_TEXT[value]
 
@@ -117,6 +125,7 @@ def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
                     error: str = "") -> dict[str, Any]:
     today = timezone.localdate()
     results, problem = entitlements("person", person_facts(person, today), today, viewer)
+    withheld = {e.rule for e in results if e.status == WITHHELD}
     membership = getattr(person, "membership", None)
     household = membership.household if membership is not None else None
     return {
@@ -125,12 +134,13 @@ def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
         "resident_id": shown_resident_id(person.resident_id, revealed),
         "revealed": revealed,
         "reveal_error": error,
-        "disabled": BOOL_TEXT[person.is_disabled] if viewer.full_identity else HIDDEN,
+        "disabled": BOOL_TEXT[person.is_disabled] if viewer.sees_sensitive else HIDDEN,
         "household": household,
         "household_visible": household is not None
         and household.division.code.startswith(viewer.prefix or "\0"),
         "relation": membership.relation if membership is not None else "",
-        "benefits": [(b, _rule_title(b.rule)) for b in person.benefits.all()],
+        "benefits": [(b, _rule_title(b.rule), b.rule in withheld)
+                     for b in person.benefits.all()],
         **_programmes(person, today),
         "today": today,
         "results": results,
@@ -200,7 +210,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     members = [mb for mb in household.members.all()
                if mb.person.division.code.startswith(viewer.prefix or "\0")]
-    statuses = list(household.statuses.all()) if viewer.full_identity else []
+    statuses = list(household.statuses.all()) if viewer.sees_sensitive else []
     results, problem = entitlements("household", household_facts(household, today), today,
                                     viewer)
     return render(request, "registry/household_detail.html", {

@@ -40,6 +40,7 @@ from jiuye.registry.selectors import (
     person_facts,
     person_queryset,
 )
+from jiuye.registry.views_history import history
 from jiuye.registry.views_listing import BOOL_TEXT, HIDDEN
 from jiuye.rules import CaseError
 from jiuye.rules.model import KIND_LABELS
@@ -142,6 +143,7 @@ def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
         "benefits": [(b, _rule_title(b.rule), b.rule in withheld)
                      for b in person.benefits.all()],
         **_programmes(person, today),
+        "history": history("person", person.pk, viewer),
         "today": today,
         "results": results,
         "engine_problem": problem,
@@ -219,6 +221,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": [(mb, shown_resident_id(mb.person.resident_id)) for mb in members],
         "hidden_members": len(household.members.all()) - len(members),
         "statuses": [(s, t.in_force(s.start, s.end, today)) for s in statuses],
+        "history": history("household", household.pk, viewer),
         "today": today,
         "results": results,
         "engine_problem": problem,
@@ -242,6 +245,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "employer": employer,
         "years": sorted(employer.years.all(), key=lambda y: -y.year),
         "benefits": [(b, _rule_title(b.rule)) for b in employer.benefits.all()],
+        "history": history("employer", employer.pk, viewer),
         "today": today,
         "results": results,
         "engine_problem": problem,

@@ -178,7 +178,8 @@ EMPLOYERS = Listing(
     entity="employer", title="用人单位", export_name="用人单位名单",
     detail_url="registry:employer_detail", search_hint="单位名称或统一社会信用代码",
     base=lambda: m.Employer.objects.select_related("division"),
-    search=lambda q: Q(name__icontains=q) | Q(credit_code__iexact=q.upper()),
+    # codes are stored canonical (upper case), so an exact match uses the unique index
+    search=lambda q: Q(name__icontains=q) | Q(credit_code=q.strip().upper()),
     columns=(
         Column("单位名称", lambda o, v: o.name),
         Column("统一社会信用代码", lambda o, v: o.credit_code),

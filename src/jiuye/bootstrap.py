@@ -59,6 +59,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "community_staff", "jiuye-demo-community", "幸福社区协理员", "社区工作人员",
         "社区工作人员", division="220702001901",
     ),
+    # reads the sensitive-access log (/registry/access-log/); sees no registry records
+    DemoAccount("auditor", "jiuye-demo-audit", "市局审计员", "审计人员", "审计"),
 )
 
 # Clearly marked sample communities under 团结街道 (220702001). Real community codes

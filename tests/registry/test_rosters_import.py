@@ -273,3 +273,28 @@ def test_the_history_of_a_record_holds_its_creation_run_and_its_updates(division
         ("create", first, second), ("update", second, None)]
     assert history[1].changes == {"name": {"old": "李*", "new": "李*"}}
     assert [h.action for h in m.ChangeLog.objects.of("person", first)] == ["create"]
+
+
+@pytest.mark.django_db
+def test_a_large_import_refreshes_the_planner_statistics(divisions, tmp_path, monkeypatch):
+    # given: the threshold lowered to the two rows of the file
+    from django.db import connection
+
+    from jiuye.registry.rosters import imports
+
+    monkeypatch.setattr(imports, "ANALYZE_FROM_ROWS", 2)
+    path = people_file(tmp_path / "p.xlsx", [person_row(ID_A), person_row(ID_B, "李四")])
+    # when
+    _import(path)
+    # then: PostgreSQL counts the rows now (SQLite needs no statistics)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s",
+                           [m.Person._meta.db_table])
+            assert cursor.fetchone()[0] == 2
+    # and below the threshold nothing is analysed
+    monkeypatch.setattr(imports, "ANALYZE_FROM_ROWS", 3)
+    calls = []
+    monkeypatch.setattr(imports, "refresh_statistics", calls.append)
+    _import(people_file(tmp_path / "q.xlsx", [person_row(ID_A, "张四")]))
+    assert calls == []

@@ -6,6 +6,10 @@ runs the command with DATABASE_URL pointing at a fresh server (initdb into a
 temporary folder, a free port on 127.0.0.1), then stops the server and deletes the
 folder, also when the command fails or is interrupted. initdb and pg_ctl refuse to
 run as root, so as root they run as the ``postgres`` user.
+
+For diagnosis, ``JIUYE_PG_OPTIONS`` adds server settings (e.g.
+``-c log_min_duration_statement=1000``) and ``JIUYE_PG_KEEP_LOG=FILE`` copies the
+server log to FILE before the folder is removed.
 """
 
 from __future__ import annotations
@@ -90,7 +94,9 @@ def throwaway_postgres() -> Iterator[str]:
         )
         options = (
             f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
+            "-c synchronous_commit=off -c full_page_writes=off "
+            # extra server settings for diagnosis, e.g. "-c log_min_duration_statement=1000"
+            + os.environ.get("JIUYE_PG_OPTIONS", "")
         )
         subprocess.run(
             _as_server_user(
@@ -126,6 +132,8 @@ def throwaway_postgres() -> Iterator[str]:
                 check=False,
                 stdout=subprocess.DEVNULL,
             )
+        if os.environ.get("JIUYE_PG_KEEP_LOG") and log.exists():  # diagnosis: keep the log
+            shutil.copy(log, os.environ["JIUYE_PG_KEEP_LOG"])
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -133,3 +133,19 @@ def test_money_in_yuan_becomes_fen(divisions):
     # then
     assert [tuple(r) for r in result.errors.rows()] == [
         (2, "欠缴失业保险费（元）", "金额应为非负数，单位元，最多两位小数")]
+
+
+def test_a_division_code_abolished_by_the_upload_day_is_refused(divisions):
+    # given: 团结街道 abolished on TODAY (the first list without it), 宁江区 abolished later
+    import datetime as dt
+
+    divisions["220702001"].valid_to = TODAY
+    divisions["220702001"].save()
+    divisions["220721100"].valid_to = TODAY + dt.timedelta(days=1)
+    divisions["220721100"].save()
+    # when
+    result = _people([person_row(ID_A), person_row(ID_B, division="220721100")])
+    # then: on the day it is gone it is refused; the day before its end it still holds
+    assert _messages(result) == [
+        (2, "户籍所在地", f"该区划代码已于{TODAY:%Y年%m月%d日}前撤销，请填写现行代码")]
+    assert result.clean.height == 1

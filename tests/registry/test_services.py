@@ -195,3 +195,21 @@ def test_the_registry_programmes_are_the_engines_grassroots_choices():
     # then
     engine = set(package().facts["grassroots_program"].choices or {})
     assert set(GrassrootsProgram.values) == engine - {"none"}
+
+
+def test_an_abolished_division_code_is_refused_with_its_date(divisions):
+    # given
+    from django.utils import timezone
+
+    from jiuye.registry.services.common import RegistryError
+
+    divisions["220702001"].valid_to = timezone.localdate()
+    divisions["220702001"].save()
+    # when
+    with pytest.raises(RegistryError) as refused:
+        person_upsert(actor=None, source=Source.SCREEN,
+                      data={"resident_id": ID, "name": "李小红", "division": "220702001"})
+    # then
+    assert refused.value.code == "abolished_division"
+    assert refused.value.message_zh.startswith("该区划代码已于")
+    assert not Person.objects.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import polars as pl
 
@@ -63,20 +64,34 @@ def check_existing(frame: pl.DataFrame, name: str, err: str, entity: str,
 
 def division_ids() -> dict[str, int]:
     """Each division code to the id of its newest vintage."""
-    newest: dict[str, int] = {}
-    for code, pk in Division.objects.order_by("code", "vintage").values_list("code", "id"):
-        newest[code] = pk
-    return newest
+    return {code: pk for code, pk, _ in _newest_divisions()}
+
+
+def _newest_divisions() -> list[tuple[str, int, date | None]]:
+    """(code, id, valid_to) of the newest vintage of each division code."""
+    newest: dict[str, tuple[str, int, date | None]] = {}
+    for code, pk, ends in Division.objects.order_by("code", "vintage").values_list(
+            "code", "id", "valid_to"):
+        newest[code] = (code, pk, ends)
+    return list(newest.values())
 
 
 def attach_divisions(frame: pl.DataFrame, header: str, name: str, err: str,
-                     prefix: str | None) -> pl.DataFrame:
-    codes = division_ids()
+                     prefix: str | None, today: date | None = None) -> pl.DataFrame:
+    """The division id of each code; a code unknown, abolished by ``today`` (its newest
+    row has ``valid_to`` on or before it) or outside ``prefix`` is an error."""
+    newest = _newest_divisions()
+    codes = {code: pk for code, pk, _ in newest}
+    abolished = {code: f"该区划代码已于{ends:%Y年%m月%d日}前撤销，请填写现行代码"
+                 for code, _, ends in newest
+                 if ends is not None and today is not None and ends <= today}
     code = pl.col(header).str.replace(r"\.0+$", "")
     ids = code.replace_strict(codes, default=None, return_dtype=pl.Int64)
     outside = pl.lit(False) if prefix is None else ~code.str.starts_with(prefix)
     return frame.with_columns(
         ids.alias(name), code.alias(name.removesuffix("_id") + "_code"),
         pl.when(code.is_not_null() & ids.is_null()).then(pl.lit("行政区划代码不存在"))
+        .when(code.is_in(list(abolished))).then(
+            code.replace_strict(abolished, default=None, return_dtype=pl.String))
         .when(code.is_not_null() & outside).then(pl.lit(OUTSIDE))
         .otherwise(pl.lit(None, pl.String)).alias(err))

@@ -97,7 +97,7 @@ def _check_column(frame: pl.DataFrame, column: s.Column, today: date,
                 .then(pl.lit("male")).otherwise(pl.lit("female")),
                 birth_date=pl.col(name).str.slice(6, 8).str.to_date("%Y%m%d", strict=False))
     elif kind == s.DIVISION:
-        frame = lookups.attach_divisions(frame, column.header, name, err, prefix)
+        frame = lookups.attach_divisions(frame, column.header, name, err, prefix, today)
     else:
         value, problem = _simple(v, column, today)
         frame = frame.with_columns(value.alias(name), problem.alias(err))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 
 from jiuye.geo.models import Division
 from jiuye.identity import mask_credit_code, mask_name, mask_resident_id
@@ -43,11 +44,16 @@ class RegistryError(ValueError):
 
 
 def resolve_division(value: Division | str | None, field: str = "division") -> Division:
-    """A Division, or the newest vintage of a division code."""
+    """A Division, or the newest vintage of a division code still in force today."""
     if isinstance(value, Division):
         return value
     if value:
         found = Division.objects.filter(code=str(value)).order_by("-vintage").first()
+        if found is not None and found.valid_to is not None and (
+                found.valid_to <= timezone.localdate()):
+            raise RegistryError("abolished_division", field,
+                                f"该区划代码已于{found.valid_to:%Y年%m月%d日}前撤销，请填写现行代码",
+                                "the division code has been abolished")
         if found is not None:
             return found
     raise RegistryError("unknown_division", field, "行政区划代码不存在",

@@ -24,7 +24,7 @@ from jiuye.geo.selectors import division_at, divisions_at, newest_division
 from jiuye.registry.access import scoped, viewer_for, visible_divisions
 from jiuye.registry.models import Person, StaffProfile
 from jiuye.registry.rosters.lookups import division_ids
-from jiuye.registry.services.common import resolve_division
+from jiuye.registry.services.common import RegistryError, resolve_division
 from jiuye.registry.synth import SynthSpec, generate
 from tests.factories import StaffUserFactory
 from tests.registry.factories import PersonFactory
@@ -145,7 +145,10 @@ def test_registry_lookups_resolve_one_row_per_code_and_scope_both_vintages():
     before = PersonFactory(division=old_row)
     load_vintage("2023")
     after = PersonFactory(division=resolve_division("220702001"))
-    gone = PersonFactory(division=resolve_division("220702400"))
+    # (registered before its township was abolished; new writes refuse the code)
+    gone = PersonFactory(division=Division.objects.get(code="220702400", vintage=VINTAGE_2017))
+    with pytest.raises(RegistryError, match="撤销"):
+        resolve_division("220702400")
     user = StaffUserFactory(username="nj_township")
     StaffProfile.objects.create(user=user, division=resolve_division("220702001"))
     county_user = StaffUserFactory(username="nj_county")

@@ -201,8 +201,6 @@ def test_an_abolished_division_code_is_refused_with_its_date(divisions):
     # given
     from django.utils import timezone
 
-    from jiuye.registry.services.common import RegistryError
-
     divisions["220702001"].valid_to = timezone.localdate()
     divisions["220702001"].save()
     # when
@@ -213,3 +211,20 @@ def test_an_abolished_division_code_is_refused_with_its_date(divisions):
     assert refused.value.code == "abolished_division"
     assert refused.value.message_zh.startswith("该区划代码已于")
     assert not Person.objects.exists()
+
+
+def test_a_record_dated_before_its_divisions_abolition_may_name_it(divisions):
+    # given: 团结街道 abolished on 2023-06-30
+    divisions["220702001"].valid_to = dt.date(2023, 6, 30)
+    divisions["220702001"].save()
+    person = PersonFactory(division=divisions["220702"])
+    # when: a 2018 registration there is recorded; one from the abolition day is not
+    person_add_record(actor=None, source=Source.SCREEN, person=person,
+                      kind="unemployment_registration",
+                      data={"division": "220702001", "registered_on": dt.date(2023, 6, 29)})
+    with pytest.raises(RegistryError, match="撤销"):
+        person_add_record(actor=None, source=Source.SCREEN, person=person,
+                          kind="unemployment_registration",
+                          data={"division": "220702001", "registered_on": dt.date(2023, 6, 30)})
+    # then
+    assert person.unemployment_registrations.count() == 1

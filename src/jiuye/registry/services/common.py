@@ -43,14 +43,16 @@ class RegistryError(ValueError):
         return {"code": self.code, "message": self.message_zh, "extra": {"field": self.field}}
 
 
-def resolve_division(value: Division | str | None, field: str = "division") -> Division:
-    """A Division, or the newest vintage of a division code still in force today."""
+def resolve_division(value: Division | str | None, field: str = "division",
+                     on: date | None = None) -> Division:
+    """A Division, or the newest vintage of a division code still in force on ``on``
+    (default today: a record dated before a code's abolition may still name it)."""
     if isinstance(value, Division):
         return value
     if value:
         found = Division.objects.filter(code=str(value)).order_by("-vintage").first()
         if found is not None and found.valid_to is not None and (
-                found.valid_to <= timezone.localdate()):
+                found.valid_to <= (on or timezone.localdate())):
             raise RegistryError("abolished_division", field,
                                 f"该区划代码已于{found.valid_to:%Y年%m月%d日}前撤销，请填写现行代码",
                                 "the division code has been abolished")

@@ -7,6 +7,7 @@ what changed; a call that changes nothing writes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.db import models, transaction
@@ -129,8 +130,10 @@ def person_add_record(*, actor: Actor, source: str, person: Person, kind: str,
         raise RegistryError("unknown_record", "kind", "记录类型不正确", "unknown record kind")
     allowed = frozenset(f.name for f in model._meta.concrete_fields) - {"id", "person"}
     values = pick(data, allowed, "记录")
-    if "division" in values:
-        values["division"] = resolve_division(values["division"])
+    if "division" in values:  # as in force on the record's own date
+        dated = values.get(PERIODS.get(model, ("license_date",))[0])
+        values["division"] = resolve_division(
+            values["division"], on=dated if isinstance(dated, date) else None)
     record = model(person=person, **values)
     exclude = ["division", "employer", "person"]
     record.clean_fields(exclude=exclude)

@@ -8,6 +8,7 @@ the first screening of it picks nested loops that take seconds per query.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import polars as pl
@@ -50,7 +51,7 @@ def refresh_statistics(roster: s.Roster) -> None:
 
 
 def _households(roster: s.Roster, clean: pl.DataFrame, *, actor_id: int | None,
-                now: datetime, origin: dict[str, object]) -> dict[str, int]:
+                now: datetime, origin: Mapping[str, object]) -> dict[str, int]:
     homes = clean.group_by("household", maintain_order=True).agg(pl.col("division_id").first())
     homes = homes.rename({"household": "number"})
     counts = upsert(HOUSEHOLDS, homes, actor_id=actor_id, now=now, origin=origin)

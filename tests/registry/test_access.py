@@ -8,7 +8,7 @@ import time
 from io import BytesIO
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -305,7 +305,7 @@ def test_a_limit_of_zero_refuses_every_reveal_and_logs_it(divisions, settings):
         ("reveal", 0)]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only")
+@pytest.mark.postgresql
 def test_two_reveals_at_once_cannot_both_take_the_last_place(transactional_db, divisions,
                                                              settings, monkeypatch):
     # given a limit of 1, and a count that dawdles so that both requests would overlap

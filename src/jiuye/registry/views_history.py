@@ -78,15 +78,19 @@ def _record_title(name: str) -> str:
 
 
 def _record_items(record: type[models.Model], change: object) -> list[tuple[str, str]]:
-    """A child record's fields as text: ``{"old": {...}, "new": {...}}`` or its values."""
+    """A child record's fields as text, in the model's field order (PostgreSQL's jsonb
+    keeps keys in its own order): ``{"old": {...}, "new": {...}}`` or its values."""
+    order = {f.name: i for i, f in enumerate(record._meta.get_fields())}
     if isinstance(change, dict) and set(change) == {"old", "new"} and all(
             isinstance(v, dict | None) for v in change.values()):
         old, new = change["old"] or {}, change["new"] or {}
-        return [(k, f"{_value(old.get(k), record, k)} → {_value(v, record, k)}")
-                for k, v in new.items()]
-    if isinstance(change, dict):
-        return [(k, _pair(v, record, k)) for k, v in change.items()]
-    return [("", _value(change))]
+        items = [(k, f"{_value(old.get(k), record, k)} → {_value(v, record, k)}")
+                 for k, v in new.items()]
+    elif isinstance(change, dict):
+        items = [(k, _pair(v, record, k)) for k, v in change.items()]
+    else:
+        return [("", _value(change))]
+    return sorted(items, key=lambda item: order.get(item[0], len(order)))
 
 
 def _lines(log: m.ChangeLog, model: type[models.Model], sees: bool) -> tuple[str, ...]:

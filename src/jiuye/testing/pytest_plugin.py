@@ -37,12 +37,25 @@ DB_FIXTURES = frozenset(
 )
 
 
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark database tests ``django_db``; tests marked ``postgresql`` (they need row locks
+    and real concurrency) are deselected on SQLite and run in the PostgreSQL pass, so a
+    CI run skips nothing."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & DB_FIXTURES and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db)
+    if _on_postgresql():
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgresql")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
 
 
 def _in_ci() -> bool:

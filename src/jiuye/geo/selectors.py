@@ -72,3 +72,17 @@ def division_at(code: str, on: dt.date) -> Division | None:
 def newest_division(code: str) -> Division | None:
     """The newest row of ``code`` (what a new record written today points to)."""
     return Division.objects.filter(code=code).order_by("-vintage").first()
+
+
+def abolished_message(valid_to: dt.date | None, on: dt.date) -> str | None:
+    """The Chinese refusal for a code whose newest row ended on ``valid_to``, when that is
+    on or before ``on``; None while the code is in force.
+
+    >>> abolished_message(dt.date(2023, 6, 30), dt.date(2023, 6, 30))
+    '该区划代码已于2023年06月30日前撤销，请填写现行代码'
+    >>> abolished_message(dt.date(2023, 6, 30), dt.date(2023, 6, 29)) is None
+    True
+    """
+    if valid_to is None or valid_to > on:
+        return None
+    return f"该区划代码已于{valid_to:%Y年%m月%d日}前撤销，请填写现行代码"

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 
 from jiuye.geo.models import Division
+from jiuye.geo.selectors import abolished_message
 from jiuye.registry import models as m
 
 CHUNK = 5000
@@ -82,9 +83,9 @@ def attach_divisions(frame: pl.DataFrame, header: str, name: str, err: str,
     row has ``valid_to`` on or before it) or outside ``prefix`` is an error."""
     newest = _newest_divisions()
     codes = {code: pk for code, pk, _ in newest}
-    abolished = {code: f"该区划代码已于{ends:%Y年%m月%d日}前撤销，请填写现行代码"
-                 for code, _, ends in newest
-                 if ends is not None and today is not None and ends <= today}
+    refusals = {code: abolished_message(ends, today) for code, _, ends in newest} if (
+        today is not None) else {}
+    abolished = {code: message for code, message in refusals.items() if message is not None}
     code = pl.col(header).str.replace(r"\.0+$", "")
     ids = code.replace_strict(codes, default=None, return_dtype=pl.Int64)
     outside = pl.lit(False) if prefix is None else ~code.str.starts_with(prefix)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from jiuye.geo.models import Division
+from jiuye.geo.selectors import abolished_message, newest_division
 from jiuye.identity import mask_credit_code, mask_name, mask_resident_id
 from jiuye.registry.models import ChangeLog, Source
 
@@ -49,15 +50,13 @@ def resolve_division(value: Division | str | None, field: str = "division",
     (default today: a record dated before a code's abolition may still name it)."""
     if isinstance(value, Division):
         return value
-    if value:
-        found = Division.objects.filter(code=str(value)).order_by("-vintage").first()
-        if found is not None and found.valid_to is not None and (
-                found.valid_to <= (on or timezone.localdate())):
-            raise RegistryError("abolished_division", field,
-                                f"该区划代码已于{found.valid_to:%Y年%m月%d日}前撤销，请填写现行代码",
+    found = newest_division(str(value)) if value else None
+    if found is not None:
+        abolished = abolished_message(found.valid_to, on or timezone.localdate())
+        if abolished is not None:
+            raise RegistryError("abolished_division", field, abolished,
                                 "the division code has been abolished")
-        if found is not None:
-            return found
+        return found
     raise RegistryError("unknown_division", field, "行政区划代码不存在",
                         "unknown division code")
 

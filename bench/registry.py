@@ -183,14 +183,14 @@ def phase_baseline(rows: int) -> dict[str, Any]:
 
 
 def phase_export(folder: Path) -> dict[str, Any]:
+    from jiuye.eligibility.facts import facts_for
     from jiuye.geo.models import Division
-    from jiuye.registry.frames import facts_frame
     from jiuye.registry.models import Person
 
     city = Division.objects.filter(code="220700").order_by("-vintage").first()
     assert city is not None
     start = time.perf_counter()
-    frame = facts_frame("person", AS_OF, city)
+    frame = facts_for("person", city, AS_OF)
     framed = time.perf_counter()
     frame.write_parquet(folder / "person_facts.parquet")
     done = time.perf_counter()

@@ -1,39 +1,25 @@
+"""The facts of registry records, defined once (jiuye.eligibility.facts): each reading at
+its boundaries, for one record (``case_for``) and as its row of the city's frame
+(``facts_for``), in the engine's values (dates, fen, 1/10000 fractions)."""
+
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import polars as pl
 import pytest
-import yaml
 
+from jiuye.eligibility.evaluate import evaluate_frame, evaluate_record
+from jiuye.eligibility.facts import RecordNotFound, case_for, facts_for, row_case, write_parquet
 from jiuye.evaluation import package
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.geo.models import Division
-from jiuye.registry import rules_terms
-from jiuye.registry.frames import facts_frame, row_facts, write_parquet
-from jiuye.registry.models import (
-    BenefitReceipt,
-    Employer,
-    Household,
-    Person,
-    Source,
-    UnemploymentRate,
-)
-from jiuye.registry.selectors import (
-    employer_facts,
-    household_facts,
-    household_queryset,
-    person_facts,
-    person_queryset,
-)
+from jiuye.registry.models import BenefitReceipt, Business, Person, Source, UnemploymentRate
 from jiuye.registry.services import bulk_load
 from jiuye.registry.synth import SynthSpec, generate
+from jiuye.rules import CaseError
 from jiuye.rules.periods import add_months
 from tests.registry import factories as f
-
-from policies.songyuan_2018 import HERE, load_package
 
 AS_OF = dt.date(2018, 12, 31)
 
@@ -51,57 +37,83 @@ def population(db) -> Division:
     return Division.objects.get(code="220700")
 
 
-@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2018, 5, 1)])
-def test_single_record_and_batch_person_facts_agree(population, as_of):
+@pytest.mark.parametrize("entity", ["person", "household", "employer"])
+def test_the_records_read_by_id_are_their_rows_of_the_city_frame(population, entity):
+    # given
+    city = facts_for(entity, population, AS_OF)
+    ids = city["id"].gather([0, 7, city.height - 1]).to_list()
     # when
-    frame = facts_frame("person", as_of, population)
-    batch = {row["id"]: row_facts(row, "person") for row in frame.iter_rows(named=True)}
-    single = {p.pk: person_facts(p, as_of) for p in person_queryset()}
+    some = facts_for(entity, ids, AS_OF)
+    one = facts_for(entity, [ids[1]], AS_OF)
     # then
-    assert len(batch) == 400
-    assert batch == single
-
-
-def test_single_record_and_batch_household_and_employer_facts_agree(population):
-    # when
-    households = facts_frame("household", AS_OF, population)
-    employers = facts_frame("employer", AS_OF, population)
-    # then
-    assert {r["id"]: row_facts(r, "household") for r in households.iter_rows(named=True)} == {
-        h.pk: household_facts(h, AS_OF) for h in household_queryset()}
-    assert {r["id"]: row_facts(r, "employer") for r in employers.iter_rows(named=True)} == {
-        e.pk: employer_facts(e, AS_OF) for e in Employer.objects.all()}
-    assert employers["pooling_region_unemployment_rate"].drop_nulls().unique().to_list() == [352]
+    assert some.equals(city.filter(pl.col("id").is_in(ids)))
+    assert one.row(0, named=True) == city.filter(pl.col("id") == ids[1]).row(0, named=True)
+    assert facts_for(entity, [], AS_OF).columns == city.columns
 
 
 def test_a_county_frame_holds_only_that_county(population):
     # given
     county = Division.objects.get(code="220722")
     # when
-    frame = facts_frame("person", AS_OF, county)
+    frame = facts_for("person", county, AS_OF)
     # then
     expected = Person.objects.filter(division__code__startswith="220722").count()
     assert 0 < frame.height == expected < 400
 
 
-def test_the_engine_accepts_the_facts_one_by_one_and_as_a_frame(population, tmp_path):
+def test_the_engine_takes_the_facts_as_a_case_and_as_a_frame(population, tmp_path):
     # given
-    pkg = package()
-    person = person_queryset().order_by("id").first()
-    employer = Employer.objects.order_by("id").first()
+    person = Person.objects.order_by("id").first()
+    employer_frame = facts_for("employer", population, AS_OF)
     # when
-    case = pkg.parse_case({"entity": "person", "as_of": AS_OF.isoformat(),
-                           "facts": person_facts(person, AS_OF)})
-    pkg.parse_case({"entity": "employer", "as_of": AS_OF.isoformat(),
-                    "facts": employer_facts(employer, AS_OF)})
-    results = pkg.evaluate_frame(facts_frame("person", AS_OF, population), entity="person",
-                                 as_of=AS_OF, keep=["id"])
+    case = case_for("person", person.pk, AS_OF)
+    employer = row_case(employer_frame.row(0, named=True), "employer", AS_OF)
+    one = evaluate_record("person", person.pk, AS_OF)
+    results = evaluate_frame("person", population, AS_OF)
     path = write_parquet("person", AS_OF, population, tmp_path)
     # then
     assert case.facts["resident_id"] == person.resident_id
+    assert case.facts["received_job_seeking_subsidy"] is True
+    assert (case.entity, case.as_of) == ("person", AS_OF)
+    assert all(v is not None for v in case.facts.values())
+    assert employer.facts["pooling_region_unemployment_rate"] == 352
+    assert isinstance(employer.facts["last_year_ui_premiums"], int)
+    assert [r.rule for r in one] == [r.id for r in package().rules.values()
+                                     if r.entity == "person"]
     assert results.height == 400
+    assert results.columns[0] == "id"
     assert results["startup_subsidy"].dtype == pl.Boolean
     assert pl.read_parquet(path).height == 400
+
+
+def test_a_record_that_does_not_exist_is_refused_with_a_code(db):
+    # when
+    with pytest.raises(RecordNotFound) as refused:
+        case_for("person", 999_999, AS_OF)
+    # then
+    assert (refused.value.code, refused.value.http_status) == ("record_not_found", 404)
+    assert refused.value.extra == {"entity": "person", "id": 999_999}
+
+
+def test_a_stored_value_the_engine_does_not_accept_names_the_fact(divisions):
+    # given a hukou type written around the services (not one of the package's codes)
+    person = f.AdultFactory()
+    Person.objects.filter(pk=person.pk).update(hukou_type="other")
+    # when
+    with pytest.raises(CaseError) as refused:
+        case_for("person", person.pk, AS_OF)
+    # then
+    assert (refused.value.code, refused.value.field) == ("invalid_type", "facts.hukou_type")
+
+
+def test_an_as_of_date_before_the_policy_is_refused(divisions):
+    # given
+    person = f.AdultFactory()
+    # when
+    with pytest.raises(CaseError) as refused:
+        case_for("person", person.pk, dt.date(2018, 4, 12))
+    # then
+    assert refused.value.code == "as_of_before_policy"
 
 
 # ---- facts of 三（二）、三（三）、三（七）、四（三）: each reading at its boundaries ----
@@ -142,6 +154,32 @@ def _transfer(hukou: str | None, registered_on: dt.date | None = None,
     if job is not None:
         f.EmploymentRecordFactory(person=person, form=job, end=job_end)
     return person
+
+
+def _job(form: str, registered: bool = False, **fields: object) -> Person:
+    person = _person()
+    f.EmploymentRecordFactory(person=person, form=form, **fields)
+    if registered:
+        f.UnemploymentRegistrationFactory(person=person)
+    return person
+
+
+def _registered(on: dt.date = dt.date(2016, 1, 1), ended: dt.date | None = None) -> Person:
+    return f.UnemploymentRegistrationFactory(registered_on=on, ended_on=ended).person
+
+
+def _business(*records: tuple[dt.date, dt.date | None, str]) -> Person:
+    person = _person()
+    for licensed, since, status in records:
+        Business.objects.create(person=person, division=person.division, name="个体经营",
+                                kind="individual_business", license_date=licensed,
+                                operating_since=since, status=status)
+    return person
+
+
+def _receipt(rule: str, paid_on: dt.date) -> Person:
+    return BenefitReceipt.objects.create(person=_person(), rule=rule, paid_on=paid_on,
+                                         amount_fen=100_000).person
 
 
 PERSON_CASES: dict[str, tuple[object, dict[str, object]]] = {
@@ -223,155 +261,119 @@ PERSON_CASES: dict[str, tuple[object, dict[str, object]]] = {
     "revoked tomorrow": (lambda: _leader(dt.date(2019, 1, 1), AS + DAY),
                          {"city_return_entrepreneur_leader": True}),
     "never recognised": (lambda: _person(), {"city_return_entrepreneur_leader": False}),
+    # 就业、失业登记: the latest job in force, and a registration in force
+    "registered, no job": (lambda: _registered(), {
+        "registered_unemployed": True, "seeking_work_or_business": True, "employed": False,
+        "employment_form": "unemployed", "hiring_unit_kind": "none",
+        "is_enterprise_employee": False}),
+    "registration ended on AS": (lambda: _registered(ended=AS), {
+        "registered_unemployed": False, "seeking_work_or_business": None, "employed": None,
+        "employment_form": None}),
+    "registered tomorrow": (lambda: _registered(on=AS + DAY),
+                            {"registered_unemployed": False, "employed": None}),
+    "employee of a small enterprise, from AS": (
+        lambda: _job("employee", start=AS, contract_months=24,
+                     employer_pays_social_insurance=True,
+                     employer=f.EmployerFactory(size_class="small")), {
+            "employed": True, "employment_form": "employee", "in_recognised_internship": False,
+            "hiring_unit_kind": "small_micro_enterprise", "is_enterprise_employee": True,
+            "hire_date": AS, "labor_contract_months": 24,
+            "employer_pays_social_insurance": True}),
+    "employee of a medium enterprise": (
+        lambda: _job("employee", employer=f.EmployerFactory(size_class="medium")),
+        {"hiring_unit_kind": "other_enterprise", "is_enterprise_employee": True}),
+    "employee of a social organization": (
+        lambda: _job("employee", employer=f.EmployerFactory(
+            kind="social_organization", size_class=None)),
+        {"hiring_unit_kind": "social_organization", "is_enterprise_employee": False}),
+    "employee, employer not recorded": (
+        lambda: _job("employee"), {"employed": True, "hiring_unit_kind": None,
+                                   "is_enterprise_employee": None}),
+    "flexible work": (lambda: _job("flexible"), {
+        "employment_form": "flexible", "is_enterprise_employee": False, "hire_date": None,
+        "labor_contract_months": None}),
+    "job from tomorrow, registered": (lambda: _job("employee", registered=True, start=AS + DAY),
+                                      {"employed": False, "employment_form": "unemployed"}),
+    "job ended on AS, registered": (lambda: _job("employee", registered=True, end=AS),
+                                    {"employed": False, "hire_date": None}),
+    # 创办经营实体: the latest licensed on or before AS; 开始正常经营日期 as recorded
+    "licensed on AS, operating since the day before": (
+        lambda: _business((AS, AS - DAY, "operating")), {
+            "business_kind": "individual_business", "is_first_business": True,
+            "business_license_date": AS, "business_operating_since": AS - DAY,
+            "business_operating_normally": True}),
+    "licensed tomorrow": (lambda: _business((AS + DAY, AS + DAY, "operating")), {
+        "business_kind": None, "business_license_date": None,
+        "business_operating_since": None}),
+    "operating since not recorded": (lambda: _business((dt.date(2015, 3, 1), None, "operating")),
+                                     {"business_license_date": dt.date(2015, 3, 1),
+                                      "business_operating_since": None}),
+    "operating from after AS": (lambda: _business((AS - DAY, AS + DAY, "operating")),
+                                {"business_operating_since": AS + DAY}),
+    "a second business, suspended": (
+        lambda: _business((dt.date(2014, 1, 1), dt.date(2014, 2, 1), "closed"),
+                          (dt.date(2017, 6, 1), dt.date(2017, 9, 1), "suspended")), {
+            "is_first_business": False, "business_license_date": dt.date(2017, 6, 1),
+            "business_operating_since": dt.date(2017, 9, 1),
+            "business_operating_normally": False}),
+    # 出生日期、性别 (from the identity number)
+    "a woman born on 29 February": (
+        lambda: _person(sex="female", birth_date=dt.date(1988, 2, 29)),
+        {"sex": "female", "birth_date": dt.date(1988, 2, 29)}),
+    # 高校、中职毕业生
+    "bachelor, graduated on AS": (
+        lambda: _person(education_level="bachelor", graduation_date=AS),
+        {"is_college_graduate": True, "is_vocational_graduate": False,
+         "graduation_date": AS}),
+    "postgraduate, graduates tomorrow": (
+        lambda: _person(education_level="postgraduate", graduation_date=AS + DAY),
+        {"is_college_graduate": False}),
+    "vocational, graduated": (
+        lambda: _person(education_level="vocational", graduation_date=AS),
+        {"is_vocational_graduate": True, "is_college_graduate": False}),
+    "education unknown": (lambda: _person(), {"is_college_graduate": None,
+                                              "is_vocational_graduate": None}),
+    # 已领取: paid on or before AS
+    "startup subsidy paid on AS": (lambda: _receipt("startup_subsidy", AS),
+                                   {"received_startup_subsidy": True,
+                                    "received_job_seeking_subsidy": False}),
+    "job-seeking subsidy paid tomorrow": (lambda: _receipt("job_seeking_subsidy", AS + DAY),
+                                          {"received_job_seeking_subsidy": False}),
+    # 户籍在松原
+    "hukou in 宁江区": (lambda: _person(), {"hukou_in_songyuan": True}),
+    "hukou outside Songyuan": (lambda: _person(division=f.DivisionFactory(code="220102001")),
+                               {"hukou_in_songyuan": False}),
 }
 
 
-def _person_facts_both_ways(division: Division) -> tuple[dict[int, dict], dict[int, dict]]:
-    frame = facts_frame("person", AS, division)
-    batch = {row["id"]: row_facts(row, "person") for row in frame.iter_rows(named=True)}
-    single = {p.pk: person_facts(p, AS) for p in person_queryset()}
-    return single, batch
-
-
-def _json(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def test_each_person_reading_holds_at_its_boundaries_in_both_paths(divisions):
+def test_each_person_reading_holds_at_its_boundaries(divisions):
     # given
     made = {label: (build(), expected) for label, (build, expected) in PERSON_CASES.items()}
     # when
-    single, batch = _person_facts_both_ways(divisions["220700"])
+    rows = {label: facts_for("person", [p.pk], AS).row(0, named=True)
+            for label, (p, _) in made.items()}
+    one = {label: case_for("person", p.pk, AS).facts for label, (p, _) in made.items()}
+    city = {row["id"]: row_case(row, "person", AS).facts
+            for row in facts_for("person", divisions["220700"], AS).iter_rows(named=True)}
     # then
-    assert single == batch
-    got = {label: {k: single[p.pk].get(k) for k in expected}
-           for label, (p, expected) in made.items()}
-    assert got == {label: {k: _json(v) for k, v in expected.items()}
-                   for label, (_, expected) in made.items()}
+    got = {label: {k: rows[label][k] for k in expected} for label, (_, expected) in made.items()}
+    assert got == {label: expected for label, (_, expected) in made.items()}
+    known = {spec.name for spec in package().facts.for_entity("person")}
+    assert all(one[label] == {k: v for k, v in rows[label].items()
+                              if v is not None and k in known} for label in made)
+    # the person outside Songyuan is not in the city's frame; everyone else is, alike
+    assert len(city) == len(made) - 1
+    assert all(city[p.pk] == one[label] for label, (p, _) in made.items() if p.pk in city)
 
 
 def test_two_years_of_grassroots_service_complete_exactly_on_the_corresponding_day(divisions):
     # given
     person = _grassroots(start=TWO_YEARS_AGO, end=AS, assessment_passed=True)
-    pkg = package()
     # when
-    results = {}
-    for day in (AS - DAY, AS):
-        case = pkg.parse_case({"entity": "person", "as_of": day.isoformat(),
-                               "facts": person_facts(person_queryset().get(pk=person.pk), day)})
-        (results[day],) = pkg.evaluate(case, rule_ids=["grassroots_service_establishment"])
+    results = {day: evaluate_record("person", person.pk, day,
+                                    rule_ids=["grassroots_service_establishment"])[0]
+               for day in (AS - DAY, AS)}
     # then
     assert results[AS].status == "eligible"
     assert results[AS - DAY].status == "ineligible"
     assert results[AS - DAY].missing_facts == ()
-
-
-# ---- 稳定就业 (三（七）): dated parameters, unset as shipped --------------------------------
-
-CONTRACT, CONTINUOUS = rules_terms.STABLE_CONTRACT_MONTHS, rules_terms.STABLE_CONTINUOUS_MONTHS
-SET = {CONTRACT: 12, CONTINUOUS: 6}
-UNSET = {CONTRACT: None, CONTINUOUS: None}
-SIX_MONTHS_AGO = add_months(AS, -6)
-
-
-def _household(*members: dict[str, object]) -> Household:
-    household = f.HouseholdFactory()
-    for k, spec in enumerate(members):
-        person = f.AdultFactory(is_disabled=spec.get("disabled", False))
-        f.HouseholdMemberFactory(household=household, person=person,
-                                 relation="户主" if k == 0 else "配偶")
-        for form, contract, start, end in spec.get("jobs", ()):
-            f.EmploymentRecordFactory(person=person, form=form, contract_months=contract,
-                                      start=start, end=end)
-        if spec.get("registered"):
-            f.UnemploymentRegistrationFactory(person=person)
-    return household
-
-
-def _job(form: str, contract: int | None = None, start: dt.date = dt.date(2019, 1, 1),
-         end: dt.date | None = None) -> tuple[str, int | None, dt.date, dt.date | None]:
-    return form, contract, start, end
-
-
-# label: members, stably_employed_members with the figures set (12, 6) and unset
-HOUSEHOLD_CASES: dict[str, tuple[tuple[dict[str, object], ...], int | None, int | None]] = {
-    "contract of exactly 12 months": (({"jobs": [_job("employee", 12)]},), 1, None),
-    "contract of 11 months": (({"jobs": [_job("employee", 11)]},), 0, None),
-    "contract term unknown": (({"jobs": [_job("employee")]},), None, None),
-    "flexible for exactly 6 months": (({"jobs": [_job("flexible", start=SIX_MONTHS_AGO)]},),
-                                      1, None),
-    "self-employed a day short of 6 months": (
-        ({"jobs": [_job("self_employed", start=SIX_MONTHS_AGO + DAY)]},), 0, None),
-    "internship only": (({"jobs": [_job("internship")]},), 0, 0),
-    "nobody has a job, all registered": (({"registered": True}, {"registered": True}), 0, 0),
-    "a member neither employed nor registered": (({"registered": True}, {}), None, None),
-    "unknown contract beside long flexible work": (
-        ({"jobs": [_job("employee"), _job("flexible", start=dt.date(2015, 1, 1))]},), 1, None),
-    "the stable member is disabled": (
-        ({"jobs": [_job("employee", 24)], "disabled": True}, {"registered": True}), 0, 0),
-    "job ended on AS, registered": (
-        ({"jobs": [_job("employee", 24, end=AS)], "registered": True},), 0, 0),
-    "two of three stable": (
-        ({"jobs": [_job("employee", 36)]}, {"jobs": [_job("flexible", start=dt.date(2018, 1, 1))]},
-         {"registered": True}), 2, None),
-}
-
-
-@pytest.mark.parametrize(("params", "column"), [(SET, 1), (UNSET, 2)], ids=["set", "unset"])
-def test_stably_employed_members_in_both_paths_with_the_figures_set_and_unset(
-        divisions, params, column):
-    # given
-    made = {label: (_household(*case[0]), case[column]) for label, case in HOUSEHOLD_CASES.items()}
-    # when
-    frame = facts_frame("household", AS, divisions["220700"], params=params)
-    batch = {r["id"]: row_facts(r, "household") for r in frame.iter_rows(named=True)}
-    single = {h.pk: household_facts(h, AS, params=params) for h in household_queryset()}
-    # then
-    assert single == batch
-    assert {label: single[h.pk].get("stably_employed_members")
-            for label, (h, _) in made.items()} == {
-        label: expected for label, (_, expected) in made.items()}
-
-
-def _package_with_contract_months_from(tmp_path: Path, start: dt.date, months: int) -> Path:
-    """A copy of the package where an administrator set both 稳定就业 figures from ``start``."""
-    root = tmp_path / "songyuan_2018"
-    shutil.copytree(HERE, root)
-    for name, value in ((CONTRACT, months), (CONTINUOUS, 6)):
-        path = root / "parameters" / f"{name.replace('.', '/')}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data["values"].append({"from": start, "value": value,
-                               "source": "测试：人社部门对稳定就业的界定（虚构）"})
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
-    return root
-
-
-def test_the_registry_reads_the_dated_figures_from_the_package(divisions, tmp_path,
-                                                                monkeypatch):
-    # given
-    edited = load_package(_package_with_contract_months_from(tmp_path, AS, 12))
-    monkeypatch.setattr("jiuye.evaluation.package", lambda: edited)
-    household = _household({"jobs": [_job("employee", 12)]}, {"registered": True})
-    dibao = f.HouseholdStatusFactory(household=household, kind="dibao")
-    # when
-    facts = {day: household_facts(household_queryset().get(pk=household.pk), day)
-             for day in (AS - DAY, AS)}
-    frames = {day: facts_frame("household", day, divisions["220700"]).row(0, named=True)
-              for day in (AS - DAY, AS)}
-    results = {}
-    for day, known in facts.items():
-        case = edited.parse_case({"entity": "household", "as_of": day.isoformat(),
-                                  "facts": known})
-        (results[day],) = edited.evaluate(case, rule_ids=["household_employment_assistance"])
-    monkeypatch.undo()
-    shipped = household_facts(household_queryset().get(pk=household.pk), AS)
-    # then
-    assert dibao.household_id == household.pk
-    assert "stably_employed_members" not in facts[AS - DAY]
-    assert facts[AS]["stably_employed_members"] == 1
-    assert [frames[d]["stably_employed_members"] for d in (AS - DAY, AS)] == [None, 1]
-    assert (results[AS - DAY].status, results[AS - DAY].missing_facts) == (
-        "undetermined", ("stably_employed_members",))
-    assert results[AS].status == "ineligible"
-    assert "stably_employed_members" not in shipped

@@ -1,4 +1,4 @@
-"""``jiuye facts-export``: one jurisdiction's facts as Parquet, through registry.frames."""
+"""``jiuye facts-export``: one jurisdiction's facts as Parquet, through eligibility.facts."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from jiuye.cli import app
+from jiuye.eligibility.facts import facts_for
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.geo.models import Division
-from jiuye.registry.frames import facts_frame
 from jiuye.registry.models import Employer, Household, Person, Source
 from jiuye.registry.services import bulk_load
 from jiuye.registry.synth import SynthSpec, generate
@@ -34,7 +34,7 @@ def _export(*args: str):
 @pytest.mark.parametrize(("entity", "label", "model"), [
     ("person", "人员", Person), ("household", "家庭", Household),
     ("employer", "用人单位", Employer)])
-def test_the_city_export_holds_every_record_as_registry_frames_build_them(
+def test_the_city_export_holds_every_record_as_facts_for_derives_them(
         population, tmp_path, entity, label, model):
     # given
     out = tmp_path / f"{entity}.parquet"
@@ -47,7 +47,7 @@ def test_the_city_export_holds_every_record_as_registry_frames_build_them(
     assert written.height == model.objects.count()
     assert f"220700 松原市 {label}事实（2018-12-31）：{written.height} 行" in result.output
     assert "秒" in result.output
-    expected = facts_frame(entity, AS_OF, Division.objects.get(code="220700"))
+    expected = facts_for(entity, Division.objects.get(code="220700"), AS_OF)
     assert_frame_equal(written, expected)
 
 

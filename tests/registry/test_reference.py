@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from jiuye import bootstrap
 from jiuye.cli import app
+from jiuye.eligibility.facts import case_for
 from jiuye.registry.models import ChangeLog, UnemploymentRate
 from jiuye.registry.reference import load_package_rates, parse_percent
-from jiuye.registry.selectors import employer_facts
 from tests.registry.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +92,8 @@ def test_rates_load_adds_a_regions_figure_with_its_source_and_the_facts_use_it(t
     assert second.exit_code == 0, second.output
     assert "新增 0 条，更新 0 条，未变 1 条" in second.output
     assert ("220700", 2017, 360, "测试来源：松原市统计公报（示例）") in _rates()
-    assert employer_facts(employer, dt.date(2018, 6, 1))["pooling_region_unemployment_rate"] \
-        == "3.60"
+    assert case_for("employer", employer.pk, dt.date(2018, 6, 1)).facts[
+        "pooling_region_unemployment_rate"] == 360
     log = ChangeLog.objects.get(entity="rate")
     assert (log.action, log.source, log.changes["rate_bp"]) == (
         "create", "exchange", {"old": None, "new": 360})

@@ -40,14 +40,14 @@ def facts_export(
         _fail(f"对象类型“{entity}”不正确，应为 "
               + "、".join(f"{k}（{v}）" for k, v in ENTITIES.items()))
     setup_django()
+    from jiuye.eligibility.facts import facts_for
     from jiuye.geo.selectors import newest_division
-    from jiuye.registry.frames import facts_frame
 
     where = newest_division(division) if division.isdigit() else None
     if where is None:
         _fail(f"行政区划代码“{division}”不存在")
     started = time.perf_counter()
-    frame = facts_frame(entity, on, where)
+    frame = facts_for(entity, where, on)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(out)
     seconds = time.perf_counter() - started

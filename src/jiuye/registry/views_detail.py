@@ -3,14 +3,13 @@ full identity number.
 
 A record outside the viewer's jurisdiction answers 404, exactly like one that does not
 exist, so a page never tells whether a number is registered elsewhere. Each page also
-shows what the engine concludes for the record today (the same evaluation as
-``POST /api/v1/evaluate``, fed by the registry's facts selectors).
+shows what the engine concludes for the record today: the results, with sensitive ones
+withheld, come from :func:`jiuye.eligibility.withholding.entitlements` (the same facts
+as casework and screening); this module only renders them.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from jiuye.evaluation import package
+from jiuye.eligibility.withholding import Entitlements, entitlements, rule_title
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
 from jiuye.registry.access import (
@@ -32,89 +31,13 @@ from jiuye.registry.access import (
     shown_resident_id,
     viewer_for,
 )
-from jiuye.registry.selectors import (
-    Facts,
-    employer_facts,
-    household_facts,
-    household_queryset,
-    person_facts,
-    person_queryset,
-)
+from jiuye.registry.selectors import employer_queryset, household_queryset, person_queryset
 from jiuye.registry.views_history import history
 from jiuye.registry.views_listing import BOOL_TEXT, HIDDEN
-from jiuye.rules import CaseError
-from jiuye.rules.model import KIND_LABELS
-
-logger = logging.getLogger(__name__)
-
-WITHHELD = "withheld"
-STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2, WITHHELD: 3}
-# Facts about disability and poverty: a condition reading one shows its truth value only
-# to viewers who see sensitive attributes; for others the rule's conclusion, amount and
-# missing facts are withheld too, whatever they are (withholding only the favourable
-# ones would tell them apart), and so are benefits received under such a rule.
-SENSITIVE_FACTS = frozenset({"is_disabled", "is_dibao_household", "certified_difficulty",
-                             "poor_family_child", *t.HOUSEHOLD_STATUS_FACTS})
-VALUE_TEXT = {True: "是", False: "否", None: "未知"}
 
 
-@dataclass(frozen=True)
-class Entitlement:
-    rule: str
-    title: str
-    clause: str
-    status: str
-    status_label: str
-    amount_yuan: str | None
-    amount_text: str
-    missing: tuple[str, ...]
-    reasons: tuple[tuple[str, str, str], ...]
-
-
-def entitlements(entity: str, facts: Facts, as_of: date,
-                 viewer: Viewer) -> tuple[list[Entitlement], str]:
-    """The engine's results for one record on a date, best news first; or an error text.
-
-    Only each condition's text, clause and truth value are kept: the facts a reason
-    used (an identity number among them) never reach the page.
-    """
-    pkg = package()
-    try:
-        case = pkg.parse_case({"entity": entity, "as_of": as_of.isoformat(), "facts": facts})
-        results = pkg.evaluate(case)
-    except CaseError as exc:
-        logger.warning("registry facts rejected by the engine: entity=%s code=%s field=%s",
-                       entity, exc.code, exc.field)
-        return [], f"登记数据不完整或有误，暂不能测评（{exc.field}）。"
-    labels = {spec.name: spec.label for spec in pkg.facts.for_entity(entity)}
-    out = []
-    for r in results:
-        reasons = tuple((x.text, x.clause, _shown_value(x.value, x.facts, viewer))
-                        for x in r.reasons)
-        if not viewer.sees_sensitive and any(SENSITIVE_FACTS.intersection(x.facts)
-                                             for x in r.reasons):
-            out.append(Entitlement(rule=r.rule, title=r.title, clause=r.clause,
-                                   status=WITHHELD, status_label=HIDDEN, amount_yuan=None,
-                                   amount_text="", missing=(), reasons=reasons))
-            continue
-        out.append(Entitlement(
-            rule=r.rule, title=r.title, clause=r.clause, status=r.status,
-            status_label=KIND_LABELS[r.kind][r.status],
-            amount_yuan=pkg.result_json(r)["amount_yuan"], amount_text=r.amount_text,
-            missing=tuple(labels.get(n, n) for n in r.missing_facts), reasons=reasons))
-    out.sort(key=lambda e: (STATUS_ORDER[e.status], e.rule))
-    return out, ""
-
-
-def _shown_value(value: bool | None, used: dict[str, Any], viewer: Viewer) -> str:
-    if not viewer.sees_sensitive and SENSITIVE_FACTS.intersection(used):
-        return HIDDEN
-    return VALUE_TEXT[value]
-
-
-def _rule_title(rule_id: str) -> str:
-    rule = package().rules.get(rule_id)
-    return rule.title if rule is not None else rule_id
+def _results(entity: str, pk: int, today: date, viewer: Viewer) -> Entitlements:
+    return entitlements(entity, pk, today, sees_sensitive=viewer.sees_sensitive)
 
 
 def _person(request: HttpRequest, pk: int) -> tuple[Viewer, m.Person]:
@@ -125,8 +48,7 @@ def _person(request: HttpRequest, pk: int) -> tuple[Viewer, m.Person]:
 def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
                     error: str = "") -> dict[str, Any]:
     today = timezone.localdate()
-    results, problem = entitlements("person", person_facts(person, today), today, viewer)
-    withheld = {e.rule for e in results if e.status == WITHHELD}
+    shown = _results("person", person.pk, today, viewer)
     membership = getattr(person, "membership", None)
     household = membership.household if membership is not None else None
     return {
@@ -140,13 +62,13 @@ def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
         "household_visible": household is not None
         and household.division.code.startswith(viewer.prefix or "\0"),
         "relation": membership.relation if membership is not None else "",
-        "benefits": [(b, _rule_title(b.rule), b.rule in withheld)
+        "benefits": [(b, rule_title(b.rule), b.rule in shown.withheld)
                      for b in person.benefits.all()],
         **_programmes(person, today),
         "history": history("person", person.pk, viewer),
         "today": today,
-        "results": results,
-        "engine_problem": problem,
+        "results": shown.results,
+        "engine_problem": shown.problem,
     }
 
 
@@ -207,14 +129,12 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     household = get_object_or_404(
-        scoped(household_queryset().select_related("division")
-               .prefetch_related("members__person__division"), viewer), pk=pk)
+        scoped(household_queryset(), viewer), pk=pk)
     today = timezone.localdate()
     members = [mb for mb in household.members.all()
                if mb.person.division.code.startswith(viewer.prefix or "\0")]
     statuses = list(household.statuses.all()) if viewer.sees_sensitive else []
-    results, problem = entitlements("household", household_facts(household, today), today,
-                                    viewer)
+    shown = _results("household", household.pk, today, viewer)
     return render(request, "registry/household_detail.html", {
         "viewer": viewer,
         "household": household,
@@ -223,8 +143,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": [(s, t.in_force(s.start, s.end, today)) for s in statuses],
         "history": history("household", household.pk, viewer),
         "today": today,
-        "results": results,
-        "engine_problem": problem,
+        "results": shown.results,
+        "engine_problem": shown.problem,
     })
 
 
@@ -233,20 +153,16 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
-    employer = get_object_or_404(
-        scoped(m.Employer.objects.select_related("division").prefetch_related("years",
-                                                                              "benefits"),
-               viewer), pk=pk)
+    employer = get_object_or_404(scoped(employer_queryset(), viewer), pk=pk)
     today = timezone.localdate()
-    results, problem = entitlements("employer", employer_facts(employer, today), today,
-                                    viewer)
+    shown = _results("employer", employer.pk, today, viewer)
     return render(request, "registry/employer_detail.html", {
         "viewer": viewer,
         "employer": employer,
         "years": sorted(employer.years.all(), key=lambda y: -y.year),
-        "benefits": [(b, _rule_title(b.rule)) for b in employer.benefits.all()],
+        "benefits": [(b, rule_title(b.rule)) for b in employer.benefits.all()],
         "history": history("employer", employer.pk, viewer),
         "today": today,
-        "results": results,
-        "engine_problem": problem,
+        "results": shown.results,
+        "engine_problem": shown.problem,
     })

@@ -159,6 +159,8 @@ class Business(models.Model):
     kind = models.CharField(_("经营实体类型"), max_length=24, choices=BusinessKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     license_date = models.DateField(_("营业执照日期"))
+    # 二（三）“有正常经营行为1年以上”: a licence alone does not show when operation began
+    operating_since = models.DateField(_("开始正常经营日期"), blank=True, null=True)
     status = models.CharField(_("经营状态"), max_length=10, choices=BusinessStatus.choices)
 
     class Meta:

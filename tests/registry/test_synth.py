@@ -10,9 +10,10 @@ from jiuye.identity import is_valid_credit_code, is_valid_resident_id
 from jiuye.registry.demo import population_tables
 from jiuye.registry.models import ChangeLog, Employer, Household, Person
 from jiuye.registry.models.choices import HIGHER_EDUCATION
-from jiuye.registry.rules_terms import CHILD_RELATIONS
 from jiuye.registry.synth import SynthSpec, generate
 from jiuye.rules.periods import add_months
+
+from policies.songyuan_2018.readings import CHILD_RELATIONS
 
 
 def _fingerprint(spec: SynthSpec) -> list[tuple[str, str]]:
@@ -109,3 +110,18 @@ def test_the_programme_records_are_reproducible_and_fit_the_people_they_belong_t
     heads = {mb.household.number: mb.person for mb in first.members if mb.relation == "户主"}
     assert all((mb.person.birth_date - heads[mb.household.number].birth_date).days >= 18 * 365
                for mb in children)
+
+
+def test_operating_dates_follow_the_licence_from_their_own_stream_and_leave_the_rest(db):
+    # given
+    load_songyuan_2017()
+    spec = SynthSpec(persons=3000, firms=50, seed=2018)
+    # when
+    first, second = generate(spec), generate(spec)
+    # then
+    dates = [(b.license_date, b.operating_since) for b in first.businesses]
+    assert dates == [(b.license_date, b.operating_since) for b in second.businesses]
+    known = [(licensed, since) for licensed, since in dates if since is not None]
+    assert 0 < len(known) < len(dates)
+    assert all(0 <= (since - licensed).days <= 90 and since <= spec.as_of
+               for licensed, since in known)

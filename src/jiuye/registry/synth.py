@@ -21,6 +21,11 @@ hold a 农村劳动力转移就业登记 (``P_TRANSFER_ENDED`` of those since en
 starting within 90 days of graduation, by ``P_PROGRAM``, assessed passed/failed/not
 recorded as ``P_ASSESSMENT``; ``P_LEADER`` of rural founders of a business were
 recognised 市级返乡创业带头人 a year or more after licensing (``P_REVOKED`` revoked since).
+
+A business's 开始正常经营日期 comes from a third stream (seeded from the same seed, so it
+too leaves the rest as it was), a stated assumption with no figure behind it: licensed
+date plus 0 to ``OPERATING_DELAY_DAYS`` days, unrecorded for ``P_OPERATING_UNKNOWN`` of
+businesses and for those whose date would fall after the as-of date.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ P_PROGRAM = {"xuandiao": 15, "sanzhi_yifu": 35, "xibu": 15, "tegang": 25,
 P_ASSESSMENT = {"passed": 90, "failed": 5, "unknown": 5}
 P_LEADER, P_REVOKED = 0.1, 0.1
 LEADER_OFFICE = "松原市农民工等人员返乡创业工作推进领导小组办公室"
+OPERATING_DELAY_DAYS, P_OPERATING_UNKNOWN = 90, 0.05
 CHILD_WORDS = {"male": ("儿子", "子", "长子", "次子"), "female": ("女儿", "女", "长女", "次女")}
 
 
@@ -89,6 +95,7 @@ class Generator:
         self.spec = spec
         self.rng = random.Random(spec.seed)  # noqa: S311 - synthetic data, not secrets
         self.more = random.Random(f"{spec.seed}-programmes")  # noqa: S311 - as above
+        self.operating = random.Random(f"{spec.seed}-operating")  # noqa: S311 - as above
         self.ids = set(taken_ids or ())
         self.codes: set[str] = set()
         self.pop = BulkPopulation()
@@ -317,13 +324,21 @@ class Generator:
             person=person, division=where, name=f"合成经营实体{len(self.pop.businesses) + 1:06d}",
             kind=_pick(rng, {"individual_business": 70, "small_micro_enterprise": 25,
                              "other": 5}),
-            license_date=licensed,
+            license_date=licensed, operating_since=self._operating_since(licensed),
             status=_pick(rng, {"operating": 85, "suspended": 10, "closed": 5}))
         self.pop.businesses.append(business)
         if self.startup_fen and rng.random() < 0.1:
             self.pop.benefits.append(m.BenefitReceipt(
                 person=person, rule="startup_subsidy", amount_fen=self.startup_fen,
                 paid_on=min(as_of, licensed + timedelta(days=400))))
+
+    def _operating_since(self, licensed: date) -> date | None:
+        """开始正常经营日期, from the third stream (see the module docstring)."""
+        delay = self.operating.randrange(OPERATING_DELAY_DAYS + 1)
+        if self.operating.random() < P_OPERATING_UNKNOWN:
+            return None
+        since = licensed + timedelta(days=delay)
+        return since if since <= self.spec.as_of else None
 
 
 def generate(spec: SynthSpec, taken_ids: set[str] | None = None) -> BulkPopulation:

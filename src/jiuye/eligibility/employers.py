@@ -25,7 +25,7 @@ def employer_facts(scope: Scope, as_of: date) -> pl.DataFrame:
                  "stabilization_measures": BOOL, "apprenticeship_pilot": BOOL,
                  "apprenticeship_training": BOOL}
     years = read(m.EmployerYear.objects.filter(
-        scope.q("employer"), year__in=(as_of.year - 1, as_of.year)), year_cols)
+        scope.q("employer"), year__in=(as_of.year - 1, as_of.year)), year_cols).lazy()
     last = years.filter(pl.col("year") == as_of.year - 1).select(
         pl.col("employer_id"), pl.col("layoffs").alias("last_year_layoffs"),
         pl.col("avg_insured").alias("last_year_avg_insured"),
@@ -42,9 +42,9 @@ def employer_facts(scope: Scope, as_of: date) -> pl.DataFrame:
     codes = employers["pooling_region_code"].drop_nulls().unique().to_list()
     rates = read(m.UnemploymentRate.objects.filter(year=as_of.year - 1, region_code__in=codes),
                  {"region_code": STR, "rate_bp": I64}).rename(
-        {"rate_bp": "pooling_region_unemployment_rate"})
-    return (employers
+        {"rate_bp": "pooling_region_unemployment_rate"}).lazy()
+    return (employers.lazy()
             .join(rates, left_on="pooling_region_code", right_on="region_code", how="left")
             .join(last, left_on="id", right_on="employer_id", how="left")
             .join(this, left_on="id", right_on="employer_id", how="left")
-            .sort("id"))
+            .sort("id").collect())

@@ -22,36 +22,36 @@ def household_facts(scope: Scope, as_of: date, *,
     ``params`` (parameter name → value) replaces the package's values on ``as_of``.
     """
     r = readings()
-    households = read(m.Household.objects.filter(scope.q()), {"id": I64})
     theirs = scope.q("household")
+    of_members = scope.q("person__membership__household")
+    households = read(m.Household.objects.filter(scope.q()), {"id": I64}).lazy()
     dibao = read(m.HouseholdStatus.objects.filter(
         theirs, in_force("start", "end", as_of), kind=r.DIBAO_STATUS),
-        {"household_id": I64})["household_id"]
+        {"household_id": I64}).lazy().unique().with_columns(pl.lit(True).alias("dibao"))
     members = read(m.HouseholdMember.objects.filter(theirs), {
         "household_id": I64, "person_id": I64, "person__sex": STR,
-        "person__birth_date": DATE, "person__is_disabled": BOOL})
-    of_members = scope.q("person__membership__household")
+        "person__birth_date": DATE, "person__is_disabled": BOOL}).lazy()
     jobs = read(m.EmploymentRecord.objects.filter(of_members, in_force("start", "end", as_of)),
-                {"person_id": I64, "form": STR, "start": DATE, "contract_months": I64})
+                {"person_id": I64, "form": STR, "start": DATE, "contract_months": I64}).lazy()
+    regs = read(m.UnemploymentRegistration.objects.filter(
+        of_members, in_force("registered_on", "ended_on", as_of)),
+        {"person_id": I64}).lazy().unique().with_columns(pl.lit(True).alias("registered"))
     stable_job = _stable_job(as_of, *stability_months(as_of, params))
     per_person = jobs.with_columns(stable_job.alias("stable")).group_by("person_id").agg(
         pl.when(pl.col("stable").eq_missing(True).any()).then(True)
         .when(pl.col("stable").is_null().any()).then(None)
-        .otherwise(False).alias("stable"))
-    regs = read(m.UnemploymentRegistration.objects.filter(
-        of_members, in_force("registered_on", "ended_on", as_of)),
-        {"person_id": I64})["person_id"]
+        .otherwise(False).alias("stable"), pl.lit(True).alias("has_job"))
     working = of_working_age(pl.col("person_sex"), pl.col("person_birth_date"), as_of,
                              working_age(as_of))
-    members = members.with_columns(working.alias("working")).filter("working")
     able = pl.col("person_is_disabled").not_()
-    has_job = pl.col("stable_job").is_not_null()
-    registered = pl.col("person_id").is_in(regs.implode())
+    has_job = pl.col("has_job").fill_null(False)
+    registered = pl.col("registered").fill_null(False)
     employed = pl.when(has_job).then(True).when(registered).then(False).otherwise(None)
     stable = (pl.when(has_job).then(pl.col("stable")).when(registered).then(False)
               .otherwise(None))
-    per = (members.join(per_person.with_columns(pl.lit(True).alias("stable_job")),
-                        on="person_id", how="left")
+    per = (members.filter(working)
+           .join(per_person, on="person_id", how="left")
+           .join(regs, on="person_id", how="left")
            .with_columns(able.alias("able"), employed.alias("employed"),
                          stable.alias("stable"))
            .group_by("household_id").agg(
@@ -62,17 +62,18 @@ def household_facts(scope: Scope, as_of: date, *,
                .alias("employment_unknown"),
                (pl.col("able") & pl.col("stable")).sum().alias("stable_n"),
                (pl.col("able") & pl.col("stable").is_null()).any().alias("stable_unknown")))
-    out = households.join(per, left_on="id", right_on="household_id", how="left")
+    out = (households.join(per, left_on="id", right_on="household_id", how="left")
+           .join(dibao, left_on="id", right_on="household_id", how="left"))
     known = pl.col("disability_unknown").fill_null(False).not_()
     return out.select(
         pl.col("id"),
-        pl.col("id").is_in(dibao.implode()).alias("is_dibao_household"),
+        pl.col("dibao").fill_null(False).alias("is_dibao_household"),
         pl.when(known).then(pl.col("able_n").fill_null(0)).cast(pl.Int64).alias("able_members"),
         pl.when(known & pl.col("employment_unknown").fill_null(False).not_())
         .then(pl.col("employed_n").fill_null(0)).cast(pl.Int64).alias("employed_members"),
         pl.when(known & pl.col("stable_unknown").fill_null(False).not_())
         .then(pl.col("stable_n").fill_null(0)).cast(pl.Int64).alias("stably_employed_members"),
-    ).sort("id")
+    ).sort("id").collect()
 
 
 def _stable_job(as_of: date, contract: int | None, continuous: int | None) -> pl.Expr:

@@ -20,46 +20,84 @@ from jiuye.registry.frames import Scope, in_force, read
 I64, STR, DATE, BOOL = pl.Int64(), pl.String(), pl.Date(), pl.Boolean()
 
 
-def _latest(frame: pl.DataFrame, when: str) -> pl.DataFrame:
+def _latest(frame: pl.LazyFrame, when: str) -> pl.LazyFrame:
     """Each person's latest row by ``when`` (ties: the later record)."""
     return frame.sort(["person_id", when, "id"]).group_by("person_id").last()
 
 
-def _holders(frame: pl.DataFrame) -> pl.Series:
-    return frame["person_id"].implode()
+def _flag(frame: pl.DataFrame, name: str) -> pl.LazyFrame:
+    """``person_id`` and a true ``name`` for each person holding a row of ``frame``."""
+    return frame.lazy().select("person_id").unique().with_columns(pl.lit(True).alias(name))
+
+
+def read_person_tables(scope: Scope, as_of: date) -> dict[str, pl.DataFrame]:
+    """The rows the person facts read: each table once, its date window in SQL."""
+    r = readings()
+    mine = scope.q("person")
+    return {
+        "people": read(m.Person.objects.filter(scope.q()), {
+            "id": I64, "resident_id": STR, "sex": STR, "birth_date": DATE,
+            "division__code": STR, "hukou_type": STR, "education_level": STR,
+            "graduation_date": DATE, "is_disabled": BOOL, "has_national_student_loan": BOOL,
+            "has_social_insurance": BOOL, "pays_flexible_social_insurance": BOOL,
+            "ui_contribution_months": I64}),
+        "certified": read(m.DifficultyCertification.objects.filter(
+            mine, in_force("start", "exit_on", as_of)), {"person_id": I64}),
+        "members": read(m.HouseholdMember.objects.filter(mine),
+                        {"person_id": I64, "household_id": I64, "relation": STR}),
+        "statuses": read(m.HouseholdStatus.objects.filter(
+            scope.q("household__members__person"), in_force("start", "end", as_of)),
+            {"household_id": I64, "kind": STR}),
+        "registrations": read(m.UnemploymentRegistration.objects.filter(
+            mine, in_force("registered_on", "ended_on", as_of)), {
+            "id": I64, "person_id": I64, "registered_on": DATE,
+            "laid_off_enterprise_worker": BOOL}),
+        "jobs": read(m.EmploymentRecord.objects.filter(mine, in_force("start", "end", as_of)), {
+            "id": I64, "person_id": I64, "start": DATE, "form": STR, "contract_months": I64,
+            "employer_pays_social_insurance": BOOL, "employer__kind": STR,
+            "employer__size_class": STR, "employer_id": I64}),
+        "businesses": read(m.Business.objects.filter(mine, license_date__lte=as_of), {
+            "id": I64, "person_id": I64, "license_date": DATE, "operating_since": DATE,
+            "kind": STR, "status": STR}),
+        "trainings": read(m.Training.objects.filter(mine, start__lte=as_of), {
+            "id": I64, "person_id": I64, "start": DATE, "kind": STR, "class_hours": I64,
+            "completed_on": DATE}),
+        "certificates": read(m.Certificate.objects.filter(mine, issue_date__lte=as_of), {
+            "id": I64, "person_id": I64, "issue_date": DATE, "level": I64,
+            "shortage_trade": BOOL}),
+        "received": read(m.BenefitReceipt.objects.filter(
+            mine, paid_on__lte=as_of, rule__in=r.RECEIPT_RULES),
+            {"person_id": I64, "rule": STR}),
+        "transferred": read(m.RuralTransferRegistration.objects.filter(
+            mine, in_force("registered_on", "ended_on", as_of)), {"person_id": I64}),
+        "leaders": read(m.Recognition.objects.filter(
+            mine, in_force("recognised_on", "revoked_on", as_of),
+            kind=r.CITY_LEADER_RECOGNITION), {"person_id": I64}),
+        "services": read(m.GrassrootsService.objects.filter(mine, start__lte=as_of), {
+            "id": I64, "person_id": I64, "start": DATE, "end": DATE, "program": STR,
+            "assessment_passed": BOOL}),
+    }
 
 
 def person_facts(scope: Scope, as_of: date) -> pl.DataFrame:
     """``id`` and every person fact of the people in ``scope`` on ``as_of``, by id."""
+    return derive_person_facts(read_person_tables(scope, as_of), as_of).collect()
+
+
+def derive_person_facts(t: dict[str, pl.DataFrame], as_of: date) -> pl.LazyFrame:
+    """The person facts over the tables of :func:`read_person_tables` (one plan)."""
     r = readings()
-    mine = scope.q("person")
-    people = read(m.Person.objects.filter(scope.q()), {
-        "id": I64, "resident_id": STR, "sex": STR, "birth_date": DATE, "division__code": STR,
-        "hukou_type": STR, "education_level": STR, "graduation_date": DATE,
-        "is_disabled": BOOL, "has_national_student_loan": BOOL, "has_social_insurance": BOOL,
-        "pays_flexible_social_insurance": BOOL, "ui_contribution_months": I64})
-    certified = read(m.DifficultyCertification.objects.filter(
-        mine, in_force("start", "exit_on", as_of)), {"person_id": I64})
-    members = read(m.HouseholdMember.objects.filter(mine),
-                   {"person_id": I64, "household_id": I64, "relation": STR})
-    statuses = read(m.HouseholdStatus.objects.filter(
-        scope.q("household__members__person"), in_force("start", "end", as_of)).distinct(),
-        {"household_id": I64, "kind": STR})
-    regs = _latest(read(m.UnemploymentRegistration.objects.filter(
-        mine, in_force("registered_on", "ended_on", as_of)), {
-        "id": I64, "person_id": I64, "registered_on": DATE,
-        "laid_off_enterprise_worker": BOOL}), "registered_on").select(
+    statuses = t["statuses"].lazy().group_by("household_id").agg(
+        *((pl.col("kind") == kind).any().alias(f"__{name}")
+          for name, kind in r.HOUSEHOLD_STATUS_FACTS.items()),
+        pl.col("kind").is_in(list(r.POOR_FAMILY_STATUSES)).any().alias("__poor"))
+    regs = _latest(t["registrations"].lazy(), "registered_on").select(
         "person_id", pl.lit(True).alias("registered"), "laid_off_enterprise_worker")
-    all_jobs = read(m.EmploymentRecord.objects.filter(mine, in_force("start", "end", as_of)),
-                    {"id": I64, "person_id": I64, "start": DATE, "form": STR,
-                     "contract_months": I64, "employer_pays_social_insurance": BOOL,
-                     "employer__kind": STR, "employer__size_class": STR, "employer_id": I64})
-    jobs = _latest(all_jobs, "start").rename({"id": "job_id"})
+    jobs = t["jobs"].lazy()
+    latest_job = _latest(jobs, "start").rename({"id": "job_id"})
     # any job in force in a non-farm form, not only the latest one
-    non_farm = all_jobs.filter(pl.col("form").is_in(r.TRANSFER_FORMS))
-    businesses = read(m.Business.objects.filter(mine, license_date__lte=as_of), {
-        "id": I64, "person_id": I64, "license_date": DATE, "operating_since": DATE,
-        "kind": STR, "status": STR})
+    non_farm = _flag(t["jobs"].filter(pl.col("form").is_in(r.TRANSFER_FORMS)), "__non_farm")
+    businesses = t["businesses"].lazy()
     founded = businesses.group_by("person_id").len("business_count")
     business = _latest(businesses, "license_date").join(founded, on="person_id").select(
         "person_id", pl.col("kind").alias("business_kind"),
@@ -67,43 +105,36 @@ def person_facts(scope: Scope, as_of: date) -> pl.DataFrame:
         pl.col("license_date").alias("business_license_date"),
         (pl.col("status") == r.OPERATING_STATUS).alias("business_operating_normally"),
         pl.col("operating_since").alias("business_operating_since"))
-    training = _latest(read(m.Training.objects.filter(mine, start__lte=as_of), {
-        "id": I64, "person_id": I64, "start": DATE, "kind": STR, "class_hours": I64,
-        "completed_on": DATE}), "start").select(
+    training = _latest(t["trainings"].lazy(), "start").select(
         "person_id", pl.col("kind").alias("training_kind"),
         pl.col("class_hours").alias("training_class_hours"),
         (pl.col("completed_on").is_not_null() & (pl.col("completed_on") <= as_of))
         .alias("training_completed"))
-    certificate = _latest(read(m.Certificate.objects.filter(mine, issue_date__lte=as_of), {
-        "id": I64, "person_id": I64, "issue_date": DATE, "level": I64,
-        "shortage_trade": BOOL}), "issue_date").select(
+    certificate = _latest(t["certificates"].lazy(), "issue_date").select(
         "person_id", pl.col("level").alias("certificate_level"),
         pl.col("issue_date").alias("certificate_issue_date"),
         pl.col("shortage_trade").alias("certificate_shortage_trade"))
-    received = read(m.BenefitReceipt.objects.filter(
-        mine, paid_on__lte=as_of, rule__in=r.RECEIPT_RULES), {"person_id": I64, "rule": STR})
-    transferred = read(m.RuralTransferRegistration.objects.filter(
-        mine, in_force("registered_on", "ended_on", as_of)), {"person_id": I64})
-    leaders = read(m.Recognition.objects.filter(
-        mine, in_force("recognised_on", "revoked_on", as_of),
-        kind=r.CITY_LEADER_RECOGNITION), {"person_id": I64})
-    service = _latest(read(m.GrassrootsService.objects.filter(mine, start__lte=as_of), {
-        "id": I64, "person_id": I64, "start": DATE, "end": DATE, "program": STR,
-        "assessment_passed": BOOL}), "start").select(
+    received = t["received"].lazy().group_by("person_id").agg(
+        (pl.col("rule") == rule).any().alias(f"__received_{rule}") for rule in r.RECEIPT_RULES)
+    service = _latest(t["services"].lazy(), "start").select(
         "person_id", pl.col("program").alias("grassroots_program"),
         pl.col("start").alias("grassroots_service_start"),
         pl.when(pl.col("end") <= as_of).then(pl.col("assessment_passed"))
         .alias("grassroots_assessment_passed"))
-    frame = people
-    for part in (members, regs, jobs, business, training, certificate, service):
+    frame = t["people"].lazy().join(t["members"].lazy(), left_on="id", right_on="person_id",
+                                     how="left")
+    frame = frame.join(statuses, on="household_id", how="left")
+    for part in (regs, latest_job, non_farm, business, training, certificate, received,
+                 service, _flag(t["certified"], "__certified"),
+                 _flag(t["transferred"], "__transferred"), _flag(t["leaders"], "__leader")):
         frame = frame.join(part, left_on="id", right_on="person_id", how="left")
     return frame.select(
         "id", "resident_id", "sex", "birth_date", "hukou_type",
         pl.col("division_code").str.starts_with(r.SONGYUAN_PREFIX).alias("hukou_in_songyuan"),
         *_education(as_of),
         "graduation_date",
-        pl.col("id").is_in(_holders(certified)).alias("certified_difficulty"),
-        *_household(statuses),
+        _held("__certified").alias("certified_difficulty"),
+        *_household(),
         "is_disabled", "has_national_student_loan", "has_social_insurance",
         "pays_flexible_social_insurance", "ui_contribution_months",
         *_work(),
@@ -111,12 +142,16 @@ def person_facts(scope: Scope, as_of: date) -> pl.DataFrame:
         "business_operating_normally", "business_operating_since",
         "training_kind", "training_class_hours", "training_completed",
         "certificate_level", "certificate_issue_date", "certificate_shortage_trade",
-        *(pl.col("id").is_in(_holders(received.filter(pl.col("rule") == rule)))
-          .alias(f"received_{rule}") for rule in r.RECEIPT_RULES),
-        _rural_transfer_worker(transferred, non_farm),
+        *(_held(f"__received_{rule}").alias(f"received_{rule}") for rule in r.RECEIPT_RULES),
+        _rural_transfer_worker(),
         "grassroots_program", "grassroots_service_start", "grassroots_assessment_passed",
-        pl.col("id").is_in(_holders(leaders)).alias("city_return_entrepreneur_leader"),
+        _held("__leader").alias("city_return_entrepreneur_leader"),
     ).sort("id")
+
+
+def _held(flag: str) -> pl.Expr:
+    """A flag joined from another table: no row there is false."""
+    return pl.col(flag).fill_null(False)
 
 
 def _education(as_of: date) -> list[pl.Expr]:
@@ -135,19 +170,14 @@ def _education(as_of: date) -> list[pl.Expr]:
     ]
 
 
-def _household(statuses: pl.DataFrame) -> list[pl.Expr]:
+def _household() -> list[pl.Expr]:
     """Household statuses in force, and 贫困家庭子女; not in a household: unknown."""
     r = readings()
-    household = pl.col("household_id")
-    in_one = household.is_not_null()
-    by_status = [
-        pl.when(in_one).then(household.is_in(
-            statuses.filter(pl.col("kind") == kind)["household_id"].implode())).alias(name)
-        for name, kind in r.HOUSEHOLD_STATUS_FACTS.items()]
-    poor = household.is_in(statuses.filter(
-        pl.col("kind").is_in(list(r.POOR_FAMILY_STATUSES)))["household_id"].implode())
+    in_one = pl.col("household_id").is_not_null()
     child = relation_key(pl.col("relation")).is_in(sorted(r.CHILD_RELATIONS))
-    return [*by_status, pl.when(in_one).then(poor & child).alias("poor_family_child")]
+    return [*(pl.when(in_one).then(_held(f"__{name}")).alias(name)
+              for name in r.HOUSEHOLD_STATUS_FACTS),
+            pl.when(in_one).then(_held("__poor") & child).alias("poor_family_child")]
 
 
 def _work() -> list[pl.Expr]:
@@ -180,9 +210,9 @@ def _work() -> list[pl.Expr]:
     ]
 
 
-def _rural_transfer_worker(transferred: pl.DataFrame, non_farm: pl.DataFrame) -> pl.Expr:
-    person, hukou = pl.col("id"), pl.col("hukou_type")
-    return (pl.when(person.is_in(_holders(transferred))).then(True)
+def _rural_transfer_worker() -> pl.Expr:
+    hukou = pl.col("hukou_type")
+    return (pl.when(_held("__transferred")).then(True)
             .when(hukou == "urban").then(False)
-            .when((hukou == "rural") & person.is_in(_holders(non_farm))).then(True)
+            .when((hukou == "rural") & _held("__non_farm")).then(True)
             .otherwise(None).alias("rural_transfer_worker"))

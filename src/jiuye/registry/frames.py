@@ -53,7 +53,7 @@ class Scope:
 
 def read(qs: QuerySet[Any], columns: dict[str, pl.DataType]) -> pl.DataFrame:
     """``values_list`` of the lookups in ``columns`` into a frame named by their last part."""
-    rows = list(qs.values_list(*columns))
+    rows = list(qs.order_by().values_list(*columns))  # frames sort for themselves
     names = [(k.replace("__", "_"), v) for k, v in columns.items()]
     return pl.DataFrame(rows, schema=names, orient="row")
 

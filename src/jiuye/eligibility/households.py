@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from datetime import date
 
 import polars as pl
+from django.db.models import Q
 
 from jiuye.eligibility.exprs import latest_start, of_working_age
 from jiuye.eligibility.policy import readings, stability_months, working_age
 from jiuye.registry import models as m
-from jiuye.registry.frames import Scope, in_force, read
+from jiuye.registry.frames import Scope, TableRead, in_force, read_tables
 
 I64, STR, DATE, BOOL = pl.Int64(), pl.String(), pl.Date(), pl.Boolean()
 
@@ -21,21 +22,12 @@ def household_facts(scope: Scope, as_of: date, *,
 
     ``params`` (parameter name → value) replaces the package's values on ``as_of``.
     """
-    r = readings()
-    theirs = scope.q("household")
-    of_members = scope.q("person__membership__household")
-    households = read(m.Household.objects.filter(scope.q()), {"id": I64}).lazy()
-    dibao = read(m.HouseholdStatus.objects.filter(
-        theirs, in_force("start", "end", as_of), kind=r.DIBAO_STATUS),
-        {"household_id": I64}).lazy().unique().with_columns(pl.lit(True).alias("dibao"))
-    members = read(m.HouseholdMember.objects.filter(theirs), {
-        "household_id": I64, "person_id": I64, "person__sex": STR,
-        "person__birth_date": DATE, "person__is_disabled": BOOL}).lazy()
-    jobs = read(m.EmploymentRecord.objects.filter(of_members, in_force("start", "end", as_of)),
-                {"person_id": I64, "form": STR, "start": DATE, "contract_months": I64}).lazy()
-    regs = read(m.UnemploymentRegistration.objects.filter(
-        of_members, in_force("registered_on", "ended_on", as_of)),
-        {"person_id": I64}).lazy().unique().with_columns(pl.lit(True).alias("registered"))
+    t = read_tables("household", _reads(), scope, as_of)
+    households = t["households"].lazy()
+    dibao = t["dibao"].lazy().unique().with_columns(pl.lit(True).alias("dibao"))
+    members = t["members"].lazy()
+    jobs = t["jobs"].lazy()
+    regs = t["registrations"].lazy().unique().with_columns(pl.lit(True).alias("registered"))
     stable_job = _stable_job(as_of, *stability_months(as_of, params))
     per_person = jobs.with_columns(stable_job.alias("stable")).group_by("person_id").agg(
         pl.when(pl.col("stable").eq_missing(True).any()).then(True)
@@ -74,6 +66,29 @@ def household_facts(scope: Scope, as_of: date, *,
         pl.when(known & pl.col("stable_unknown").fill_null(False).not_())
         .then(pl.col("stable_n").fill_null(0)).cast(pl.Int64).alias("stably_employed_members"),
     ).sort("id").collect()
+
+
+def _reads() -> tuple[TableRead, ...]:
+    """The rows the household facts read: each table once, its date window in SQL."""
+    dibao = readings().DIBAO_STATUS
+
+    def members_of(scope: Scope) -> Q:
+        return scope.q("person__membership__household")
+
+    return (
+        TableRead("households", lambda s, d: m.Household.objects.filter(s.q()), {"id": I64}),
+        TableRead("dibao", lambda s, d: m.HouseholdStatus.objects.filter(
+            s.q("household"), in_force("start", "end", d), kind=dibao),
+            {"household_id": I64}),
+        TableRead("members", lambda s, d: m.HouseholdMember.objects.filter(s.q("household")), {
+            "household_id": I64, "person_id": I64, "person__sex": STR,
+            "person__birth_date": DATE, "person__is_disabled": BOOL}),
+        TableRead("jobs", lambda s, d: m.EmploymentRecord.objects.filter(
+            members_of(s), in_force("start", "end", d)),
+            {"person_id": I64, "form": STR, "start": DATE, "contract_months": I64}),
+        TableRead("registrations", lambda s, d: m.UnemploymentRegistration.objects.filter(
+            members_of(s), in_force("registered_on", "ended_on", d)), {"person_id": I64}),
+    )
 
 
 def _stable_job(as_of: date, contract: int | None, continuous: int | None) -> pl.Expr:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+from django.db.models import Q
 
 from jiuye.eligibility.exprs import hiring_unit_kind, relation_key
 from jiuye.eligibility.policy import readings
 from jiuye.registry import models as m
-from jiuye.registry.frames import Scope, in_force, read
+from jiuye.registry.frames import Scope, TableRead, in_force, read_tables
 
 I64, STR, DATE, BOOL = pl.Int64(), pl.String(), pl.Date(), pl.Boolean()
 
@@ -30,53 +31,65 @@ def _flag(frame: pl.DataFrame, name: str) -> pl.LazyFrame:
     return frame.lazy().select("person_id").unique().with_columns(pl.lit(True).alias(name))
 
 
-def read_person_tables(scope: Scope, as_of: date) -> dict[str, pl.DataFrame]:
+def _reads() -> tuple[TableRead, ...]:
     """The rows the person facts read: each table once, its date window in SQL."""
     r = readings()
-    mine = scope.q("person")
-    return {
-        "people": read(m.Person.objects.filter(scope.q()), {
+
+    def mine(scope: Scope) -> Q:
+        return scope.q("person")
+
+    return (
+        TableRead("people", lambda s, d: m.Person.objects.filter(s.q()), {
             "id": I64, "resident_id": STR, "sex": STR, "birth_date": DATE,
             "division__code": STR, "hukou_type": STR, "education_level": STR,
             "graduation_date": DATE, "is_disabled": BOOL, "has_national_student_loan": BOOL,
             "has_social_insurance": BOOL, "pays_flexible_social_insurance": BOOL,
             "ui_contribution_months": I64}),
-        "certified": read(m.DifficultyCertification.objects.filter(
-            mine, in_force("start", "exit_on", as_of)), {"person_id": I64}),
-        "members": read(m.HouseholdMember.objects.filter(mine),
-                        {"person_id": I64, "household_id": I64, "relation": STR}),
-        "statuses": read(m.HouseholdStatus.objects.filter(
-            scope.q("household__members__person"), in_force("start", "end", as_of)),
+        TableRead("certified", lambda s, d: m.DifficultyCertification.objects.filter(
+            mine(s), in_force("start", "exit_on", d)), {"person_id": I64}),
+        TableRead("members", lambda s, d: m.HouseholdMember.objects.filter(mine(s)),
+                  {"person_id": I64, "household_id": I64, "relation": STR}),
+        TableRead("statuses", lambda s, d: m.HouseholdStatus.objects.filter(
+            s.q("household__members__person"), in_force("start", "end", d)),
             {"household_id": I64, "kind": STR}),
-        "registrations": read(m.UnemploymentRegistration.objects.filter(
-            mine, in_force("registered_on", "ended_on", as_of)), {
+        TableRead("registrations", lambda s, d: m.UnemploymentRegistration.objects.filter(
+            mine(s), in_force("registered_on", "ended_on", d)), {
             "id": I64, "person_id": I64, "registered_on": DATE,
             "laid_off_enterprise_worker": BOOL}),
-        "jobs": read(m.EmploymentRecord.objects.filter(mine, in_force("start", "end", as_of)), {
+        TableRead("jobs", lambda s, d: m.EmploymentRecord.objects.filter(
+            mine(s), in_force("start", "end", d)), {
             "id": I64, "person_id": I64, "start": DATE, "form": STR, "contract_months": I64,
             "employer_pays_social_insurance": BOOL, "employer__kind": STR,
             "employer__size_class": STR, "employer_id": I64}),
-        "businesses": read(m.Business.objects.filter(mine, license_date__lte=as_of), {
+        TableRead("businesses", lambda s, d: m.Business.objects.filter(
+            mine(s), license_date__lte=d), {
             "id": I64, "person_id": I64, "license_date": DATE, "operating_since": DATE,
             "kind": STR, "status": STR}),
-        "trainings": read(m.Training.objects.filter(mine, start__lte=as_of), {
+        TableRead("trainings", lambda s, d: m.Training.objects.filter(mine(s), start__lte=d), {
             "id": I64, "person_id": I64, "start": DATE, "kind": STR, "class_hours": I64,
             "completed_on": DATE}),
-        "certificates": read(m.Certificate.objects.filter(mine, issue_date__lte=as_of), {
+        TableRead("certificates", lambda s, d: m.Certificate.objects.filter(
+            mine(s), issue_date__lte=d), {
             "id": I64, "person_id": I64, "issue_date": DATE, "level": I64,
             "shortage_trade": BOOL}),
-        "received": read(m.BenefitReceipt.objects.filter(
-            mine, paid_on__lte=as_of, rule__in=r.RECEIPT_RULES),
+        TableRead("received", lambda s, d: m.BenefitReceipt.objects.filter(
+            mine(s), paid_on__lte=d, rule__in=r.RECEIPT_RULES),
             {"person_id": I64, "rule": STR}),
-        "transferred": read(m.RuralTransferRegistration.objects.filter(
-            mine, in_force("registered_on", "ended_on", as_of)), {"person_id": I64}),
-        "leaders": read(m.Recognition.objects.filter(
-            mine, in_force("recognised_on", "revoked_on", as_of),
+        TableRead("transferred", lambda s, d: m.RuralTransferRegistration.objects.filter(
+            mine(s), in_force("registered_on", "ended_on", d)), {"person_id": I64}),
+        TableRead("leaders", lambda s, d: m.Recognition.objects.filter(
+            mine(s), in_force("recognised_on", "revoked_on", d),
             kind=r.CITY_LEADER_RECOGNITION), {"person_id": I64}),
-        "services": read(m.GrassrootsService.objects.filter(mine, start__lte=as_of), {
+        TableRead("services", lambda s, d: m.GrassrootsService.objects.filter(
+            mine(s), start__lte=d), {
             "id": I64, "person_id": I64, "start": DATE, "end": DATE, "program": STR,
             "assessment_passed": BOOL}),
-    }
+    )
+
+
+def read_person_tables(scope: Scope, as_of: date) -> dict[str, pl.DataFrame]:
+    """The rows :func:`derive_person_facts` reads, for ``scope`` on ``as_of``."""
+    return read_tables("person", _reads(), scope, as_of)
 
 
 def person_facts(scope: Scope, as_of: date) -> pl.DataFrame:

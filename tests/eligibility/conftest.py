@@ -1,0 +1,3 @@
+from tests.registry.conftest import divisions
+
+__all__ = ["divisions"]

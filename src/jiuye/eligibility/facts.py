@@ -26,7 +26,7 @@ from jiuye.registry.frames import Scope
 from jiuye.rules import Case, CaseError
 from jiuye.rules.facts import MAX_FEN, MAX_INT, FactSpec, Value
 
-__all__ = ["ENTITIES", "RecordNotFound", "case_for", "facts_for", "write_parquet"]
+__all__ = ["ENTITIES", "RecordNotFound", "case_for", "facts_for", "row_case", "write_parquet"]
 
 ENTITIES = ("person", "household", "employer")
 Where = Division | Iterable[int]

@@ -12,14 +12,14 @@ people with their households, jobs, registrations, businesses … and one employ
     reasons (``evaluate_record``), p50 and p95 over ``--sample`` people picked at random
     (after 5 warm-up calls);
 (b) the whole city: ``facts_for("person", city)`` and the engine's ``evaluate_frame``
-    over it.
+    over it, the median of ``--runs`` runs.
 
 With ``--baseline-src DIR`` (a copy of the tree before issue 9 §2, e.g.
 ``git archive 2fbdab8 src policies | tar -x -C DIR``) the same phases run on the old
 code in the same run and against the same database (the per-record
 ``registry.selectors.person_facts`` → JSON → ``parse_case`` path, and
-``registry.frames.facts_frame``), and the ratios are printed. Each phase runs in its
-own process.
+``registry.frames.facts_frame``, its runs alternating with the new ones), and the
+ratios are printed. Each phase runs in its own process.
 """
 
 from __future__ import annotations
@@ -165,6 +165,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of the city phase")
     parser.add_argument("--baseline-src", default="")
     parser.add_argument("--phase", default="")
     parser.add_argument("--old", action="store_true", help="a phase on the baseline tree")
@@ -180,6 +181,11 @@ def main() -> None:
         print(json.dumps(out))
         return
     _report(args)
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**runs[0], **{k: statistics.median(r[k] for r in runs)
+                          for k in ("facts_s", "evaluate_s", "total_s")}}
 
 
 def _single_line(label: str, run: dict[str, Any]) -> str:
@@ -214,10 +220,17 @@ def _report(args: argparse.Namespace) -> None:
               f"evaluation p50 "
               f"{single['evaluated']['p50_ms'] / old_single['evaluated']['p50_ms']:.2f}×, p95 "
               f"{single['evaluated']['p95_ms'] / old_single['evaluated']['p95_ms']:.2f}×")
-    city = _run(args, "city")
-    print(_city_line("(b) the whole city", city))
+    # alternated new, old, new, old … so that neither side runs only on a cold cache
+    cities: list[dict[str, Any]] = []
+    old_cities: list[dict[str, Any]] = []
+    for _ in range(args.runs):
+        cities.append(_run(args, "city"))
+        if args.baseline_src:
+            old_cities.append(_run(args, "city", old=True))
+    city = _median_run(cities)
+    print(_city_line(f"(b) the whole city (median of {args.runs})", city))
     if args.baseline_src:
-        old_city = _run(args, "city", old=True)
+        old_city = _median_run(old_cities)
         print(_city_line("    before (registry.frames.facts_frame)", old_city))
         print(f"    ratio new/old: facts {city['facts_s'] / old_city['facts_s']:.2f}×, total "
               f"{city['total_s'] / old_city['total_s']:.2f}×")

@@ -11,8 +11,9 @@ comma-separated; default ``policies.songyuan_2018``). A package module declares
 provision's "以本文件为准") and ``load_package()``; optionally ``CATALOGUE`` (the path of
 its clause catalogue) and ``CATALOGUE_ADDITIONS`` (clause → implementations it adds to
 the catalogue of another package). Its submodules ``bindings``, ``audiences``,
-``questionnaire``, ``labels`` and ``readings`` are optional: the package of highest
-precedence that has one gives it.
+``questionnaire``, ``labels`` and ``readings`` are optional (or the package module
+carries ``BINDINGS``, ``AUDIENCES``, ``QUESTIONNAIRE``, ``LABELS`` itself): the package
+of highest precedence that has one gives it.
 
 Framework-free (no Django import).
 
@@ -132,10 +133,17 @@ def _info(module: ModuleType) -> PackageInfo:
 
 
 def _part(infos: Sequence[PackageInfo], submodule: str, attribute: str | None) -> Any:
-    """The highest-precedence package's ``<package>.<submodule>[.attribute]``, or None."""
+    """The part of the highest package that has it: ``<package>.ATTRIBUTE`` if the
+    package module carries it, else ``<package>.<submodule>[.ATTRIBUTE]``; or None."""
     for info in infos:
+        if attribute is not None and hasattr(info.module, attribute):
+            return getattr(info.module, attribute)
         name = f"{info.module_name}.{submodule}"
-        if importlib.util.find_spec(name) is None:
+        try:
+            found = importlib.util.find_spec(name)
+        except (ImportError, ValueError):  # a module made in memory has no submodules
+            found = None
+        if found is None:
             continue
         module = importlib.import_module(name)
         return module if attribute is None else getattr(module, attribute)

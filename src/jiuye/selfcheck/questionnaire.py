@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from jiuye.evaluation import package
@@ -87,7 +88,12 @@ def rule_ids(entity: str, pkg: PolicyPackage | None = None) -> list[str]:
 
 
 def _fact_order() -> dict[str, int]:
-    return {spec.name: i for i, spec in enumerate(package().facts)}
+    return _fact_order_of(package())
+
+
+@lru_cache(maxsize=4)
+def _fact_order_of(pkg: PolicyPackage) -> dict[str, int]:
+    return {spec.name: i for i, spec in enumerate(pkg.facts)}
 
 
 def next_question(results: Iterable[RuleResult], *, skipped: Collection[str] = (),

@@ -45,13 +45,14 @@ def _amended(base: dict[str, Parameter], own: dict[str, Parameter]) -> list[Para
 
 def load_package() -> PolicyPackage:
     """The amendment as an engine package (the base facts, its rules and parameters)."""
-    from tests.policy_packages.amended_demo.rules import RULES
+    from tests.policy_packages.amended_demo.rules import rules
 
     from policies.songyuan_2018 import package as songyuan
     from policies.songyuan_2018.facts import FACTS
 
     own = {p.name: p for p in load_parameters(HERE / "parameters")}
-    read = {name for rule in RULES for name in rule.param_names()} | set(own)
+    amended_rules = rules()
+    read = {name for rule in amended_rules for name in rule.param_names()} | set(own)
     base = {n: p for n, p in songyuan().parameters.items() if n in read}
-    return PolicyPackage(name=NAME, title=TITLE, in_force=IN_FORCE, facts=FACTS, rules=RULES,
-                         parameters=_amended(base, own))
+    return PolicyPackage(name=NAME, title=TITLE, in_force=IN_FORCE, facts=FACTS,
+                         rules=amended_rules, parameters=_amended(base, own))

@@ -29,12 +29,19 @@ demo_graduate_relocation_subsidy = Rule(
     amount=Param("demo_graduate_relocation_subsidy.amount_fen"), amount_text="1000元（测试用）",
 )
 
-#: From 2027 the job-seeking subsidy no longer asks for a target group (fictional).
-job_seeking_subsidy_2027 = replace(
-    job_seeking_subsidy,
-    conditions=tuple(c for c in job_seeking_subsidy.conditions
-                     if c.id != "target_group"),
-    since=FROM, version="2027-01",
-)
 
-RULES = (demo_graduate_relocation_subsidy, job_seeking_subsidy_2027)
+
+def job_seeking_subsidy_2027() -> Rule:
+    """From 2027 the job-seeking subsidy no longer asks for a target group (fictional).
+
+    Built when the package is loaded, not on import: dated versions (``since``,
+    ``version``) come with the engine's composition of packages.
+    """
+    return replace(job_seeking_subsidy,
+                   conditions=tuple(c for c in job_seeking_subsidy.conditions
+                                    if c.id != "target_group"),
+                   since=FROM, version="2027-01")
+
+
+def rules() -> tuple[Rule, ...]:
+    return (demo_graduate_relocation_subsidy, job_seeking_subsidy_2027())

@@ -1,7 +1,9 @@
 """Songyuan 2018: 松原市关于做好当前和今后一段时期就业创业工作若干政策措施.
 
 ``load_package()`` joins the facts, the dated parameters (``parameters/``), the rules
-(``rules/``) and the reference tables (``reference/``) into one ``PolicyPackage``.
+(``rules/``) and the reference tables (``reference/``) into one ``PolicyPackage``. The
+apps read it, with the catalogue (``CATALOGUE``), ``bindings``, ``audiences``,
+``questionnaire``, ``labels`` and ``readings``, through ``policies.loader.policy()``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ HERE = Path(__file__).resolve().parent
 NAME = "songyuan_2018"
 TITLE = "松原市关于做好当前和今后一段时期就业创业工作若干政策措施（2018年4月13日）"
 IN_FORCE = date(2018, 4, 13)
+#: Where packages disagree, the higher precedence wins. The city's notice says "以本文件为准"
+#: against the province's (附则), so a provincial package sits below 100 and the city's
+#: later amendments above it.
+PRECEDENCE = 100
+CATALOGUE = HERE / "catalogue.yaml"
 
 
 def _load_reference(path: Path) -> ReferenceTable:
@@ -53,5 +60,5 @@ def load_package(root: Path | None = None) -> PolicyPackage:
 
 @lru_cache(maxsize=1)
 def package() -> PolicyPackage:
-    """The package as shipped, loaded once per process."""
+    """The package as shipped, loaded once per process (apps use ``policies.loader``)."""
     return load_package()

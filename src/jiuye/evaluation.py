@@ -14,16 +14,27 @@ from typing import Any
 from jiuye.rules import CaseError, PolicyPackage
 from jiuye.rules.model import KIND_LABELS
 
-__all__ = ["evaluate_json", "facts_schema", "load_json", "package", "package_summary",
-           "parameters_json",
-           "parse_as_of", "rules_json"]
+__all__ = ["evaluate_json", "facts_schema", "load_json", "package", "package_info",
+           "package_summary", "parameters_json", "parse_as_of", "rules_json"]
 
 
 def package() -> PolicyPackage:
-    """The policy package in force (one today: Songyuan 2018)."""
-    from policies.songyuan_2018 import package as songyuan
+    """The engine package in force (``policies.loader.policy().engine``)."""
+    from policies.loader import policy
 
-    return songyuan()
+    return policy().engine
+
+
+def package_info() -> dict[str, Any]:
+    """The engine package in force and every package it is composed of, highest first."""
+    from policies.loader import policy
+
+    current = policy()
+    pkg = current.engine
+    return {"name": pkg.name, "title": pkg.title, "in_force": pkg.in_force.isoformat(),
+            "rules": len(pkg.rules), "parameters": len(pkg.parameters),
+            "packages": [{"name": p.name, "title": p.title, "precedence": p.precedence}
+                         for p in current.packages]}
 
 
 def package_summary() -> str:

@@ -169,6 +169,20 @@ def test_facts_schema_is_the_same_from_cli_and_api_and_has_chinese_labels() -> N
     assert facts["received_startup_subsidy"]["type"] == ["boolean", "null"]
 
 
+def test_the_packages_in_force_are_the_same_from_cli_and_api() -> None:
+    # when
+    code, out, _ = _cli("packages")
+    api = Client().get("/api/v1/package").json()
+    # then
+    assert code == 0
+    assert json.loads(out) == api
+    assert api["name"] == "songyuan_2018"
+    assert api["packages"] == [{
+        "name": "songyuan_2018", "precedence": 100,
+        "title": "松原市关于做好当前和今后一段时期就业创业工作若干政策措施（2018年4月13日）"}]
+    assert (api["rules"], api["in_force"]) == (24, "2018-04-13")
+
+
 def test_openapi_document_describes_the_evaluate_body() -> None:
     # when
     doc = Client().get("/api/v1/openapi.json").json()

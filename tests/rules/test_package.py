@@ -1,5 +1,6 @@
-"""The policy package holds together: rules cite clauses that exist, the catalogue names
-every rule, and every figure of the text is a dated parameter with its source."""
+"""The policy in force holds together (read through the loader): rules cite clauses that
+exist, the catalogue names every rule, and every figure of the text is a dated parameter
+with its source."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ from datetime import date
 
 import pytest
 
-from jiuye.rules.catalogue import load_catalogue
+from jiuye.rules import PolicyPackage
+from jiuye.rules.catalogue import Catalogue
 
-from policies.songyuan_2018 import package
+from policies.loader import policy
+
+
+def package() -> PolicyPackage:
+    return policy().engine
+
+
+def load_catalogue() -> Catalogue:
+    return policy().catalogue
 
 
 def test_every_rule_and_condition_cites_a_clause_of_the_text() -> None:

@@ -17,7 +17,7 @@ from jiuye.evaluation import (
     evaluate_json,
     facts_schema,
     load_json,
-    package,
+    package_info,
     parameters_json,
     parse_as_of,
     rules_json,
@@ -83,7 +83,6 @@ def facts(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/package", response=dict[str, Any], summary="政策包信息", url_name="package")
-def package_info(request: HttpRequest) -> dict[str, Any]:
-    pkg = package()
-    return {"name": pkg.name, "title": pkg.title, "in_force": pkg.in_force.isoformat(),
-            "rules": len(pkg.rules), "parameters": len(pkg.parameters)}
+def package_endpoint(request: HttpRequest) -> dict[str, Any]:
+    """在施行的政策包：名称、文件、规则和参数个数，及其组成（按优先级从高到低）。"""
+    return package_info()

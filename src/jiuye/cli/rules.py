@@ -1,4 +1,4 @@
-"""``jiuye evaluate``, ``jiuye facts``, ``jiuye rules``, ``jiuye parameters``."""
+"""``jiuye evaluate``, ``facts``, ``rules``, ``parameters`` and ``packages``."""
 
 from __future__ import annotations
 
@@ -78,3 +78,11 @@ def parameters(
         _fail(error)
         return
     _emit(parameters_json(when))
+
+
+@app.command()
+def packages() -> None:
+    """列出施行中的政策包（按优先级从高到低），与 GET /api/v1/package 相同。"""
+    from jiuye.evaluation import package_info
+
+    _emit(package_info())

@@ -1,10 +1,10 @@
-"""Who each measure serves: the catalogue's audience filter.
+"""Who each measure serves: the catalogue's audience filter, read from the policy package.
 
-The policy package does not tag clauses by audience, so the mapping lives here.
-``AUDIENCES_BY_CLAUSE`` is written by hand for all 28 measures; for measures that
-have rules, :func:`derived_audiences` reads the same tags off the rules (their entity
-and the words of their conditions) and a test checks that the hand-written mapping
-contains everything derived, so a new rule cannot silently drop an audience.
+The package writes the audiences of every measure by hand (``policy().audiences``); for
+measures that have rules, :func:`derived_audiences` reads the same tags off the rules
+(their entity and the words of their conditions) and a test checks that the
+hand-written mapping contains everything derived, so a new rule cannot silently drop
+an audience.
 """
 
 from __future__ import annotations
@@ -13,57 +13,12 @@ from collections.abc import Iterable
 
 from jiuye.rules.model import Rule
 
-#: (key used in ?who=, Chinese label), in display order.
-AUDIENCES: tuple[tuple[str, str], ...] = (
-    ("graduates", "高校毕业生"),
-    ("rural", "农村劳动力和农民工"),
-    ("veterans", "退役军人"),
-    ("difficulty", "就业困难人员"),
-    ("employers", "用人单位"),
-    ("training", "培训和服务机构"),
-)
-AUDIENCE_LABELS = dict(AUDIENCES)
+from policies.loader import policy
 
-#: Words in a condition's text that name an audience.
-_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("graduates", ("高校毕业生",)),
-    ("rural", ("农村", "农民工")),
-    ("veterans", ("退役军人",)),
-    ("difficulty", ("就业困难", "零就业家庭", "低保家庭")),
-    ("employers", ("企业", "用人单位", "单位")),
-    ("training", ("培训基地", "孵化基地", "人力资源服务机构", "返乡创业基地")),
-)
 
-AUDIENCES_BY_CLAUSE: dict[str, tuple[str, ...]] = {
-    "一（一）": (),
-    "一（二）": ("employers",),
-    "一（三）": ("employers", "graduates"),
-    "一（四）": ("employers",),
-    "二（一）": ("employers", "graduates", "rural", "veterans", "difficulty"),
-    "二（二）": ("employers", "graduates", "rural", "difficulty"),
-    "二（三）": ("graduates", "rural", "difficulty", "employers", "training"),
-    "三（一）": ("graduates", "employers", "difficulty"),
-    "三（二）": ("graduates",),
-    "三（三）": ("rural", "training"),
-    "三（四）": ("employers",),
-    "三（五）": ("rural", "difficulty", "training"),
-    "三（六）": ("rural", "training"),
-    "三（七）": ("difficulty",),
-    "三（八）": ("veterans", "employers"),
-    "四（一）": ("training",),
-    "四（二）": ("training",),
-    "四（三）": ("graduates", "rural", "difficulty", "employers", "training"),
-    "四（四）": ("employers",),
-    "四（五）": ("training",),
-    "五（一）": ("graduates", "rural", "veterans", "difficulty", "employers"),
-    "五（二）": ("difficulty",),
-    "五（三）": ("training",),
-    "五（四）": ("employers", "training"),
-    "六（一）": (),
-    "六（二）": (),
-    "六（三）": ("employers",),
-    "六（四）": ("employers",),
-}
+def choices() -> tuple[tuple[str, str], ...]:
+    """(key used in ``?who=``, Chinese label), in display order."""
+    return policy().audiences.choices
 
 
 def derived_audiences(rules: Iterable[Rule]) -> frozenset[str]:
@@ -72,19 +27,17 @@ def derived_audiences(rules: Iterable[Rule]) -> frozenset[str]:
     Status, obligation and target rules define terms or duties rather than serve
     someone, so only benefit rules count.
     """
+    audiences = policy().audiences
     found: set[str] = set()
     for rule in rules:
         if rule.kind != "benefit":
             continue
-        if rule.entity == "employer":
-            found.add("employers")
-        if rule.entity == "organization":
-            found.add("training")
+        if rule.entity in audiences.by_entity:
+            found.add(audiences.by_entity[rule.entity])
         for condition in rule.all_conditions():
-            found |= {key for key, words in _WORDS if any(w in condition.text for w in words)}
+            found |= {key for key, ws in audiences.words if any(w in condition.text for w in ws)}
     return frozenset(found)
 
 
 def audiences_for(clause: str) -> tuple[tuple[str, str], ...]:
-    keys = AUDIENCES_BY_CLAUSE.get(clause, ())
-    return tuple((key, AUDIENCE_LABELS[key]) for key in keys)
+    return policy().audiences.for_clause(clause)

@@ -1,7 +1,8 @@
 """Selectors for the public policy pages: measures, their rules, amounts as of a date.
 
-Everything here is read from the policy package (catalogue, rules, dated parameters):
-nothing about who qualifies or how much is copied by hand.
+Everything here is read from the policy in force (``policies.loader.policy()``:
+catalogue, rules, dated parameters, labels): nothing about who qualifies or how much is
+copied by hand.
 """
 
 from __future__ import annotations
@@ -9,29 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from jiuye.evaluation import package
 from jiuye.portal.audiences import audiences_for
-from jiuye.rules.catalogue import Catalogue, Clause, Section, load_catalogue
+from jiuye.rules.catalogue import Catalogue, Clause, Section
 from jiuye.rules.errors import CaseError
 from jiuye.rules.expr import Param
 from jiuye.rules.model import Parameter, Rule
 
+from policies.loader import policy
+
 UNSET = "标准待主管部门公布"
-ENTITY_LABELS = {
-    "person": "个人",
-    "employer": "用人单位",
-    "household": "家庭",
-    "organization": "机构（基地、园区、人力资源服务机构等）",
-    "region": "地区",
-}
 _NUMERALS = "一二三四五六七八九十"
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
-    return load_catalogue()
+    return policy().catalogue
 
 
 def slug(clause: str) -> str:
@@ -139,7 +133,7 @@ def amount_on(rule: Rule, on: date) -> Amount:
 
 def who_qualifies(rule: Rule) -> tuple[str, tuple[str, ...]]:
     """(applicant, conditions that must all hold), in the words of the rule."""
-    return ENTITY_LABELS[rule.entity], tuple(c.text for c in rule.all_conditions())
+    return policy().labels.entity(rule.entity), tuple(c.text for c in rule.all_conditions())
 
 
 @dataclass(frozen=True)
@@ -148,6 +142,8 @@ class Version:
     title: str
     on: date
     parameters_from: date
+    #: Every package in force (name, document title), highest precedence first.
+    packages: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -155,10 +151,11 @@ class Version:
 
 
 def version_on(on: date) -> Version:
-    """The package and the latest start date among the parameter values in force."""
+    """The packages and the latest start date among the parameter values in force."""
     pkg = package()
     starts = [v.start for p in pkg.parameters.values() if (v := p.at(on)) is not None]
-    return Version(pkg.name, pkg.title, on, max(starts, default=pkg.in_force))
+    packages = tuple((p.name, p.title) for p in policy().packages)
+    return Version(pkg.name, pkg.title, on, max(starts, default=pkg.in_force), packages)
 
 
 class DateError(ValueError):

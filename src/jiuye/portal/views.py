@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from jiuye.portal import measures
-from jiuye.portal.audiences import AUDIENCES, audiences_for
+from jiuye.portal import audiences as audience_filter
+from jiuye.portal import implementations, measures
+from jiuye.portal.audiences import audiences_for
 from jiuye.portal.models import Guide, Office
 from jiuye.portal.qr import public_url, qr_png, qr_svg
 from jiuye.rules.catalogue import Clause
@@ -23,7 +24,8 @@ from jiuye.rules.catalogue import Clause
 def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
     who = request.GET.get("who", "")
-    who = who if who in dict(AUDIENCES) else ""
+    audiences = audience_filter.choices()
+    who = who if who in dict(audiences) else ""
     found = {c.clause for c in measures.search(query, who)}
     sections = []
     for section in measures.catalogue().sections:
@@ -43,7 +45,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "query": query,
         "who": who,
-        "audiences": AUDIENCES,
+        "audiences": audiences,
         "count": len(found),
         "filtered": bool(query or who),
     }
@@ -85,6 +87,7 @@ def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, 
         "section": measures.section_of(clause),
         "audiences": audiences_for(clause.clause),
         "benefits": benefits,
+        "implementations": implementations.statuses(clause),
         "document": measures.catalogue().document,
         "offices": offices_by_county(),
         "on": on,

@@ -1,9 +1,14 @@
 """The clause catalogue: every measure of the policy text, and what implements it.
 
-The catalogue is data (``policies/songyuan_2018/catalogue.yaml``); this module
-loads and validates it. Pure Python, no Django: rules and tools can both use it.
+The catalogue is data (each policy package's ``catalogue.yaml``, reached through
+``policies.loader.policy().catalogue``); this module loads and validates it. Pure
+Python, no Django: rules and tools can both use it. Whether an implementation is built
+is not written in the data: it is derived from what exists (``jiuye.portal.implementations``).
 
->>> catalogue = load_catalogue()
+>>> from policies.loader import policy
+>>> catalogue = policy().catalogue
+>>> catalogue == load_catalogue(policy().packages[0].module.CATALOGUE)
+True
 >>> catalogue.by_number("四（四）").title
 '落实职工技能提升补贴'
 >>> catalogue.by_number("三（四）").lead_departments
@@ -25,10 +30,9 @@ from typing import Any, get_type_hints
 
 import yaml
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[3] / "policies/songyuan_2018/catalogue.yaml"
-
 KINDS = frozenset({"benefit", "service", "register", "watch", "mechanism"})
 IMPLEMENTATION_TYPES = frozenset({"rule", "service", "register", "watch"})
+#: Derived statuses of an implementation (never written in the catalogue).
 STATUSES = frozenset({"built", "planned"})
 
 
@@ -38,7 +42,6 @@ class Implementation:
 
     type: str
     id: str
-    status: str
     note_zh: str
 
 
@@ -143,9 +146,8 @@ def _texts(raw: Any, where: str) -> tuple[str, ...]:
 
 def _implementation(raw: Any, where: str) -> Implementation:
     item = Implementation(**_record(raw, where, get_type_hints(Implementation)))
-    ok = item.type in IMPLEMENTATION_TYPES and item.status in STATUSES
-    found = f"{item.type}/{item.status}"
-    _require(ok, f"{where} 类型或状态未知：{found}", f"{where} has unknown type/status {found}")
+    ok = item.type in IMPLEMENTATION_TYPES
+    _require(ok, f"{where} 类型未知：{item.type}", f"{where} has unknown type {item.type}")
     return item
 
 
@@ -173,9 +175,9 @@ def _clause(raw: Any, where: str, *, numbered: bool) -> Clause:
     )
 
 
-def load_catalogue(path: Path | None = None) -> Catalogue:
+def load_catalogue(path: Path) -> Catalogue:
     """Load and validate the catalogue; ``ValueError`` says what is wrong, in both languages."""
-    with (path or DEFAULT_CATALOGUE).open(encoding="utf-8") as stream:
+    with path.open(encoding="utf-8") as stream:
         data = _record(yaml.safe_load(stream), "catalogue", _TOP)
     document = Document(**_record(data["document"], "document", get_type_hints(Document)))
     sections = tuple(Section(**_record(s, "sections[]", _SECTION)) for s in data["sections"])

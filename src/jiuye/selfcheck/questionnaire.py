@@ -26,14 +26,13 @@ from jiuye.rules import Case, CaseError, FactSpec, PolicyPackage
 from jiuye.rules.facts import Value
 from jiuye.rules.model import RuleResult
 
-__all__ = [
-    "ENTITIES", "Action", "AnswerError", "Question", "State", "Step", "answer_text",
-    "choose_question", "clean_state", "display_value", "evaluate", "next_question",
-    "parse_answer", "question_for", "rule_ids", "run_step",
-]
+from policies.loader import policy
 
-#: Who can use the self-check, and the measures shown to each (benefits only).
-ENTITIES: dict[str, str] = {"person": "个人", "employer": "用人单位"}
+__all__ = [
+    "Action", "AnswerError", "Question", "State", "Step", "answer_text",
+    "choose_question", "clean_state", "display_value", "evaluate", "next_question",
+    "entities", "parse_answer", "question_for", "rule_ids", "run_step",
+]
 
 Action = Literal["start", "answer", "skip", "edit"]
 
@@ -76,15 +75,25 @@ class Step:
     initial: str = ""
 
 
+def entities() -> dict[str, str]:
+    """Who can use the self-check (the package's hint) with the package's labels."""
+    current = policy()
+    return {key: current.labels.entity(key) for key in current.questionnaire.entities}
+
+
 def rule_ids(entity: str, pkg: PolicyPackage | None = None) -> list[str]:
     """The measures the self-check shows an entity: its benefit rules, in package order."""
     pkg = pkg or package()
     return [r.id for r in pkg.rules.values() if r.entity == entity and r.kind == "benefit"]
 
 
-@lru_cache(maxsize=1)
 def _fact_order() -> dict[str, int]:
-    return {spec.name: i for i, spec in enumerate(package().facts)}
+    return _fact_order_of(package())
+
+
+@lru_cache(maxsize=4)
+def _fact_order_of(pkg: PolicyPackage) -> dict[str, int]:
+    return {spec.name: i for i, spec in enumerate(pkg.facts)}
 
 
 def next_question(results: Iterable[RuleResult], *, skipped: Collection[str] = (),
@@ -119,20 +128,9 @@ def _reference_choices(pkg: PolicyPackage, target: str, as_of: date) -> tuple[
     return table.key, tuple((code, names.get(code, code)) for code in codes)
 
 
-@lru_cache(maxsize=1)
-def _region_names() -> dict[str, str]:
+def _region_names() -> Mapping[str, str]:
     """Region names as written beside the figures in the package's reference tables."""
-    import yaml
-
-    from policies.songyuan_2018 import HERE
-
-    names: dict[str, str] = {}
-    for path in sorted((HERE / "reference").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for row in data.get("values", []):
-            if row.get("region_name"):
-                names[str(row["region"])] = str(row["region_name"])
-    return names
+    return policy().questionnaire.region_names
 
 
 def question_for(fact: str, state: State, as_of: date,

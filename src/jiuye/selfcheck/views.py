@@ -14,14 +14,14 @@ from django.views.decorators.http import require_http_methods
 
 from jiuye.selfcheck import clock
 from jiuye.selfcheck.present import answer_rows, result_rows, skipped_rows
-from jiuye.selfcheck.questionnaire import ENTITIES, Action, State, Step, clean_state, run_step
+from jiuye.selfcheck.questionnaire import Action, State, Step, clean_state, entities, run_step
 from jiuye.selfcheck.services import draft_create, draft_get
 
 ANSWER_PREFIX = "a."
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "selfcheck/start.html", {"entities": ENTITIES})
+    return render(request, "selfcheck/start.html", {"entities": entities()})
 
 
 def state_from_post(request: HttpRequest, entity: str) -> State:
@@ -46,7 +46,7 @@ def step_from_post(request: HttpRequest, entity: str) -> Step:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, entity: str) -> HttpResponse:
-    if entity not in ENTITIES:
+    if entity not in entities():
         raise Http404("未知的对象类型")
     if request.method == "GET":
         return _render(request, run_step(State(entity), clock.today()))
@@ -75,7 +75,7 @@ def _render(request: HttpRequest, step: Step, draft_url: str = "") -> HttpRespon
     htmx = bool(request.headers.get("HX-Request"))
     status = 422 if step.error and not htmx else 200
     context = {
-        "entity": step.state.entity, "entity_label": ENTITIES[step.state.entity],
+        "entity": step.state.entity, "entity_label": entities()[step.state.entity],
         "step": step, "question": step.question, "results": result_rows(step.results),
         "answers": answer_rows(step.state), "skipped": skipped_rows(step.state),
         "as_of": step.as_of, "draft_url": draft_url,

@@ -1,0 +1,83 @@
+"""What a policy package tells the apps besides its rules: the shapes the loader returns.
+
+Framework-free (no Django). A package module declares ``NAME``, ``TITLE``,
+``PRECEDENCE`` and ``load_package()``; its submodules ``bindings``, ``audiences``,
+``questionnaire`` and ``labels`` each export one object of the classes below
+(``BINDINGS``, ``AUDIENCES``, ``QUESTIONNAIRE``, ``LABELS``), and ``readings`` (the
+readings of registry terms) is handed to the registry as the module itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Audiences", "Bindings", "Labels", "Questionnaire"]
+
+
+@dataclass(frozen=True)
+class Bindings:
+    """Rule ids and parameter keys an app must name, declared once by the package.
+
+    ``registers`` maps a catalogue register id to the Django model that keeps it
+    (``"app_label.ModelName"``); ``services`` maps a catalogue service or watch id to
+    the URL name of the page that carries it out. A register or service with no entry,
+    or whose model or URL does not exist, is still planned.
+    """
+
+    #: One-time benefits whose receipt the registry reports as ``received_<rule>``.
+    receipt_rules: tuple[str, ...]
+    #: 稳定就业 of a household member: months of a labour contract (parameter key).
+    stable_min_contract_months: str
+    #: 稳定就业 of a household member: months of flexible work or self-employment.
+    stable_min_continuous_months: str
+    #: The start-up subsidy: its rule and its amount (the synthetic city pays it).
+    startup_subsidy_rule: str
+    startup_subsidy_amount: str
+    registers: Mapping[str, str] = field(default_factory=dict)
+    services: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Audiences:
+    """Who each measure serves: the filter of the public catalogue.
+
+    ``choices`` are (key used in ``?who=``, Chinese label) in display order;
+    ``words`` the words of a condition that name an audience; ``by_entity`` the
+    audience a benefit rule of an entity serves whatever its words; ``by_clause`` the
+    audiences of each measure, written by hand for every clause.
+    """
+
+    choices: tuple[tuple[str, str], ...]
+    words: tuple[tuple[str, tuple[str, ...]], ...]
+    by_clause: Mapping[str, tuple[str, ...]]
+    by_entity: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict(self.choices)
+
+    def for_clause(self, clause: str) -> tuple[tuple[str, str], ...]:
+        """(key, label) of the audiences of a measure; none for an unknown clause."""
+        labels = self.labels
+        return tuple((key, labels[key]) for key in self.by_clause.get(clause, ()))
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """Hints for the self-check: who may use it, and how codes of regions read."""
+
+    #: Entities offered on the self-check's first page, in display order.
+    entities: tuple[str, ...]
+    #: Region code → name, for the regions of the package's reference tables.
+    region_names: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The Chinese names the apps show for the engine's entity kinds."""
+
+    entities: Mapping[str, str]
+
+    def entity(self, key: str) -> str:
+        return self.entities.get(key, key)

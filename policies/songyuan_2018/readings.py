@@ -78,8 +78,6 @@ HOUSEHOLD_STATUS_FACTS: dict[str, str] = {
 }
 #: The household status that makes ``is_dibao_household``.
 DIBAO_STATUS = "dibao"
-#: One-time benefits whose receipt the engine reads as ``received_<rule>``.
-RECEIPT_RULES: tuple[str, ...] = ("startup_subsidy", "job_seeking_subsidy")
 #: 贫困家庭: every household status the registry keeps is an official finding of poverty.
 POOR_FAMILY_STATUSES: tuple[str, ...] = ("jdlk", "dibao", "tekun", "poor_disabled")
 #: 子女 of the household head, written out or as a GB/T 4761-2008 家庭关系代码.
@@ -114,6 +112,5 @@ ENTERPRISE_KIND = "enterprise"
 OPERATING_STATUS = "operating"
 #: The recognition kind behind ``city_return_entrepreneur_leader``.
 CITY_LEADER_RECOGNITION = "city_return_entrepreneur_leader"
-#: 稳定就业: the parameters of the package holding the two figures.
-STABLE_CONTRACT_MONTHS = "household_employment_assistance.stable_min_contract_months"
-STABLE_CONTINUOUS_MONTHS = "household_employment_assistance.stable_min_continuous_months"
+# The one-time benefits read as ``received_<rule>`` and the two 稳定就业 parameter keys
+# are bindings of the package (``bindings.py``), declared once there.

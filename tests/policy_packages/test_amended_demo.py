@@ -169,8 +169,8 @@ def test_the_self_check_offers_and_decides_the_new_rule():
 @pytest.mark.django_db
 def test_registry_facts_feed_the_new_rule():
     # given a bachelor who graduated in 2026 and registered as unemployed
+    from jiuye.eligibility.facts import case_for
     from jiuye.registry import models as m
-    from jiuye.registry.selectors import person_facts
     from tests.registry.factories import PersonFactory
 
     person = PersonFactory(education_level="bachelor", graduation_date=date(2026, 6, 30))
@@ -178,8 +178,7 @@ def test_registry_facts_feed_the_new_rule():
                                               registered_on=date(2026, 9, 1))
     engine = policy().engine
     # when
-    facts = person_facts(person, date(2027, 1, 15))
-    case = engine.parse_case({"entity": "person", "as_of": "2027-01-15", "facts": facts})
+    case = case_for("person", person.pk, date(2027, 1, 15))
     results = {r.rule: r for r in engine.evaluate(case)}
     # then
     assert all(name in engine.facts for name in engine.rules[NEW_RULE].fact_names())

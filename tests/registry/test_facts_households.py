@@ -16,14 +16,16 @@ from jiuye.registry.models import EmployerYear, Household, UnemploymentRate
 from jiuye.rules.periods import add_months
 from tests.registry import factories as f
 
-from policies.songyuan_2018 import HERE, load_package, readings
+from policies.songyuan_2018 import HERE, load_package
+from policies.songyuan_2018.bindings import BINDINGS
 
 AS = dt.date(2020, 8, 3)
 DAY = dt.timedelta(days=1)
 
 # ---- 稳定就业 (三（七）): dated parameters, unset as shipped --------------------------------
 
-CONTRACT, CONTINUOUS = readings.STABLE_CONTRACT_MONTHS, readings.STABLE_CONTINUOUS_MONTHS
+CONTRACT = BINDINGS.stable_min_contract_months
+CONTINUOUS = BINDINGS.stable_min_continuous_months
 SET = {CONTRACT: 12, CONTINUOUS: 6}
 UNSET = {CONTRACT: None, CONTINUOUS: None}
 SIX_MONTHS_AGO = add_months(AS, -6)
@@ -105,7 +107,7 @@ def test_the_registry_reads_the_dated_figures_from_the_package(divisions, tmp_pa
                                                                 monkeypatch):
     # given
     edited = load_package(_package_with_contract_months_from(tmp_path, AS, 12))
-    monkeypatch.setattr("jiuye.evaluation.package", lambda: edited)
+    monkeypatch.setattr("jiuye.eligibility.policy.package", lambda: edited)
     household = _household({"jobs": [_job("employee", 12)]}, {"registered": True})
     dibao = f.HouseholdStatusFactory(household=household, kind="dibao")
     # when

@@ -14,7 +14,7 @@ import polars as pl
 from django.db.models import Q
 
 from jiuye.eligibility.exprs import hiring_unit_kind, relation_key
-from jiuye.eligibility.policy import readings
+from jiuye.eligibility.policy import bindings, readings
 from jiuye.registry import models as m
 from jiuye.registry.frames import Scope, TableRead, in_force, read_tables
 
@@ -73,7 +73,7 @@ def _reads() -> tuple[TableRead, ...]:
             "id": I64, "person_id": I64, "issue_date": DATE, "level": I64,
             "shortage_trade": BOOL}),
         TableRead("received", lambda s, d: m.BenefitReceipt.objects.filter(
-            mine(s), paid_on__lte=d, rule__in=r.RECEIPT_RULES),
+            mine(s), paid_on__lte=d, rule__in=bindings().receipt_rules),
             {"person_id": I64, "rule": STR}),
         TableRead("transferred", lambda s, d: m.RuralTransferRegistration.objects.filter(
             mine(s), in_force("registered_on", "ended_on", d)), {"person_id": I64}),
@@ -128,7 +128,8 @@ def derive_person_facts(t: dict[str, pl.DataFrame], as_of: date) -> pl.LazyFrame
         pl.col("issue_date").alias("certificate_issue_date"),
         pl.col("shortage_trade").alias("certificate_shortage_trade"))
     received = t["received"].lazy().group_by("person_id").agg(
-        (pl.col("rule") == rule).any().alias(f"__received_{rule}") for rule in r.RECEIPT_RULES)
+        (pl.col("rule") == rule).any().alias(f"__received_{rule}")
+        for rule in bindings().receipt_rules)
     service = _latest(t["services"].lazy(), "start").select(
         "person_id", pl.col("program").alias("grassroots_program"),
         pl.col("start").alias("grassroots_service_start"),
@@ -155,7 +156,8 @@ def derive_person_facts(t: dict[str, pl.DataFrame], as_of: date) -> pl.LazyFrame
         "business_operating_normally", "business_operating_since",
         "training_kind", "training_class_hours", "training_completed",
         "certificate_level", "certificate_issue_date", "certificate_shortage_trade",
-        *(_held(f"__received_{rule}").alias(f"received_{rule}") for rule in r.RECEIPT_RULES),
+        *(_held(f"__received_{rule}").alias(f"received_{rule}")
+        for rule in bindings().receipt_rules),
         _rural_transfer_worker(),
         "grassroots_program", "grassroots_service_start", "grassroots_assessment_passed",
         _held("__leader").alias("city_return_entrepreneur_leader"),

@@ -1,9 +1,8 @@
 """The one module of eligibility that names the policy package.
 
 Everything policy-specific the derivation needs (the readings of registry terms, the
-working-age figures, the 稳定就业 parameters) is reached through here, so switching to
-the package loader (``policies.loader.policy()``) and to dated working-age parameters
-is one line each.
+working-age figures, the 稳定就业 parameters) is reached through here, all through the
+package loader (``policies.loader.policy()``).
 """
 
 from __future__ import annotations
@@ -14,24 +13,31 @@ from types import ModuleType
 
 from jiuye.rules import PolicyPackage
 
-from policies.songyuan_2018 import readings as _readings
+from policies.loader import policy
+from policies.model import Bindings
 
 
 def package() -> PolicyPackage:
-    """The policy package in force."""
-    from jiuye.evaluation import package as in_force
-
-    return in_force()
+    """The engine package in force (composed from every package configured)."""
+    return policy().engine
 
 
 def readings() -> ModuleType:
     """The package's readings of registry terms (``policies/<package>/readings.py``)."""
-    return _readings
+    found = policy().readings
+    if found is None:
+        raise LookupError("the policy in force has no readings of registry terms")
+    return found
+
+
+def bindings() -> Bindings:
+    """The rule ids and parameter keys the derivation names, declared by the package."""
+    return policy().bindings
 
 
 def working_age(as_of: date) -> Mapping[str, tuple[int, int]]:
     """Working age by sex on ``as_of``: (lowest, highest) full years, both inclusive."""
-    return _readings.WORKING_AGE
+    return readings().WORKING_AGE
 
 
 def stability_months(as_of: date, params: Mapping[str, object] | None = None
@@ -42,8 +48,9 @@ def stability_months(as_of: date, params: Mapping[str, object] | None = None
     an unset figure is None.
     """
     values = package().params_at(as_of) if params is None else params
-    figures = (values.get(_readings.STABLE_CONTRACT_MONTHS),
-               values.get(_readings.STABLE_CONTINUOUS_MONTHS))
+    keys = bindings()
+    figures = (values.get(keys.stable_min_contract_months),
+               values.get(keys.stable_min_continuous_months))
     contract, continuous = (v if isinstance(v, int) and not isinstance(v, bool) else None
                             for v in figures)
     return contract, continuous

@@ -37,7 +37,8 @@ def bindings() -> Bindings:
 
 def working_age(as_of: date) -> Mapping[str, tuple[int, int]]:
     """Working age by sex on ``as_of``: (lowest, highest) full years, both inclusive."""
-    return readings().WORKING_AGE
+    ages: Mapping[str, tuple[int, int]] = readings().WORKING_AGE
+    return ages
 
 
 def stability_months(as_of: date, params: Mapping[str, object] | None = None

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuye.core.files import FileError, read_csv_text
 from jiuye.registry.models import ChangeLog, Source, UnemploymentRate
 
 TARGET = "pooling_region_unemployment_rate"
@@ -35,11 +36,8 @@ CODE_LENGTHS = (2, 4, 6, 9, 12)
 MAX_BYTES = 10 * 2**20
 
 
-class RateFileError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class RateFileError(FileError):
+    """A rate file that cannot be read as a whole (codes of :class:`~jiuye.core.files.FileCode`)."""
 
 
 @dataclass(frozen=True)
@@ -124,18 +122,9 @@ def read_rate_file(path: Path) -> tuple[list[Rate], list[str]]:
     """Every row of the CSV checked: (rates, Chinese problems with row numbers)."""
     if path.suffix.lower() != ".csv":
         raise RateFileError("file_type", "请使用 CSV 文件（UTF-8 或 GB18030，逗号分隔）")
-    if path.stat().st_size > MAX_BYTES:
-        raise RateFileError("too_large", "文件过大（上限 10 MB）")
-    data = path.read_bytes()
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data:
-        raise RateFileError("not_csv", "文件不是 CSV 文本（可能是改了扩展名的 Excel 文件）")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise RateFileError("encoding", "无法识别文件编码，请保存为 UTF-8 的 CSV") from exc
+    text = read_csv_text(path, max_bytes=MAX_BYTES, too_large="文件过大（上限 10 MB）",
+                         not_csv="文件不是 CSV 文本（可能是改了扩展名的 Excel 文件）",
+                         error=RateFileError)
     table = list(csv.reader(io.StringIO(text, newline="")))
     if not table:
         raise RateFileError("empty", "文件为空")

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jiuye.web.errors.JiuyeErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jiuye.urls"

@@ -180,7 +180,8 @@ def header_problems(found: Sequence[str], expected: Sequence[str], *,
                     locate: Callable[[int], str] = lambda i: f"第{i + 1}列") -> list[str]:
     """What is wrong with a header row: missing, unknown (renamed) and doubled columns.
 
-    >>> header_problems(["姓名", "电话", "姓名"], ["姓名", "证件号"], locate=column_letter)
+    >>> header_problems(["姓名", "电话", "姓名"], ["姓名", "证件号"],
+    ...                 locate=lambda i: column_letter(i) + "列")
     ['缺少列：“证件号”', '无法识别的列（可能被改名）：B列“电话”', '重复的列：“姓名”']
     """
     names = [str(name).strip() for name in found]

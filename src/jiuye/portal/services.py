@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from time import sleep
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jiuye.core.errors import JiuyeError
 from jiuye.portal.models import Booking, BookingStatus, ContentChange, Slot
 
 #: Booking codes avoid characters read alike at a counter (0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -21,13 +23,24 @@ CODE_LENGTH = 6
 BOOKING_ATTEMPTS = 30
 
 
-class BookingError(Exception):
+class BookingCode(StrEnum):
+    """Why a booking cannot be made or changed."""
+
+    BUSY = "busy"
+    CANCELLED = "cancelled"
+    FULL = "full"
+    NO_SLOT = "no_slot"
+    NOT_FOUND = "not_found"
+    PAST = "past"
+
+
+class BookingError(JiuyeError):
     """A booking that cannot be made or changed; ``message`` is for the resident."""
 
+    http_status: ClassVar[int] = 409
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
 
 
 def _values(instance: models.Model) -> dict[str, Any]:

@@ -29,7 +29,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
@@ -38,6 +39,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.identity import mask_resident_id
 from jiuye.registry.models import AccessAction, SensitiveAccessLog, StaffProfile
@@ -55,13 +57,19 @@ REVEAL_WINDOW = timedelta(hours=1)
 REFUSED = "已拒绝"
 
 
-class AccessRefused(Exception):
+class AccessCode(StrEnum):
+    """Why a look at sensitive data is refused."""
+
+    REVEAL_LIMIT = "reveal_limit"
+
+
+class AccessRefused(JiuyeError):
     """A look at sensitive data that was refused (and logged); ``message`` is for staff."""
 
+    http_status: ClassVar[int] = 403
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
 
 #: Significant digits of a division code at each level.
 PREFIX_LENGTH: dict[int, int] = {

@@ -6,6 +6,7 @@ once in core and serve every upload; this module names the roster's error and te
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from jiuye.core.files import (
@@ -18,8 +19,15 @@ from jiuye.core.files import (
 )
 from jiuye.core.files import check_xlsx as _check_xlsx
 
-__all__ = ["OLE_MAGIC", "RosterFileError", "SheetScan", "check_file", "column_letter",
+__all__ = ["OLE_MAGIC", "RosterCode", "RosterFileError", "SheetScan", "check_file", "column_letter",
            "max_inflated_bytes", "max_upload_bytes"]
+
+
+class RosterCode(StrEnum):
+    """The roster's own codes, beside those of :class:`~jiuye.core.files.FileCode`."""
+
+    ALREADY_IMPORTED = "already_imported"
+    GONE = "gone"
 
 
 class RosterFileError(FileError):

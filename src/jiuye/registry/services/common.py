@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
+from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division
 from jiuye.geo.selectors import abolished_message, newest_division
 from jiuye.identity import mask_credit_code, mask_name, mask_resident_id
@@ -30,18 +32,37 @@ UNLOGGED = frozenset({"sex", "birth_date"})
 EMPLOYER_SENSITIVE: dict[str, Callable[[str], str]] = {"credit_code": mask_credit_code}
 
 
-class RegistryError(ValueError):
-    """Bad input to a registry service: machine code, field, Chinese and English message."""
+class RegistryCode(StrEnum):
+    """Why a registry service refuses its input (an identity number's own codes, see
+    :class:`~jiuye.identity.errors.IdentityCode`, pass through with the field)."""
+
+    ABOLISHED_DIVISION = "abolished_division"
+    UNKNOWN_DIVISION = "unknown_division"
+    INVALID_PERIOD = "invalid_period"
+    INVALID_SOURCE = "invalid_source"
+    REQUIRED = "required"
+    UNKNOWN_FIELD = "unknown_field"
+    UNKNOWN_RECORD = "unknown_record"
+
+
+class RegistryError(JiuyeError, ValueError):
+    """Bad input to a registry service: machine code, field, Chinese and English message.
+
+    >>> error = RegistryError("required", "name", "必填", "required")
+    >>> str(error), error.http_status
+    ('name: 必填 / required', 422)
+    >>> error.as_dict()
+    {'code': 'required', 'message': '必填', 'extra': {'field': 'name'}}
+    """
+
+    http_status: ClassVar[int] = 422
 
     def __init__(self, code: str, field: str, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{field}: {message_zh} / {message_en}")
-        self.code = code
+        super().__init__(code, message_zh, extra={"field": field})
+        self.args = (f"{field}: {message_zh} / {message_en}",)
         self.field = field
         self.message_zh = message_zh
         self.message_en = message_en
-
-    def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message_zh, "extra": {"field": self.field}}
 
 
 def resolve_division(value: Division | str | None, field: str = "division",

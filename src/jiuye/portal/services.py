@@ -14,6 +14,7 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.core.errors import JiuyeError
 from jiuye.portal.models import Booking, BookingStatus, ContentChange, Slot
 
@@ -114,7 +115,7 @@ def _book(*, slot_id: int, clause: str, name: str, phone: str) -> Booking:
     slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
         raise BookingError("no_slot", "该时段不存在。")
-    if slot.starts_at <= timezone.now():
+    if slot.starts_at <= clock.now():
         raise BookingError("past", "该时段已过，请选择其他时段。")
     taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
     if taken != 1:
@@ -135,7 +136,7 @@ def booking_cancel(*, code: str, phone: str) -> Booking:
         raise BookingError("cancelled", "该预约已取消。")
     Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
     booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = timezone.now()
+    booking.cancelled_at = clock.now()
     booking.save(update_fields=["status", "cancelled_at"])
     return booking
 

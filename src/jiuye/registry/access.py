@@ -36,9 +36,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from jiuye.core import clock
 from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.identity import mask_resident_id
@@ -190,7 +190,7 @@ def record_reveal(*, viewer_user: Any, entity: str, object_id: int, field: str,
     The count is taken under a lock on the user's profile row, so two requests at once
     (in two processes) cannot both take the last place.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     limit = settings.REVEAL_LIMIT_PER_HOUR
     with transaction.atomic():
         list(StaffProfile.objects.select_for_update().filter(user_id=viewer_user.pk)
@@ -228,7 +228,7 @@ def record_export(*, viewer_user: Any, entity: str, export_name: str, field: str
     row = SensitiveAccessLog.objects.create(
         actor=viewer_user, action=AccessAction.EXPORT, entity=entity, field=field,
         export_name=export_name, row_count=row_count, reason=reason[:200],
-        at=now or timezone.now())
+        at=now or clock.now())
     logger.info("registry export: user=%s export=%s rows=%s unmasked=%s refused=%s log=%s",
                 viewer_user.pk, export_name, row_count, bool(field), refused, row.pk)
     return row

@@ -21,9 +21,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import clock
 from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
@@ -121,11 +121,11 @@ def _active_kinds(household: m.Household, as_of: date) -> list[str]:
 def _household_statuses(obj: m.Household, viewer: Viewer) -> str:
     if not viewer.sees_sensitive:
         return HIDDEN
-    return "、".join(_active_kinds(obj, timezone.localdate())) or "无"
+    return "、".join(_active_kinds(obj, clock.today())) or "无"
 
 
 def _household_status_filter(value: str) -> Q:
-    today = timezone.localdate()
+    today = clock.today()
     return Q(statuses__kind=value, statuses__start__lte=today) & (
         Q(statuses__end__isnull=True) | Q(statuses__end__gt=today))
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jiuye.core import clock
 
 
 class StaffProfile(models.Model):
@@ -49,7 +50,7 @@ class SensitiveAccessLog(models.Model):
     reason = models.CharField(_("事由"), max_length=200, blank=True)
     export_name = models.CharField(_("导出名称"), max_length=60, blank=True)
     row_count = models.PositiveIntegerField(_("导出行数"), blank=True, null=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("敏感信息访问记录")

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import clock
 from jiuye.registry.models.choices import Source
 
 
@@ -43,7 +43,7 @@ class ChangeLog(models.Model):
                               on_delete=models.PROTECT, blank=True, null=True,
                               related_name="+")
     changes = models.JSONField(_("变更内容"), default=dict)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
 
     objects = ChangeLogQuerySet.as_manager()
 

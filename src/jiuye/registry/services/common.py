@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import User
 from django.db import models
-from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division
 from jiuye.geo.selectors import abolished_message, newest_division
@@ -73,7 +73,7 @@ def resolve_division(value: Division | str | None, field: str = "division",
         return value
     found = newest_division(str(value)) if value else None
     if found is not None:
-        abolished = abolished_message(found.valid_to, on or timezone.localdate())
+        abolished = abolished_message(found.valid_to, on or clock.today())
         if abolished is not None:
             raise RegistryError("abolished_division", field, abolished,
                                 "the division code has been abolished")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # django-ninja ships Swagger UI; listing it makes the docs use those local files
     "ninja",
+    "jiuye.core",
     "jiuye.geo",
     "jiuye.registry",
     "jiuye.web",

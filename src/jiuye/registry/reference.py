@@ -9,7 +9,8 @@ Who wins: a row whose source is the package's own source text follows the packag
 (a corrected YAML updates it at the next setup); a row an administrator wrote with
 another source (in the admin or by ``jiuye rates-load``) is kept and reported. A
 CSV value that differs from the stored one is only written with ``replace=True``;
-every write by the CSV loader leaves a ChangeLog row (entity ``rate``).
+every write by the CSV loader leaves a history row (entity ``rate``, through
+:func:`jiuye.core.audit.record`).
 
 CSV format (UTF-8 or GB18030, header row): 地区代码, 年度, 城镇登记失业率(%), 来源.
 """
@@ -25,8 +26,9 @@ from typing import Any
 
 from django.db import transaction
 
+from jiuye.core import audit
 from jiuye.core.files import FileError, read_csv_text
-from jiuye.registry.models import ChangeLog, Source, UnemploymentRate
+from jiuye.registry.models import Source, UnemploymentRate
 
 TARGET = "pooling_region_unemployment_rate"
 REGION, YEAR, RATE, SOURCE = "地区代码", "年度", "城镇登记失业率(%)", "来源"
@@ -209,9 +211,7 @@ def _write(rate: Rate, row: UnemploymentRate | None, actor: Any) -> None:
         row = UnemploymentRate(region_code=rate.region_code, year=rate.year)
     row.rate_bp, row.source = rate.rate_bp, rate.source
     row.save()
-    changes = {name: {"old": None if old is None else getattr(old, name),
-                      "new": getattr(rate, name)} for name in ("rate_bp", "source")
-               if old is None or getattr(old, name) != getattr(rate, name)}
-    ChangeLog.objects.create(entity="rate", object_id=row.pk,
-                             action="create" if old is None else "update",
-                             source=Source.EXCHANGE, actor=actor, changes=changes)
+    before = {} if old is None else {"rate_bp": old.rate_bp, "source": old.source}
+    audit.record(actor=actor, action="create" if old is None else "update", entity="rate",
+                 object_id=row.pk, source=Source.EXCHANGE,
+                 changes=audit.diff(before, {"rate_bp": rate.rate_bp, "source": rate.source}))

@@ -1,5 +1,6 @@
 """Registry models, split by subject; import them from here."""
 
+from jiuye.core.models import ChangeLog
 from jiuye.registry.models.access import AccessAction, SensitiveAccessLog, StaffProfile
 from jiuye.registry.models.choices import (
     BusinessKind,
@@ -17,7 +18,6 @@ from jiuye.registry.models.choices import (
     TrainingKind,
 )
 from jiuye.registry.models.employers import Employer, EmployerYear, UnemploymentRate
-from jiuye.registry.models.history import ChangeLog
 from jiuye.registry.models.households import Household, HouseholdMember, HouseholdStatus
 from jiuye.registry.models.people import (
     BenefitReceipt,

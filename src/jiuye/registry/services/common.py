@@ -1,4 +1,5 @@
-"""Shared pieces of the write services: errors, division lookup, history rows."""
+"""Shared pieces of the write services: errors, division lookup, history rows (through
+:mod:`jiuye.core.audit`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import User
 from django.db import models
 
-from jiuye.core import clock
+from jiuye.core import audit, clock
 from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division
 from jiuye.geo.selectors import abolished_message, newest_division
@@ -89,12 +90,8 @@ def check_source(source: str) -> str:
 
 
 def json_value(value: object) -> object:
-    """A value as stored in the history's JSON."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return getattr(value, "code", None) or value.pk
-    return value
+    """A value as stored in the history's JSON (:func:`jiuye.core.audit.jsonable`)."""
+    return audit.jsonable(value)
 
 
 def logged(field: str, value: object,
@@ -126,9 +123,9 @@ def field_changes(instance: models.Model, data: Mapping[str, Any], *,
 
 def log_change(*, entity: str, object_id: int, action: str, source: str, actor: Actor,
                changes: Mapping[str, object]) -> ChangeLog:
-    return ChangeLog.objects.create(entity=entity, object_id=object_id, action=action,
-                                    source=source, actor=actor if actor else None,
-                                    changes=dict(changes))
+    """The registry services' history row: :func:`jiuye.core.audit.record`."""
+    return audit.record(actor=actor, action=action, entity=entity, object_id=object_id,
+                        changes=changes, source=source)
 
 
 def pick(data: Mapping[str, Any], allowed: frozenset[str], entity: str) -> dict[str, Any]:

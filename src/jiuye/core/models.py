@@ -48,7 +48,7 @@ class ChangeLog(models.Model):
     values with its later updates undone (every update logs the old value).
     """
 
-    entity = models.CharField(_("对象类型"), max_length=10)
+    entity = models.CharField(_("对象类型"), max_length=20)
     object_id = models.BigIntegerField(_("对象编号"))
     object_id_last = models.BigIntegerField(
         _("批量新建的最后对象编号"), blank=True, null=True,

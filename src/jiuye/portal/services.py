@@ -14,9 +14,10 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jiuye.core import clock
+from jiuye.core import audit, clock
 from jiuye.core.errors import JiuyeError
-from jiuye.portal.models import Booking, BookingStatus, ContentChange, Slot
+from jiuye.core.models import ChangeLog, Source
+from jiuye.portal.models import Booking, BookingStatus, Slot
 
 #: Booking codes avoid characters read alike at a counter (0/O, 1/I/L, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -56,28 +57,33 @@ def _values(instance: models.Model) -> dict[str, Any]:
 @transaction.atomic
 def content_save(
     *, instance: models.Model, user: AbstractBaseUser | AnonymousUser | None
-) -> ContentChange | None:
-    """Save a guide or office and record which fields changed, by whom (None if nothing)."""
+) -> ChangeLog | None:
+    """Save a guide or office and record which fields changed, by whom (None if nothing):
+    one history row through :func:`jiuye.core.audit.record` (entity ``portal.guide`` or
+    ``portal.office``, source 经办界面)."""
     model = type(instance)
     before: dict[str, Any] = {}
-    if instance.pk is not None:
+    creating = instance.pk is None
+    if not creating:
         old = model._default_manager.select_for_update().filter(pk=instance.pk).first()
         before = _values(old) if old is not None else {}
+        creating = old is None
     instance.save()
     after = _values(instance)
     changes = {
-        name: [before.get(name), value]
+        name: {"old": _plain(before.get(name)), "new": _plain(value)}
         for name, value in after.items()
         if before.get(name) != value
     }
     if not changes:
         return None
-    return ContentChange.objects.create(
-        model=model._meta.label_lower,
+    return audit.record(
+        actor=user if isinstance(user, User) else None,
+        action="create" if creating else "update",
+        entity=model._meta.label_lower,
         object_id=instance.pk,
-        object_repr=str(instance)[:200],
-        changed_by=user if isinstance(user, User) else None,
-        changes={k: [_plain(v) for v in pair] for k, pair in changes.items()},
+        changes=changes,
+        source=Source.SCREEN,
     )
 
 

@@ -52,12 +52,6 @@ class HouseholdAdmin(ReadOnlyAdmin):
     search_fields = ("number",)
 
 
-@admin.register(m.ChangeLog)
-class ChangeLogAdmin(ReadOnlyAdmin):
-    list_display = ("at", "entity", "object_id", "action", "source", "actor")
-    list_filter = ("entity", "action", "source")
-
-
 @admin.register(m.GrassrootsService)
 class GrassrootsServiceAdmin(ReadOnlyAdmin):
     list_display = ("person_id", "program", "start", "end", "assessment_passed", "division")

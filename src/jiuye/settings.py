@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ninja",
     "jiuye.core",
     "jiuye.geo",
+    "jiuye.staff",
     "jiuye.registry",
     "jiuye.web",
     "jiuye.selfcheck",

@@ -16,9 +16,10 @@ from jiuye import bootstrap
 from jiuye.core import clock
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.identity import mask_resident_id
-from jiuye.registry import access
 from jiuye.registry import urls as registry_urls
-from jiuye.registry.access import (
+from jiuye.registry.models import Person
+from jiuye.staff import access
+from jiuye.staff.access import (
     AccessRefused,
     record_export,
     record_reveal,
@@ -27,7 +28,7 @@ from jiuye.registry.access import (
     viewer_for,
     visible_divisions,
 )
-from jiuye.registry.models import Person, SensitiveAccessLog, StaffProfile
+from jiuye.staff.models import SensitiveAccessLog, StaffProfile
 from tests.registry.staff import COMMUNITY, build_world, staff
 
 # this module's own routes (included URL modules, e.g. rosters/, test themselves)
@@ -209,7 +210,7 @@ def _shown_before(user, person, count: int, minutes_ago: float, now=None) -> Non
     for _ in range(count):
         SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
                                           object_id=person.pk, field="resident_id",
-                                          reason="核对", row_count=1, at=at)
+                                          reason="核对", row_count=1, unmasked=True, at=at)
 
 
 def test_the_reveal_at_the_hourly_limit_is_shown_and_the_one_after_is_refused(
@@ -274,7 +275,7 @@ def test_the_limit_counts_only_shown_numbers_of_the_user_in_the_last_60_minutes(
     _shown_before(other, person, 5, minutes_ago=1, now=now)
     SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
                                       object_id=person.pk, field="resident_id",
-                                      row_count=0, at=now)
+                                      row_count=0, outcome="refused", at=now)
     record_export(viewer_user=user, entity="person", export_name="人员名单",
                   field="resident_id", row_count=9, filters="", now=now)
     # when

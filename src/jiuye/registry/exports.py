@@ -38,8 +38,8 @@ from openpyxl.worksheet._write_only import (  # type: ignore[import-untyped, unu
 )
 
 from jiuye.core import clock
-from jiuye.registry.access import Viewer, record_export
 from jiuye.registry.views_listing import Column, Listing, Query, row_values
+from jiuye.staff.access import Viewer, record_export
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ID_HEADER = "居民身份证号码"

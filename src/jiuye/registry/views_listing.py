@@ -27,7 +27,7 @@ from jiuye.core import clock
 from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
-from jiuye.registry.access import Viewer, area_filter, scoped
+from jiuye.staff.access import Viewer, area_filter, scoped
 
 HIDDEN = "已隐藏"
 BOOL_TEXT = {True: "是", False: "否", None: "未知"}

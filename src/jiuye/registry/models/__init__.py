@@ -1,7 +1,6 @@
 """Registry models, split by subject; import them from here."""
 
 from jiuye.core.models import ChangeLog
-from jiuye.registry.models.access import AccessAction, SensitiveAccessLog, StaffProfile
 from jiuye.registry.models.choices import (
     BusinessKind,
     BusinessStatus,
@@ -34,6 +33,9 @@ from jiuye.registry.models.programs import (
     Recognition,
     RuralTransferRegistration,
 )
+
+# moved to jiuye.staff; re-exported until every caller imports jiuye.staff.models
+from jiuye.staff.models import AccessAction, SensitiveAccessLog, StaffProfile
 
 __all__ = [
     "AccessAction",

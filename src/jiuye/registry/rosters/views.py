@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuye.core import clock
-from jiuye.registry.access import viewer_for
 from jiuye.registry.rosters import batches
 from jiuye.registry.rosters.container import RosterFileError
 from jiuye.registry.rosters.forms import UploadForm
 from jiuye.registry.rosters.specs import ROSTERS
 from jiuye.registry.rosters.workbook import error_rows, template
+from jiuye.staff.access import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 500

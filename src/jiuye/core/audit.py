@@ -69,7 +69,7 @@ def _source(source: str) -> str:
 
 
 def _actor_id(actor: AnyActor) -> int | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.pk is None:
         return None
     return int(actor.pk)
 

@@ -1,7 +1,7 @@
 """Staff lists of people, households and employers, and their .xlsx exports.
 
 Thin views: what a list shows is in :mod:`jiuye.registry.views_listing`, who sees what
-in :mod:`jiuye.registry.access`, the workbook in :mod:`jiuye.registry.exports`.
+in :mod:`jiuye.staff.access`, the workbook in :mod:`jiuye.registry.exports`.
 Pages are never cached: they carry personal data.
 """
 

@@ -2,7 +2,7 @@
 
 Only superusers and members of the 审计 group read it (:func:`access.can_audit`); a
 jurisdiction is not needed, and the page shows records by type and id, never a name
-or a number. Read-only: the log is written by :mod:`jiuye.registry.access` alone.
+or a number. Read-only: the log is written by :mod:`jiuye.staff.access` alone.
 """
 
 from __future__ import annotations

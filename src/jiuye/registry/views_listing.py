@@ -2,7 +2,7 @@
 
 One ``Listing`` per entity serves both the HTML list and its .xlsx export, so the two
 always show the same rows with the same masking. Every queryset starts from
-:func:`jiuye.registry.access.scoped`: a row outside the viewer's jurisdiction never
+:func:`jiuye.staff.access.scoped`: a row outside the viewer's jurisdiction never
 reaches a page or a file.
 
 Sensitive columns (disability, household difficulty categories, and the filter on

@@ -12,7 +12,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    建环境、迁移、导入参考和演示数据，启动 http://$(HOST):$(PORT)/"
-	@echo "make test   建测试环境，运行 ruff、mypy 和全部 pytest（SQLite + PostgreSQL + 浏览器）"
+	@echo "make test   建测试环境，运行 ruff（检查与格式）、分层约定、mypy 和全部 pytest（SQLite + PostgreSQL + 浏览器）"
 
 # The environment is rebuilt when the dependency files change.
 $(BIN)/python:
@@ -40,6 +40,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
 	SECRET_KEY=typecheck-only $(BIN)/mypy

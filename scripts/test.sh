@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole check behind `make test`: ruff, mypy, pytest on SQLite (everything,
-# browser tests included), then the database tests again on PostgreSQL.
+# The whole check behind `make test`: ruff (lint and format), the layer contracts
+# (import-linter), mypy, pytest on SQLite (everything, browser tests included), then the
+# database tests again on PostgreSQL.
 # DATABASE_URL, when given, names the PostgreSQL database for the second run;
 # otherwise a throwaway server is started and stopped around it.
 set -uo pipefail
@@ -36,6 +37,8 @@ paths=(tests)
 doctest_paths=(src/jiuye)
 
 step ruff ruff check .
+step "ruff format" ruff format --check .
+step "import layers" lint-imports
 step mypy env SECRET_KEY=typecheck-only mypy
 step "pytest sqlite" env -u DATABASE_URL pytest "${paths[@]}" "${doctest_paths[@]}" --doctest-modules "$@"
 

@@ -115,7 +115,7 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
 
 
 def _ensure_staff_profile(user: Any, account: DemoAccount) -> None:
-    from jiuye.registry.models import StaffProfile
+    from jiuye.staff.models import StaffProfile
 
     division = (Division.objects.filter(code=account.division).order_by("-vintage").first()
                 if account.division else None)

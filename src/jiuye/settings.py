@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # django-ninja ships Swagger UI; listing it makes the docs use those local files
     "ninja",
+    "jiuye.core",
     "jiuye.geo",
+    "jiuye.staff",
     "jiuye.registry",
     "jiuye.web",
     "jiuye.selfcheck",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jiuye.web.errors.JiuyeErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jiuye.urls"

@@ -69,7 +69,7 @@ def test_bad_rows_are_listed_and_the_exit_code_is_1(db, tmp_path):
 
 @pytest.mark.parametrize(("args", "message", "code"), [
     (["--vintage", "2023-13-01"], "日期格式不正确：“2023-13-01”", 2),
-    (["--source", " "], "来源必填", 1),
+    (["--source", " "], "来源必填", 2),
 ])
 def test_bad_options_get_a_chinese_message(db, args, message, code):
     # given

@@ -21,11 +21,12 @@ from jiuye.geo.loaders import (
 )
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.geo.selectors import division_at, divisions_at, newest_division
-from jiuye.registry.access import scoped, viewer_for, visible_divisions
-from jiuye.registry.models import Person, StaffProfile
+from jiuye.registry.models import Person
 from jiuye.registry.rosters.lookups import division_ids
 from jiuye.registry.services.common import RegistryError, resolve_division
 from jiuye.registry.synth import SynthSpec, generate
+from jiuye.staff.access import scoped, viewer_for, visible_divisions
+from jiuye.staff.models import StaffProfile
 from tests.factories import StaffUserFactory
 from tests.registry.factories import PersonFactory
 

@@ -8,8 +8,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from jiuye.core.models import ChangeLog
 from jiuye.portal import measures
-from jiuye.portal.models import ContentChange, Guide
+from jiuye.portal.models import Guide
 
 from policies.songyuan_2018 import HERE, load_package
 
@@ -156,14 +157,16 @@ def test_editing_a_guide_in_admin_keeps_a_history(admin_client, admin_user, offi
     )
     # then
     assert response.status_code == 302
-    change = ContentChange.objects.get()
-    assert (change.model, change.object_id, change.changed_by) == (
+    change = ChangeLog.objects.get(entity="portal.guide")
+    assert (change.entity, change.object_id, change.actor, change.action, change.source) == (
         "portal.guide",
         guide.pk,
         admin_user,
+        "update",
+        "screen",
     )
     assert sorted(change.changes) == ["is_sample", "materials", "time_limit"]
-    assert change.changes["time_limit"] == [
-        "【示例】材料齐全的，受理后20个工作日内办结",
-        "10个工作日",
-    ]
+    assert change.changes["time_limit"] == {
+        "old": "【示例】材料齐全的，受理后20个工作日内办结",
+        "new": "10个工作日",
+    }

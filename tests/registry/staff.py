@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.identity import make_resident_id
 from jiuye.registry import models as m
-from jiuye.registry.models import StaffProfile
+from jiuye.staff.models import StaffProfile
 from tests.factories import StaffUserFactory
 from tests.registry.factories import EmployerFactory, PersonFactory
 

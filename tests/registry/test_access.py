@@ -10,15 +10,16 @@ from io import BytesIO
 import pytest
 from django.db import connections
 from django.urls import URLPattern, reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from jiuye import bootstrap
+from jiuye.core import clock
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.identity import mask_resident_id
-from jiuye.registry import access
 from jiuye.registry import urls as registry_urls
-from jiuye.registry.access import (
+from jiuye.registry.models import Person
+from jiuye.staff import access
+from jiuye.staff.access import (
     AccessRefused,
     record_export,
     record_reveal,
@@ -27,7 +28,7 @@ from jiuye.registry.access import (
     viewer_for,
     visible_divisions,
 )
-from jiuye.registry.models import Person, SensitiveAccessLog, StaffProfile
+from jiuye.staff.models import SensitiveAccessLog, StaffProfile
 from tests.registry.staff import COMMUNITY, build_world, staff
 
 # this module's own routes (included URL modules, e.g. rosters/, test themselves)
@@ -205,11 +206,11 @@ def test_demo_staff_get_their_jurisdictions(db):
 
 def _shown_before(user, person, count: int, minutes_ago: float, now=None) -> None:
     """``count`` logged reveals by ``user`` that many minutes before ``now``."""
-    at = (now or timezone.now()) - dt.timedelta(minutes=minutes_ago)
+    at = (now or clock.now()) - dt.timedelta(minutes=minutes_ago)
     for _ in range(count):
         SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
                                           object_id=person.pk, field="resident_id",
-                                          reason="核对", row_count=1, at=at)
+                                          reason="核对", row_count=1, unmasked=True, at=at)
 
 
 def test_the_reveal_at_the_hourly_limit_is_shown_and_the_one_after_is_refused(
@@ -239,7 +240,7 @@ def test_the_reveal_at_the_hourly_limit_is_shown_and_the_one_after_is_refused(
         (user.pk, "reveal", person.pk, "resident_id", 0,
          "已拒绝（超出每小时 3 个的上限）：核对第四个"),
         (user.pk, "reveal", person.pk, "resident_id", 1, "核对第三个")]
-    assert reveals_used(user.pk, timezone.now()) == 3
+    assert reveals_used(user.pk, clock.now()) == 3
 
 
 def test_a_refused_reveal_by_htmx_swaps_in_the_message(client, divisions, settings):
@@ -268,13 +269,13 @@ def test_the_limit_counts_only_shown_numbers_of_the_user_in_the_last_60_minutes(
     user = staff("qg", "220721", full=True)
     other = staff("city", "220700", full=True)
     person = world.other_person
-    now = timezone.now()
+    now = clock.now()
     _shown_before(user, person, 5, minutes_ago=60, now=now)  # exactly an hour ago: out
     _shown_before(user, person, 1, minutes_ago=59, now=now)
     _shown_before(other, person, 5, minutes_ago=1, now=now)
     SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
                                       object_id=person.pk, field="resident_id",
-                                      row_count=0, at=now)
+                                      row_count=0, outcome="refused", at=now)
     record_export(viewer_user=user, entity="person", export_name="人员名单",
                   field="resident_id", row_count=9, filters="", now=now)
     # when

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from jiuye.registry.access import AccessRefused, record_export, record_reveal
-from jiuye.registry.models import SensitiveAccessLog
+from jiuye.staff.access import AccessRefused, record_export, record_reveal
+from jiuye.staff.models import SensitiveAccessLog
 from tests.factories import StaffUserFactory
 from tests.registry.staff import build_world, staff
 
@@ -166,7 +166,7 @@ def test_the_admin_list_of_the_log_is_for_auditors_and_superusers_only(client, l
     user.user_permissions.add(Permission.objects.get(codename="view_sensitiveaccesslog"))
     client.force_login(user)
     # when
-    response = client.get("/admin/registry/sensitiveaccesslog/", {"at__year": "2019"})
+    response = client.get("/admin/staff/sensitiveaccesslog/", {"at__year": "2019"})
     # then
     assert response.status_code == status
     if status == 200:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from jiuye.identity import mask_resident_id
 from jiuye.registry.exports import neutralise
-from jiuye.registry.models import SensitiveAccessLog
+from jiuye.staff.models import SensitiveAccessLog
 from tests.registry.factories import EmployerFactory
 from tests.registry.staff import build_world, staff
 

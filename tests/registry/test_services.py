@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from jiuye.core import clock
 from jiuye.identity import make_credit_code, make_resident_id
 from jiuye.registry.models import ChangeLog, Employer, Person, Source
 from jiuye.registry.services import (
@@ -199,9 +200,7 @@ def test_the_registry_programmes_are_the_engines_grassroots_choices():
 
 def test_an_abolished_division_code_is_refused_with_its_date(divisions):
     # given
-    from django.utils import timezone
-
-    divisions["220702001"].valid_to = timezone.localdate()
+    divisions["220702001"].valid_to = clock.today()
     divisions["220702001"].save()
     # when
     with pytest.raises(RegistryError) as refused:

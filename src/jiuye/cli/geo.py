@@ -55,14 +55,11 @@ def geo_load_communities(
     setup_django()
     from jiuye import bootstrap
     from jiuye.geo.communities import load_communities
-    from jiuye.geo.community_files import DivisionFileError
 
     bootstrap.migrate()
-    try:
-        report = load_communities(file, source=source or f"区划代码文件 {file.name}",
-                                  vintage=on, dry_run=dry_run)
-    except DivisionFileError as exc:
-        _fail(f"{file.name}：{exc.message}（未导入）", 1)
+    # a file refused as a whole (DivisionFileError) reaches the CLI's one handler: exit 2
+    report = load_communities(file, source=source or f"区划代码文件 {file.name}",
+                              vintage=on, dry_run=dry_run)
     if report.problems:
         for problem in report.problems:
             errors.print(str(problem))

@@ -31,13 +31,11 @@ def rates_load(
         _fail(f"找不到文件：{file}", 2)
     setup_django()
     from jiuye import bootstrap
-    from jiuye.registry.reference import RateFileError, load_rate_file, percent_text
+    from jiuye.registry.reference import load_rate_file, percent_text
 
     bootstrap.migrate()
-    try:
-        report = load_rate_file(file, replace=replace, dry_run=dry_run)
-    except RateFileError as exc:
-        _fail(f"{file.name}：{exc.message}（未导入）", 1)
+    # a file refused as a whole (RateFileError) reaches the CLI's one handler: exit 2
+    report = load_rate_file(file, replace=replace, dry_run=dry_run)
     if report.problems:
         for problem in report.problems:
             errors.print(problem)

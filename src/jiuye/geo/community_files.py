@@ -13,9 +13,10 @@ header          required  content
 ==============  ========  =====================================================
 
 CSV: UTF-8 (with or without BOM) or GB18030, comma-separated. XLSX: the first
-worksheet, header in row 1 from column A; an .xlsx passes the roster upload's
-container checks (size, .xls, renamed files, zip bombs) and may hold no formulas or
-merged cells. Anything else (.xls, a renamed file, another extension) is refused.
+worksheet, header in row 1 from column A; an .xlsx passes the upload
+container checks of :mod:`jiuye.core.files` (size, .xls, renamed files, zip bombs)
+and may hold no formulas or merged cells. Anything else (.xls, a renamed file, another
+extension) is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from jiuye.core.files import (
+    FileError,
+    check_header_position,
+    check_xlsx,
+    column_letter,
+    header_problems,
+    read_csv_text,
+)
 from jiuye.geo.models import UrbanRural
 
 CODE, NAME, URBAN_RURAL, PARENT = "统计用区划代码", "名称", "城乡分类代码", "上级代码"
@@ -44,13 +53,8 @@ def explanations() -> dict[str, str]:
 DATA_SHEET, HELP_SHEET = "社区村", "填写说明"
 
 
-class DivisionFileError(ValueError):
+class DivisionFileError(FileError):
     """The file as a whole cannot be used: machine code and a Chinese message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -83,22 +87,7 @@ def read_community_file(path: Path) -> Sheet:
 
 
 def _read_csv(path: Path) -> Sheet:
-    from jiuye.registry.rosters.container import OLE_MAGIC, max_upload_bytes
-
-    size = path.stat().st_size
-    if size > max_upload_bytes():
-        raise DivisionFileError("too_large", f"文件过大：{size / 2**20:.1f} MB")
-    data = path.read_bytes()
-    if data.startswith((OLE_MAGIC, b"PK\x03\x04")) or b"\x00" in data:
-        raise DivisionFileError("not_csv", "文件不是 CSV 文本（可能是改了扩展名的 Excel "
-                                           "或其他文件），请另存为 CSV（逗号分隔）")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise DivisionFileError("encoding", "无法识别文件编码，请保存为 UTF-8 的 CSV") from exc
+    text = read_csv_text(path, error=DivisionFileError)
     table = list(csv.reader(io.StringIO(text, newline="")))
     if not table:
         raise DivisionFileError("empty", "文件为空")
@@ -114,20 +103,9 @@ def _read_csv(path: Path) -> Sheet:
 def _read_xlsx(path: Path) -> Sheet:
     import fastexcel
 
-    from jiuye.registry.rosters.container import RosterFileError, check_file, column_letter
 
-    try:
-        scan = check_file(path)
-    except RosterFileError as exc:
-        raise DivisionFileError(exc.code, exc.message.replace("花名册模板", "模板")) from exc
-    if scan.first_row is None:
-        raise DivisionFileError("empty", "第一个工作表是空的")
-    if scan.first_row != 1 or scan.first_cell != "A1":
-        raise DivisionFileError("header_position", "表头应在第1行、从A列开始，请勿在表头上方"
-                                                   "或左侧插入空行、空列")
-    merged = [ref for _, row, ref in scan.merged if row == 1]
-    if merged:
-        raise DivisionFileError("header_merged", f"表头有合并单元格（{merged[0]}）")
+    scan = check_xlsx(path, error=DivisionFileError)
+    check_header_position(scan, error=DivisionFileError)
     try:
         frame = fastexcel.read_excel(str(path)).load_sheet(
             0, header_row=0, dtypes="string").to_polars()
@@ -161,18 +139,7 @@ def _check_headers(found: list[str]) -> dict[int, str]:
     """Column index → header for the known columns; refuse renamed, missing or doubled."""
     names = [str(name).strip() for name in found]
     known = {i: n for i, n in enumerate(names) if n in HEADERS}
-    problems = []
-    missing = [h for h in REQUIRED if h not in names]
-    if missing:
-        problems.append("缺少列：" + "、".join(f"“{h}”" for h in missing))
-    extra = [(i, n) for i, n in enumerate(names)
-             if n and n not in HEADERS and not n.startswith("__UNNAMED__")]
-    if extra:
-        problems.append("无法识别的列（可能被改名）：" + "、".join(
-            f"第{i + 1}列“{n}”" for i, n in extra))
-    doubled = sorted({n for n in known.values() if names.count(n) > 1})
-    if doubled:
-        problems.append("重复的列：" + "、".join(f"“{h}”" for h in doubled))
+    problems = header_problems(names, HEADERS, required=REQUIRED)
     if problems:
         raise DivisionFileError("headers", "；".join(problems) + "。表头应为："
                                 + "、".join(HEADERS) + "（后两列选填）")

@@ -1,5 +1,6 @@
 """Staff edit offices, service guides and slots in the admin; every guide or office edit
-goes through ``content_save`` and leaves a ``ContentChange`` row."""
+goes through ``content_save`` and leaves a row in the one change history
+(``jiuye.core.models.ChangeLog``, shown under 审计与公共 › 变更记录)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from jiuye.evaluation import package
-from jiuye.portal.models import ContentChange, Guide, Office, Slot
+from jiuye.portal.models import Guide, Office, Slot
 from jiuye.portal.services import content_save
 
 
@@ -54,19 +55,3 @@ class SlotAdmin(admin.ModelAdmin[Slot]):
     list_filter = ["office"]
     date_hierarchy = "starts_at"
     readonly_fields = ["booked"]
-
-
-@admin.register(ContentChange)
-class ContentChangeAdmin(admin.ModelAdmin[ContentChange]):
-    list_display = ["object_repr", "model", "changed_by", "changed_at"]
-    list_filter = ["model"]
-    readonly_fields = ["model", "object_id", "object_repr", "changed_by", "changed_at", "changes"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiuye.core import clock
 from jiuye.identity.masking import mask_name
 from jiuye.portal import measures
 from jiuye.portal.forms import BookingForm, CancelForm
@@ -36,7 +37,7 @@ def services(request: HttpRequest) -> HttpResponse:
 
 
 def _open_slots(office: Office) -> list[Slot]:
-    now = timezone.now()
+    now = clock.now()
     return list(
         Slot.objects.filter(
             office=office, starts_at__gt=now, starts_at__lt=now + timedelta(days=BOOKING_DAYS)
@@ -157,7 +158,7 @@ def day_bookings(request: HttpRequest) -> HttpResponse:
     try:
         day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        day = timezone.localdate()
+        day = clock.today()
     start = timezone.make_aware(datetime.combine(day, time.min))
     bookings = (
         Booking.objects.filter(

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, time
 
 from django.db import transaction
-from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.evaluation import package
 from jiuye.geo.models import Division
 from jiuye.portal.models import Guide, Office
@@ -109,7 +109,7 @@ def seed_guides() -> int:
 
 
 def seed_slots(today: date | None = None) -> int:
-    start = today or timezone.localdate()
+    start = today or clock.today()
     days = working_days(start, SLOT_DAYS)
     created = 0
     for office in Office.objects.filter(is_sample=True, is_active=True):

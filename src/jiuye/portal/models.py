@@ -3,7 +3,6 @@ appointment slots and bookings."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -59,32 +58,6 @@ class Guide(models.Model):
 
     def procedure_list(self) -> list[str]:
         return [line.strip() for line in self.procedure.splitlines() if line.strip()]
-
-
-class ContentChange(models.Model):
-    """One edit of public content (guide or office): who, when, which fields, old → new."""
-
-    model = models.CharField(_("内容类型"), max_length=50)
-    object_id = models.PositiveBigIntegerField(_("对象编号"))
-    object_repr = models.CharField(_("对象"), max_length=200)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
-    changes = models.JSONField(_("修改内容"), help_text=_("字段 → [原值, 新值]"))
-
-    class Meta:
-        verbose_name = _("公开内容修改记录")
-        verbose_name_plural = _("公开内容修改记录")
-        ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["model", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.object_repr} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class Slot(models.Model):

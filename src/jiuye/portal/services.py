@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from time import sleep
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jiuye.portal.models import Booking, BookingStatus, ContentChange, Slot
+from jiuye.core import audit, clock
+from jiuye.core.errors import JiuyeError
+from jiuye.core.models import ChangeLog, Source
+from jiuye.portal.models import Booking, BookingStatus, Slot
 
 #: Booking codes avoid characters read alike at a counter (0/O, 1/I/L, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -21,13 +25,24 @@ CODE_LENGTH = 6
 BOOKING_ATTEMPTS = 30
 
 
-class BookingError(Exception):
+class BookingCode(StrEnum):
+    """Why a booking cannot be made or changed."""
+
+    BUSY = "busy"
+    CANCELLED = "cancelled"
+    FULL = "full"
+    NO_SLOT = "no_slot"
+    NOT_FOUND = "not_found"
+    PAST = "past"
+
+
+class BookingError(JiuyeError):
     """A booking that cannot be made or changed; ``message`` is for the resident."""
 
+    http_status: ClassVar[int] = 409
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
@@ -42,28 +57,33 @@ def _values(instance: models.Model) -> dict[str, Any]:
 @transaction.atomic
 def content_save(
     *, instance: models.Model, user: AbstractBaseUser | AnonymousUser | None
-) -> ContentChange | None:
-    """Save a guide or office and record which fields changed, by whom (None if nothing)."""
+) -> ChangeLog | None:
+    """Save a guide or office and record which fields changed, by whom (None if nothing):
+    one history row through :func:`jiuye.core.audit.record` (entity ``portal.guide`` or
+    ``portal.office``, source 经办界面)."""
     model = type(instance)
     before: dict[str, Any] = {}
-    if instance.pk is not None:
+    creating = instance.pk is None
+    if not creating:
         old = model._default_manager.select_for_update().filter(pk=instance.pk).first()
         before = _values(old) if old is not None else {}
+        creating = old is None
     instance.save()
     after = _values(instance)
     changes = {
-        name: [before.get(name), value]
+        name: {"old": _plain(before.get(name)), "new": _plain(value)}
         for name, value in after.items()
         if before.get(name) != value
     }
     if not changes:
         return None
-    return ContentChange.objects.create(
-        model=model._meta.label_lower,
+    return audit.record(
+        actor=user if isinstance(user, User) else None,
+        action="create" if creating else "update",
+        entity=model._meta.label_lower,
         object_id=instance.pk,
-        object_repr=str(instance)[:200],
-        changed_by=user if isinstance(user, User) else None,
-        changes={k: [_plain(v) for v in pair] for k, pair in changes.items()},
+        changes=changes,
+        source=Source.SCREEN,
     )
 
 
@@ -101,7 +121,7 @@ def _book(*, slot_id: int, clause: str, name: str, phone: str) -> Booking:
     slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
         raise BookingError("no_slot", "该时段不存在。")
-    if slot.starts_at <= timezone.now():
+    if slot.starts_at <= clock.now():
         raise BookingError("past", "该时段已过，请选择其他时段。")
     taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
     if taken != 1:
@@ -122,7 +142,7 @@ def booking_cancel(*, code: str, phone: str) -> Booking:
         raise BookingError("cancelled", "该预约已取消。")
     Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
     booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = timezone.now()
+    booking.cancelled_at = clock.now()
     booking.save(update_fields=["status", "cancelled_at"])
     return booking
 

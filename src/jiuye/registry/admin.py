@@ -13,7 +13,6 @@ from django.http import HttpRequest
 
 from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
-from jiuye.registry.access import access_outcome, can_audit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -52,12 +51,6 @@ class HouseholdAdmin(ReadOnlyAdmin):
     search_fields = ("number",)
 
 
-@admin.register(m.ChangeLog)
-class ChangeLogAdmin(ReadOnlyAdmin):
-    list_display = ("at", "entity", "object_id", "action", "source", "actor")
-    list_filter = ("entity", "action", "source")
-
-
 @admin.register(m.GrassrootsService)
 class GrassrootsServiceAdmin(ReadOnlyAdmin):
     list_display = ("person_id", "program", "start", "end", "assessment_passed", "division")
@@ -91,35 +84,3 @@ class UnemploymentRateAdmin(admin.ModelAdmin[m.UnemploymentRate]):
     list_display = ("region_code", "year", "rate_bp", "source")
     list_filter = ("year",)
     search_fields = ("region_code", "source")
-
-
-@admin.register(m.StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin[m.StaffProfile]):
-    """Jurisdictions are reference data: the administrator assigns them here."""
-
-    list_display = ("user", "division", "can_view_full_identity")
-    list_filter = ("can_view_full_identity",)
-    search_fields = ("user__username", "user__first_name", "division__code", "division__name")
-    autocomplete_fields = ("user",)
-    raw_id_fields = ("division",)
-
-
-@admin.register(m.SensitiveAccessLog)
-class SensitiveAccessLogAdmin(ReadOnlyAdmin):
-    """The access log, for superusers and the 审计 group only (as /registry/access-log/)."""
-
-    list_display = ("at", "actor", "action", "entity", "object_id", "field", "export_name",
-                    "row_count", "outcome", "reason")
-    list_filter = ("action", "entity", ("actor", admin.RelatedOnlyFieldListFilter), "at")
-    date_hierarchy = "at"
-    search_fields = ("actor__username",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_audit(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_audit(request.user)
-
-    @admin.display(description="结果")
-    def outcome(self, obj: m.SensitiveAccessLog) -> str:
-        return access_outcome(obj)

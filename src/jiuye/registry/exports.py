@@ -24,7 +24,6 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 # openpyxl ships no type hints; "unused-ignore" keeps this valid once stubs are installed
@@ -38,8 +37,9 @@ from openpyxl.worksheet._write_only import (  # type: ignore[import-untyped, unu
     WriteOnlyWorksheet,
 )
 
-from jiuye.registry.access import Viewer, record_export
+from jiuye.core import clock
 from jiuye.registry.views_listing import Column, Listing, Query, row_values
+from jiuye.staff.access import Viewer, record_export
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ID_HEADER = "居民身份证号码"
@@ -139,7 +139,7 @@ def export_response(request: HttpRequest, listing: Listing, query: Query,
                   export_name=listing.export_name, field=field, row_count=count,
                   filters=filters)
     out.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    stamp = clock.today().strftime("%Y%m%d")
     response = FileResponse(out, as_attachment=True,
                             filename=f"{listing.export_name}-{stamp}.xlsx")
     response["Content-Type"] = (

@@ -9,7 +9,8 @@ Who wins: a row whose source is the package's own source text follows the packag
 (a corrected YAML updates it at the next setup); a row an administrator wrote with
 another source (in the admin or by ``jiuye rates-load``) is kept and reported. A
 CSV value that differs from the stored one is only written with ``replace=True``;
-every write by the CSV loader leaves a ChangeLog row (entity ``rate``).
+every write by the CSV loader leaves a history row (entity ``rate``, through
+:func:`jiuye.core.audit.record`).
 
 CSV format (UTF-8 or GB18030, header row): 地区代码, 年度, 城镇登记失业率(%), 来源.
 """
@@ -25,7 +26,9 @@ from typing import Any
 
 from django.db import transaction
 
-from jiuye.registry.models import ChangeLog, Source, UnemploymentRate
+from jiuye.core import audit
+from jiuye.core.files import FileError, read_csv_text
+from jiuye.registry.models import Source, UnemploymentRate
 
 TARGET = "pooling_region_unemployment_rate"
 REGION, YEAR, RATE, SOURCE = "地区代码", "年度", "城镇登记失业率(%)", "来源"
@@ -35,11 +38,8 @@ CODE_LENGTHS = (2, 4, 6, 9, 12)
 MAX_BYTES = 10 * 2**20
 
 
-class RateFileError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class RateFileError(FileError):
+    """A rate file that cannot be read as a whole (codes of :class:`~jiuye.core.files.FileCode`)."""
 
 
 @dataclass(frozen=True)
@@ -124,18 +124,9 @@ def read_rate_file(path: Path) -> tuple[list[Rate], list[str]]:
     """Every row of the CSV checked: (rates, Chinese problems with row numbers)."""
     if path.suffix.lower() != ".csv":
         raise RateFileError("file_type", "请使用 CSV 文件（UTF-8 或 GB18030，逗号分隔）")
-    if path.stat().st_size > MAX_BYTES:
-        raise RateFileError("too_large", "文件过大（上限 10 MB）")
-    data = path.read_bytes()
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data:
-        raise RateFileError("not_csv", "文件不是 CSV 文本（可能是改了扩展名的 Excel 文件）")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise RateFileError("encoding", "无法识别文件编码，请保存为 UTF-8 的 CSV") from exc
+    text = read_csv_text(path, max_bytes=MAX_BYTES, too_large="文件过大（上限 10 MB）",
+                         not_csv="文件不是 CSV 文本（可能是改了扩展名的 Excel 文件）",
+                         error=RateFileError)
     table = list(csv.reader(io.StringIO(text, newline="")))
     if not table:
         raise RateFileError("empty", "文件为空")
@@ -220,9 +211,7 @@ def _write(rate: Rate, row: UnemploymentRate | None, actor: Any) -> None:
         row = UnemploymentRate(region_code=rate.region_code, year=rate.year)
     row.rate_bp, row.source = rate.rate_bp, rate.source
     row.save()
-    changes = {name: {"old": None if old is None else getattr(old, name),
-                      "new": getattr(rate, name)} for name in ("rate_bp", "source")
-               if old is None or getattr(old, name) != getattr(rate, name)}
-    ChangeLog.objects.create(entity="rate", object_id=row.pk,
-                             action="create" if old is None else "update",
-                             source=Source.EXCHANGE, actor=actor, changes=changes)
+    before = {} if old is None else {"rate_bp": old.rate_bp, "source": old.source}
+    audit.record(actor=actor, action="create" if old is None else "update", entity="rate",
+                 object_id=row.pk, source=Source.EXCHANGE,
+                 changes=audit.diff(before, {"rate_bp": rate.rate_bp, "source": rate.source}))

@@ -1,7 +1,7 @@
 """Staff lists of people, households and employers, and their .xlsx exports.
 
 Thin views: what a list shows is in :mod:`jiuye.registry.views_listing`, who sees what
-in :mod:`jiuye.registry.access`, the workbook in :mod:`jiuye.registry.exports`.
+in :mod:`jiuye.staff.access`, the workbook in :mod:`jiuye.registry.exports`.
 Pages are never cached: they carry personal data.
 """
 
@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from jiuye.geo.models import DivisionLevel
-from jiuye.registry.access import Viewer, viewer_for, visible_divisions
 from jiuye.registry.exports import export_response
 from jiuye.registry.views_listing import (
     LISTINGS,
@@ -30,6 +29,7 @@ from jiuye.registry.views_listing import (
     row_values,
     run_query,
 )
+from jiuye.staff.access import Viewer, viewer_for, visible_divisions
 
 PAGE_SIZE = 20
 

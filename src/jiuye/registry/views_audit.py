@@ -2,7 +2,7 @@
 
 Only superusers and members of the 审计 group read it (:func:`access.can_audit`); a
 jurisdiction is not needed, and the page shows records by type and id, never a name
-or a number. Read-only: the log is written by :mod:`jiuye.registry.access` alone.
+or a number. Read-only: the log is written by :mod:`jiuye.staff.access` alone.
 """
 
 from __future__ import annotations
@@ -20,19 +20,18 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from jiuye.registry.access import REFUSED, access_outcome, can_audit
-from jiuye.registry.models import AccessAction, SensitiveAccessLog
+from jiuye.staff.access import access_outcome, can_audit
+from jiuye.staff.models import AccessAction, AccessOutcome, SensitiveAccessLog
 
 PAGE_SIZE = 50
 ENTITY_LABELS = {"person": "人员", "household": "家庭", "employer": "用人单位"}
 OUTCOMES: dict[str, tuple[str, Q]] = {
-    "refused": ("已拒绝", Q(action=AccessAction.REVEAL, row_count=0)
-                | Q(action=AccessAction.EXPORT, reason__startswith=REFUSED)),
-    "shown": ("已显示完整号码", Q(action=AccessAction.REVEAL) & ~Q(row_count=0)),
-    "unmasked": ("未脱敏导出", Q(action=AccessAction.EXPORT) & ~Q(field="")
-                 & ~Q(reason__startswith=REFUSED)),
-    "masked": ("已脱敏导出", Q(action=AccessAction.EXPORT, field="")
-               & ~Q(reason__startswith=REFUSED)),
+    "refused": ("已拒绝", Q(outcome=AccessOutcome.REFUSED)),
+    "shown": ("已显示完整号码", Q(action=AccessAction.REVEAL, outcome=AccessOutcome.SHOWN)),
+    "unmasked": ("未脱敏导出", Q(action=AccessAction.EXPORT, outcome=AccessOutcome.SHOWN,
+                                 unmasked=True)),
+    "masked": ("已脱敏导出", Q(action=AccessAction.EXPORT, outcome=AccessOutcome.SHOWN,
+                               unmasked=False)),
 }
 
 

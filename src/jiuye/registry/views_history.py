@@ -15,9 +15,9 @@ from typing import Any
 from django.db import models
 
 from jiuye.registry import models as m
-from jiuye.registry.access import Viewer
 from jiuye.registry.services.entities import PERSON_RECORDS
 from jiuye.registry.views_listing import HIDDEN
+from jiuye.staff.access import Viewer
 
 SHOWN = 50
 ENTITY_MODELS: dict[str, type[models.Model]] = {

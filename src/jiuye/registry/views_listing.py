@@ -2,7 +2,7 @@
 
 One ``Listing`` per entity serves both the HTML list and its .xlsx export, so the two
 always show the same rows with the same masking. Every queryset starts from
-:func:`jiuye.registry.access.scoped`: a row outside the viewer's jurisdiction never
+:func:`jiuye.staff.access.scoped`: a row outside the viewer's jurisdiction never
 reaches a page or a file.
 
 Sensitive columns (disability, household difficulty categories, and the filter on
@@ -21,13 +21,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import clock
 from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
-from jiuye.registry.access import Viewer, area_filter, scoped
+from jiuye.staff.access import Viewer, area_filter, scoped
 
 HIDDEN = "已隐藏"
 BOOL_TEXT = {True: "是", False: "否", None: "未知"}
@@ -121,11 +121,11 @@ def _active_kinds(household: m.Household, as_of: date) -> list[str]:
 def _household_statuses(obj: m.Household, viewer: Viewer) -> str:
     if not viewer.sees_sensitive:
         return HIDDEN
-    return "、".join(_active_kinds(obj, timezone.localdate())) or "无"
+    return "、".join(_active_kinds(obj, clock.today())) or "无"
 
 
 def _household_status_filter(value: str) -> Q:
-    today = timezone.localdate()
+    today = clock.today()
     return Q(statuses__kind=value, statuses__start__lte=today) & (
         Q(statuses__end__isnull=True) | Q(statuses__end__gt=today))
 

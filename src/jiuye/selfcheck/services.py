@@ -6,8 +6,8 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.selfcheck.models import SelfCheckDraft
 from jiuye.selfcheck.questionnaire import State, clean_state
 
@@ -24,12 +24,12 @@ def draft_create(*, state: State) -> SelfCheckDraft:
     draft_purge_expired()
     return SelfCheckDraft.objects.create(
         token=secrets.token_urlsafe(32), entity=state.entity, answers=dict(state.answers),
-        skipped=list(state.skipped), expires_at=timezone.now() + timedelta(days=DRAFT_DAYS))
+        skipped=list(state.skipped), expires_at=clock.now() + timedelta(days=DRAFT_DAYS))
 
 
 def draft_get(*, token: str) -> State | None:
     """The answers of a draft that has not expired, or ``None``."""
-    draft = SelfCheckDraft.objects.filter(token=token, expires_at__gt=timezone.now()).first()
+    draft = SelfCheckDraft.objects.filter(token=token, expires_at__gt=clock.now()).first()
     if draft is None:
         return None
     answers = draft.answers if isinstance(draft.answers, dict) else {}
@@ -40,5 +40,5 @@ def draft_get(*, token: str) -> State | None:
 
 def draft_purge_expired() -> int:
     """Delete every expired draft; returns how many."""
-    deleted, _ = SelfCheckDraft.objects.filter(expires_at__lte=timezone.now()).delete()
+    deleted, _ = SelfCheckDraft.objects.filter(expires_at__lte=clock.now()).delete()
     return deleted

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jiuye.selfcheck import clock
+from jiuye.core import clock
 from jiuye.selfcheck.present import answer_rows, result_rows, skipped_rows
 from jiuye.selfcheck.questionnaire import Action, State, Step, clean_state, entities, run_step
 from jiuye.selfcheck.services import draft_create, draft_get

@@ -1,15 +1,22 @@
 """Pytest plugin loaded with ``-p`` (see pyproject.toml), before Django's settings.
 
-It gives the test run a settings environment, and marks every test that reaches the
+It gives the test run a settings environment, marks every test that reaches the
 database with ``django_db`` so that ``pytest -m django_db`` selects exactly the tests
-that ``scripts/test.sh`` runs a second time on PostgreSQL.
+that ``scripts/test.sh`` runs a second time on PostgreSQL, and offers the ``clock``
+fixture: :mod:`jiuye.core.clock` frozen for the test (``clock.set(...)``,
+``clock.advance(...)``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date, datetime, timedelta
 
 import pytest
+
+from jiuye.core import clock as core_clock
 
 # Settings are imported by pytest-django right after this module, so set them now.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
@@ -78,3 +85,36 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             bold=True,
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+#: Where the ``clock`` fixture stops the clock unless the test says otherwise.
+DEFAULT_MOMENT = datetime(2019, 6, 1, 10, 0, tzinfo=core_clock.SHANGHAI)
+
+
+class FrozenClock:
+    """The project's clock, frozen for one test; every ``today()``/``now()`` reads it."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+
+    def set(self, moment: datetime | date) -> None:
+        """Stop the clock at ``moment`` (a date: its midnight in Asia/Shanghai)."""
+        self._stack.enter_context(core_clock.frozen(moment))
+
+    def advance(self, delta: timedelta) -> None:
+        core_clock.advance(delta)
+
+    def today(self) -> date:
+        return core_clock.today()
+
+    def now(self) -> datetime:
+        return core_clock.now()
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """:mod:`jiuye.core.clock` frozen at 1 June 2019, 10:00 in Shanghai (``set`` moves it)."""
+    with ExitStack() as stack:
+        frozen = FrozenClock(stack)
+        frozen.set(DEFAULT_MOMENT)
+        yield frozen

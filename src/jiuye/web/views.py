@@ -24,6 +24,6 @@ def section(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    from jiuye.registry.access import can_audit
+    from jiuye.staff.access import can_audit
 
     return render(request, "web/workbench.html", {"can_audit": can_audit(request.user)})

@@ -1,6 +1,6 @@
 """Registry models, split by subject; import them from here."""
 
-from jiuye.registry.models.access import AccessAction, SensitiveAccessLog, StaffProfile
+from jiuye.core.models import ChangeLog
 from jiuye.registry.models.choices import (
     BusinessKind,
     BusinessStatus,
@@ -17,7 +17,6 @@ from jiuye.registry.models.choices import (
     TrainingKind,
 )
 from jiuye.registry.models.employers import Employer, EmployerYear, UnemploymentRate
-from jiuye.registry.models.history import ChangeLog
 from jiuye.registry.models.households import Household, HouseholdMember, HouseholdStatus
 from jiuye.registry.models.people import (
     BenefitReceipt,
@@ -34,6 +33,9 @@ from jiuye.registry.models.programs import (
     Recognition,
     RuralTransferRegistration,
 )
+
+# moved to jiuye.staff; re-exported until every caller imports jiuye.staff.models
+from jiuye.staff.models import AccessAction, SensitiveAccessLog, StaffProfile
 
 __all__ = [
     "AccessAction",

@@ -7,12 +7,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.models import Source as CoreSource
 
-class Source(models.TextChoices):
-    SCREEN = "screen", _("经办界面")
-    ROSTER = "roster", _("花名册导入")
-    EXCHANGE = "exchange", _("数据交换")
-    SYNTHETIC = "synthetic", _("合成演示数据")
+# Where a write came from: one list for every history row (jiuye.core.models).
+Source = CoreSource
 
 
 class HukouType(models.TextChoices):

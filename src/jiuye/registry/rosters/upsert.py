@@ -6,24 +6,26 @@ whose given cells equal the register writes nothing, so importing a file twice c
 nothing the second time. Identity numbers and names enter the history only masked;
 sex and birth date (read from the identity number) do not enter it at all.
 
-History: the records an import creates are one bulk event, logged as one row per run of
-consecutive ids (``object_id`` .. ``object_id_last``) naming the roster, the file, the
-fields given and the row count; their values at creation are the record's own values
-with its later updates undone, since every update logs ``{"old": ..., "new": ...}``.
-A record added to a person (employment, certificate, ...) logs
-``{"employment": {...values}}`` on that person; a change logs old and new values.
+History (written through :func:`jiuye.core.audit.record_frames`, its JSON built by
+:mod:`jiuye.core.audit_frames`): the records an import creates are one bulk event,
+logged as one row per run of consecutive ids (``object_id`` .. ``object_id_last``)
+naming the roster, the file, the fields given and the row count; their values at
+creation are the record's own values with its later updates undone, since every update
+logs ``{"old": ..., "new": ...}``. A record added to a person (employment, certificate,
+...) logs ``{"employment": {...values}}`` on that person; a change logs old and new values.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 from django.db import connection, models
 
+from jiuye.core import audit, audit_frames
 from jiuye.geo.models import Division
 from jiuye.registry import models as m
 from jiuye.registry.rosters import specs as s
@@ -32,8 +34,7 @@ from jiuye.registry.rosters.validate import out_name
 
 CHUNK = 5000
 LOG_CHUNK = 100_000
-LOG_COLUMNS = ["entity", "object_id", "object_id_last", "action", "changes", "source",
-               "actor_id", "at"]
+LOG_COLUMNS = list(audit.COLUMNS)
 # read from the identity number, which the history keeps masked: never logged
 UNLOGGED = frozenset({"sex", "birth_date"})
 
@@ -147,8 +148,7 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
         rows = rows.with_columns(**{n: pl.lit(stamp) for n in stamps})
     codes = dict(Division.objects.values_list("id", "code")) if (
         "division_id" in target.values) else {}
-    stamped = {"source": pl.lit(str(source)), "actor_id": pl.lit(actor_id, pl.Int64),
-               "at": pl.lit(stamp)}
+    stamped = {"source": str(source), "actor_id": actor_id, "at": stamp}
     # PostgreSQL: the ids are known, so the history is computed while the rows are written
     history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped,
                                             origin)) if with_id else None
@@ -170,7 +170,7 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
         history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped,
                                                 origin))
     try:
-        insert(m.ChangeLog._meta.db_table, history)
+        audit.record_frames(history, write=insert, source=str(source))
     finally:
         history.close()
     return {"created": created.height, "updated": updated.height,
@@ -178,40 +178,29 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
 
 
 def _history(target: Target, created: pl.DataFrame, updated: pl.DataFrame,
-             codes: dict[int, str], stamped: dict[str, pl.Expr],
+             codes: dict[int, str], stamped: dict[str, Any],
              origin: Mapping[str, object] | None) -> Iterator[pl.DataFrame]:
     """The history rows, a chunk at a time: the runs of created records (records added to
     a person: one row each), then one row per changed record."""
     if not target.record:
-        yield _created_runs(target, created, origin).with_columns(**stamped)
+        yield audit_frames.stamped(_created_runs(target, created, origin), **stamped)
     parts = (("add", created),) if target.record else ()
     for action, part in (*parts, ("update", updated)):
         for start in range(0, part.height, LOG_CHUNK):
-            yield _logs(target, part.slice(start, LOG_CHUNK), action, codes).with_columns(
-                **stamped)
+            yield audit_frames.stamped(_logs(target, part.slice(start, LOG_CHUNK), action,
+                                             codes), **stamped)
 
 
 def _created_runs(target: Target, created: pl.DataFrame,
                   origin: Mapping[str, object] | None) -> pl.DataFrame:
     """One history row per run of consecutive new ids: the bulk creation as one event."""
-    schema = {"entity": pl.String, "object_id": pl.Int64, "object_id_last": pl.Int64,
-              "action": pl.String, "changes": pl.String}
     if created.is_empty():
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=audit_frames.SCHEMA)
     given = [column for column in (*target.keys, *target.values)
              if column not in UNLOGGED and created[column].null_count() < created.height]
-    runs = (created.select(pl.col("id").sort())
-            .with_columns(run=(pl.col("id").diff().fill_null(1) != 1).cum_sum())
-            .group_by("run", maintain_order=True)
-            .agg(first=pl.col("id").first(), last=pl.col("id").last(), rows=pl.len()))
     fields = [_logged(column, pl.col(column), {})[0] for column in given]
-    prefix = json.dumps({**(origin or {}), "fields": fields}, ensure_ascii=False)[:-1]
-    return runs.select(
-        entity=pl.lit(target.entity), object_id="first", object_id_last="last",
-        action=pl.lit("create"),
-        changes=pl.concat_str(pl.lit(prefix + ', "rows": '), pl.col("rows").cast(pl.String),
-                              pl.lit("}")),
-    ).cast(schema)  # type: ignore[arg-type]
+    return audit_frames.runs_frame(target.entity, created["id"],
+                                   {**(origin or {}), "fields": fields})
 
 
 def _stamp(now: datetime) -> str:
@@ -219,11 +208,6 @@ def _stamp(now: datetime) -> str:
     if connection.vendor == "postgresql":
         return now.isoformat()
     return str(connection.ops.adapt_datetimefield_value(now))
-
-
-def _json(expr: pl.Expr) -> pl.Expr:
-    """The JSON text of one value (strings escaped, dates ISO, null as null)."""
-    return pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
 
 
 def _logged(column: str, value: pl.Expr, codes: dict[int, str]) -> tuple[str, pl.Expr]:
@@ -251,10 +235,8 @@ def _mask_names(names: pl.Series) -> pl.Series:
 
 def _logs(target: Target, frame: pl.DataFrame, action: str,
           codes: dict[int, str]) -> pl.DataFrame:
-    schema = {"entity": pl.String, "object_id": pl.Int64, "object_id_last": pl.Int64,
-              "action": pl.String, "changes": pl.String}
     if frame.is_empty():
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=audit_frames.SCHEMA)
     updating = action == "update"
     old_parts: list[pl.Expr] = []
     new_parts: list[pl.Expr] = []
@@ -262,22 +244,15 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
     columns = target.values if updating else (*target.keys, *target.values)
     for column in (c for c in columns if c not in UNLOGGED):
         name, new = _logged(column, pl.col(column), codes)
-        head = pl.lit(f'"{name}":')
         if not updating:  # an added record: every given value, nothing to compare
-            new_parts.append(pl.when(pl.col(column).is_not_null()).then(
-                pl.concat_str(head, _json(new))))
+            new_parts.append(audit_frames.field_json(name, new, pl.col(column).is_not_null()))
             continue
         flag = pl.col(f"{column}__changed")
         old = _logged(column, pl.col(f"{column}__old"), codes)[1]
-        old_parts.append(pl.when(flag).then(pl.concat_str(head, _json(old))))
-        new_parts.append(pl.when(flag).then(pl.concat_str(head, _json(new))))
-        pair_parts.append(pl.when(flag).then(pl.concat_str(
-            head, pl.lit('{"old":'), _json(old), pl.lit(',"new":'), _json(new), pl.lit("}"))))
-
-    def obj(parts: list[pl.Expr]) -> pl.Expr:
-        inner = pl.concat_list(parts).list.drop_nulls().list.join(",")
-        return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
-
+        old_parts.append(audit_frames.field_json(name, old, flag))
+        new_parts.append(audit_frames.field_json(name, new, flag))
+        pair_parts.append(audit_frames.change_json(name, old, new, flag))
+    obj = audit_frames.json_object
     if not updating:  # a record added to its owner (owners' creations: _created_runs)
         changes = pl.concat_str(pl.lit(f'{{"{target.record}":'), obj(new_parts), pl.lit("}"))
     elif target.record:
@@ -287,4 +262,4 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
         changes = obj(pair_parts)
     return frame.select(entity=pl.lit(target.entity), object_id=pl.col(target.owner),
                         object_id_last=pl.lit(None, pl.Int64), action=pl.lit(action),
-                        changes=changes).cast(schema)  # type: ignore[arg-type]
+                        changes=changes).cast(audit_frames.SCHEMA)  # type: ignore[arg-type]

@@ -11,15 +11,15 @@ from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jiuye.registry.access import viewer_for
+from jiuye.core import clock
 from jiuye.registry.rosters import batches
 from jiuye.registry.rosters.container import RosterFileError
 from jiuye.registry.rosters.forms import UploadForm
 from jiuye.registry.rosters.specs import ROSTERS
 from jiuye.registry.rosters.workbook import error_rows, template
+from jiuye.staff.access import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 500
@@ -101,8 +101,8 @@ def _preview(upload: UploadedFile, kind: str, user_id: int | None,
             handle.write(chunk)
         handle.flush()
         return batches.preview(Path(handle.name), kind, filename=upload.name or "",
-                               user_id=user_id, today=timezone.localdate(),
-                               now=timezone.now(), prefix=prefix)
+                               user_id=user_id, today=clock.today(),
+                               now=clock.now(), prefix=prefix)
 
 
 @require_GET
@@ -122,7 +122,7 @@ def batch_detail(request: HttpRequest, token: str) -> HttpResponse:
 def batch_confirm(request: HttpRequest, token: str) -> HttpResponse:
     batch = _batch(request, token)
     try:
-        result = batches.confirm(batch, actor_id=request.user.pk, now=timezone.now())
+        result = batches.confirm(batch, actor_id=request.user.pk, now=clock.now())
     except RosterFileError as exc:
         return render(request, "registry/rosters/preview.html", {
             "batch": batch, "roster": ROSTERS[batch.kind], "errors": [],

@@ -1,7 +1,8 @@
 """Bulk loading of a whole population (synthetic data, data exchange), in batches.
 
 One history row per person, household and employer created, as the single-record
-services write; child records are logged with their owner's creation.
+services write (:func:`jiuye.core.audit.record_many`); child records are logged with their
+owner's creation.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
+from jiuye.core import audit
 from jiuye.registry.models import (
     BenefitReceipt,
     Business,
     Certificate,
-    ChangeLog,
     DifficultyCertification,
     Employer,
     EmployerYear,
@@ -65,13 +66,11 @@ EMPLOYER_LOGGED = ("credit_code", "name", "kind", "ownership", "size_class", "di
 
 
 def _creation_logs(entity: str, objects: Sequence[models.Model], fields: Sequence[str],
-                   source: str, actor: Actor,
                    sensitive: dict[str, Callable[[str], str]] | None = None
-                   ) -> list[ChangeLog]:
+                   ) -> list[audit.Entry]:
     kwargs = {} if sensitive is None else {"sensitive": sensitive}
-    return [ChangeLog(entity=entity, object_id=obj.pk, action="create", source=source,
-                      actor=actor if actor else None,
-                      changes={f: logged(f, getattr(obj, f), **kwargs) for f in fields})
+    return [audit.Entry(entity, obj.pk, "create",
+                        {f: logged(f, getattr(obj, f), **kwargs) for f in fields})
             for obj in objects]
 
 
@@ -91,11 +90,10 @@ def bulk_load(population: BulkPopulation, *, actor: Actor, source: str,
                 if progress is not None:
                     progress(name, len(chunk))
             counts[name] = len(objects)
-        logs = (_creation_logs("person", population.persons, PERSON_LOGGED, source, actor)
-                + _creation_logs("employer", population.employers, EMPLOYER_LOGGED, source,
-                                 actor, EMPLOYER_SENSITIVE)
-                + _creation_logs("household", population.households, ("number", "division"),
-                                 source, actor))
-        ChangeLog.objects.bulk_create(logs, batch_size=BATCH_SIZE)
-    counts["change_logs"] = len(logs)
+        logs = (_creation_logs("person", population.persons, PERSON_LOGGED)
+                + _creation_logs("employer", population.employers, EMPLOYER_LOGGED,
+                                 EMPLOYER_SENSITIVE)
+                + _creation_logs("household", population.households, ("number", "division")))
+        counts["change_logs"] = audit.record_many(logs, actor=actor, source=source,
+                                                  batch_size=BATCH_SIZE)
     return counts

@@ -1,15 +1,18 @@
-"""Shared pieces of the write services: errors, division lookup, history rows."""
+"""Shared pieces of the write services: errors, division lookup, history rows (through
+:mod:`jiuye.core.audit`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import User
 from django.db import models
-from django.utils import timezone
 
+from jiuye.core import audit, clock
+from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division
 from jiuye.geo.selectors import abolished_message, newest_division
 from jiuye.identity import mask_credit_code, mask_name, mask_resident_id
@@ -30,18 +33,37 @@ UNLOGGED = frozenset({"sex", "birth_date"})
 EMPLOYER_SENSITIVE: dict[str, Callable[[str], str]] = {"credit_code": mask_credit_code}
 
 
-class RegistryError(ValueError):
-    """Bad input to a registry service: machine code, field, Chinese and English message."""
+class RegistryCode(StrEnum):
+    """Why a registry service refuses its input (an identity number's own codes, see
+    :class:`~jiuye.identity.errors.IdentityCode`, pass through with the field)."""
+
+    ABOLISHED_DIVISION = "abolished_division"
+    UNKNOWN_DIVISION = "unknown_division"
+    INVALID_PERIOD = "invalid_period"
+    INVALID_SOURCE = "invalid_source"
+    REQUIRED = "required"
+    UNKNOWN_FIELD = "unknown_field"
+    UNKNOWN_RECORD = "unknown_record"
+
+
+class RegistryError(JiuyeError, ValueError):
+    """Bad input to a registry service: machine code, field, Chinese and English message.
+
+    >>> error = RegistryError("required", "name", "必填", "required")
+    >>> str(error), error.http_status
+    ('name: 必填 / required', 422)
+    >>> error.as_dict()
+    {'code': 'required', 'message': '必填', 'extra': {'field': 'name'}}
+    """
+
+    http_status: ClassVar[int] = 422
 
     def __init__(self, code: str, field: str, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{field}: {message_zh} / {message_en}")
-        self.code = code
+        super().__init__(code, message_zh, extra={"field": field})
+        self.args = (f"{field}: {message_zh} / {message_en}",)
         self.field = field
         self.message_zh = message_zh
         self.message_en = message_en
-
-    def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message_zh, "extra": {"field": self.field}}
 
 
 def resolve_division(value: Division | str | None, field: str = "division",
@@ -52,7 +74,7 @@ def resolve_division(value: Division | str | None, field: str = "division",
         return value
     found = newest_division(str(value)) if value else None
     if found is not None:
-        abolished = abolished_message(found.valid_to, on or timezone.localdate())
+        abolished = abolished_message(found.valid_to, on or clock.today())
         if abolished is not None:
             raise RegistryError("abolished_division", field, abolished,
                                 "the division code has been abolished")
@@ -68,12 +90,8 @@ def check_source(source: str) -> str:
 
 
 def json_value(value: object) -> object:
-    """A value as stored in the history's JSON."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return getattr(value, "code", None) or value.pk
-    return value
+    """A value as stored in the history's JSON (:func:`jiuye.core.audit.jsonable`)."""
+    return audit.jsonable(value)
 
 
 def logged(field: str, value: object,
@@ -105,9 +123,9 @@ def field_changes(instance: models.Model, data: Mapping[str, Any], *,
 
 def log_change(*, entity: str, object_id: int, action: str, source: str, actor: Actor,
                changes: Mapping[str, object]) -> ChangeLog:
-    return ChangeLog.objects.create(entity=entity, object_id=object_id, action=action,
-                                    source=source, actor=actor if actor else None,
-                                    changes=dict(changes))
+    """The registry services' history row: :func:`jiuye.core.audit.record`."""
+    return audit.record(actor=actor, action=action, entity=entity, object_id=object_id,
+                        changes=changes, source=source)
 
 
 def pick(data: Mapping[str, Any], allowed: frozenset[str], entity: str) -> dict[str, Any]:

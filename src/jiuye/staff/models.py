@@ -1,16 +1,19 @@
 """Who may see which part of the registry, and a record of every look at sensitive data.
 
 A staff member sees the subtree of one administrative division (``StaffProfile``);
-every reveal of a full identity number and every unmasked export leaves a
+every reveal of a full identity number and every export of a staff list leaves a
 ``SensitiveAccessLog`` row. The rows name the record and the field, never the value.
+The tables keep their first names (``registry_staffprofile``,
+``registry_sensitiveaccesslog``): the models moved by state, no row was copied.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jiuye.core import clock
 
 
 class StaffProfile(models.Model):
@@ -25,6 +28,7 @@ class StaffProfile(models.Model):
         help_text=_("可在详情页显示完整号码、导出未脱敏名单；每次查看都记入敏感信息访问记录。"))
 
     class Meta:
+        db_table = "registry_staffprofile"
         verbose_name = _("工作人员辖区")
         verbose_name_plural = _("工作人员辖区")
 
@@ -34,25 +38,43 @@ class StaffProfile(models.Model):
 
 class AccessAction(models.TextChoices):
     REVEAL = "reveal", _("显示完整号码")
-    EXPORT = "export", _("导出未脱敏名单")
+    EXPORT = "export", _("导出名单")
+
+
+class AccessOutcome(models.TextChoices):
+    SHOWN = "shown", _("已显示")
+    REFUSED = "refused", _("已拒绝")
 
 
 class SensitiveAccessLog(models.Model):
-    """Who saw which sensitive field of which record (or which export), when and why."""
+    """Who saw which sensitive field of which record (or which export), when and why.
+
+    ``outcome`` says whether the look was granted; ``unmasked`` whether full values were
+    shown or exported; ``filters`` the filter of an export; ``reason`` the stated reason
+    (a refusal's reason names the limit).
+    """
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"),
                               on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("操作"), max_length=10, choices=AccessAction.choices)
+    outcome = models.CharField(_("结果"), max_length=10, choices=AccessOutcome.choices,
+                               default=AccessOutcome.SHOWN)
+    unmasked = models.BooleanField(_("未脱敏"), default=False)
     entity = models.CharField(_("对象类型"), max_length=10)
     object_id = models.BigIntegerField(_("对象编号"), blank=True, null=True)
     field = models.CharField(_("字段"), max_length=40)
     reason = models.CharField(_("事由"), max_length=200, blank=True)
+    filters = models.CharField(_("筛选条件"), max_length=200, blank=True)
     export_name = models.CharField(_("导出名称"), max_length=60, blank=True)
-    row_count = models.PositiveIntegerField(_("导出行数"), blank=True, null=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    row_count = models.PositiveIntegerField(_("行数"), blank=True, null=True)
+    at = models.DateTimeField(_("时间"), default=clock.now)
 
     class Meta:
+        db_table = "registry_sensitiveaccesslog"
         verbose_name = _("敏感信息访问记录")
         verbose_name_plural = _("敏感信息访问记录")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["entity", "object_id"])]
+        indexes = [
+            models.Index(fields=["entity", "object_id"], name="registry_se_entity_27b424_idx"),
+            models.Index(fields=["actor", "action", "at"], name="staff_access_actor_action_at"),
+        ]

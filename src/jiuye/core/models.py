@@ -1,12 +1,27 @@
+"""The one change history of the project, written only through :mod:`jiuye.core.audit`.
+
+The table is the registry's former ``registry_changelog`` (moved by state, no row lost):
+the registry's people, households and employers, reference figures and the portal's
+public content all keep their history in it.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.registry.models.choices import Source
+from jiuye.core import clock
+
+
+class Source(models.TextChoices):
+    """Where a write came from."""
+
+    SCREEN = "screen", _("经办界面")
+    ROSTER = "roster", _("花名册导入")
+    EXCHANGE = "exchange", _("数据交换")
+    SYNTHETIC = "synthetic", _("合成演示数据")
 
 
 class ChangeLogQuerySet(models.QuerySet["ChangeLog"]):
@@ -18,13 +33,14 @@ class ChangeLogQuerySet(models.QuerySet["ChangeLog"]):
 
 
 class ChangeLog(models.Model):
-    """Who changed which fields of a person, household or employer, when, from where.
+    """Who changed which fields of which record, when, from where.
 
-    ``changes`` maps a field (or a child record, e.g. ``"employment"``) to
-    ``{"old": ..., "new": ...}``; identity numbers and names appear only masked, sex and
-    birth date (read from the identity number) not at all. A record created on a screen
-    logs its values (``action`` "create"); a record added to a person logs
-    ``{"employment": {...}}`` ("add").
+    ``entity`` names the kind of record ("person", "household", "employer", "rate",
+    "portal.guide", ...). ``changes`` maps a field (or a child record, e.g.
+    ``"employment"``) to ``{"old": ..., "new": ...}``; identity numbers and names appear
+    only masked, sex and birth date (read from the identity number) not at all. A record
+    created on a screen logs its values (``action`` "create"); a record added to a person
+    logs ``{"employment": {...}}`` ("add").
 
     A bulk creation (a roster import) is one event: one row per run of consecutive ids,
     ``object_id`` to ``object_id_last``, whose ``changes`` name the roster, the file, the
@@ -32,7 +48,7 @@ class ChangeLog(models.Model):
     values with its later updates undone (every update logs the old value).
     """
 
-    entity = models.CharField(_("对象类型"), max_length=10)
+    entity = models.CharField(_("对象类型"), max_length=20)
     object_id = models.BigIntegerField(_("对象编号"))
     object_id_last = models.BigIntegerField(
         _("批量新建的最后对象编号"), blank=True, null=True,
@@ -43,16 +59,17 @@ class ChangeLog(models.Model):
                               on_delete=models.PROTECT, blank=True, null=True,
                               related_name="+")
     changes = models.JSONField(_("变更内容"), default=dict)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
 
     objects = ChangeLogQuerySet.as_manager()
 
     class Meta:
+        db_table = "registry_changelog"
         verbose_name = _("变更记录")
         verbose_name_plural = _("变更记录")
         ordering = ["at", "id"]
         indexes = [
-            models.Index(fields=["entity", "object_id"]),
+            models.Index(fields=["entity", "object_id"], name="registry_ch_entity_1a5f9d_idx"),
             models.Index(fields=["entity", "object_id_last"],
                          condition=Q(object_id_last__isnull=False),
                          name="registry_changelog_runs"),

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.portal.demo import seed_guides, seed_offices
 from jiuye.portal.models import Office, Slot
@@ -19,7 +20,7 @@ def offices(db) -> list[Office]:
 
 
 def tomorrow_at(hour: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=1)
+    day = clock.today() + timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
@@ -31,4 +32,4 @@ def slot(offices) -> Slot:
 
 
 def today() -> date:
-    return timezone.localdate()
+    return clock.today()

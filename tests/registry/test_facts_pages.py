@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.eligibility.evaluate import evaluate_record
 from jiuye.registry import models as m
 from tests.registry.staff import build_world, staff
@@ -39,7 +39,7 @@ def test_the_page_shows_the_results_of_the_one_derivation(client, divisions):
     # when
     response = client.get(reverse("registry:person_detail", args=[person.pk]))
     # then
-    expected = evaluate_record("person", person.pk, timezone.localdate())
+    expected = evaluate_record("person", person.pk, clock.today())
     assert {r.rule: r.status for r in response.context["results"]} == {
         r.rule: r.status for r in expected}
     assert response.context["engine_problem"] == ""

@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 
 from jiuye.registry import models as m
+from jiuye.staff import models as staff_models
 from tests.factories import StaffUserFactory
 from tests.registry.rosterkit import ID_A, ID_B, people_file, person_row
 from tests.registry.staff import build_world, staff
@@ -153,7 +154,7 @@ def test_a_roster_with_refused_rows_logs_none_of_their_cells(client, divisions, 
                                                              log_lines):
     # given a roster whose rows are all refused (bad division, bad checksum)
     user = StaffUserFactory(username="ningjiang")
-    m.StaffProfile.objects.create(user=user, division=divisions["220702"])
+    staff_models.StaffProfile.objects.create(user=user, division=divisions["220702"])
     client.force_login(user)
     bad_id = ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1")
     roster = people_file(tmp_path / "p.xlsx", [person_row(bad_id, "王五"),

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from jiuye.cli import app
 from jiuye.registry import models as m
 from jiuye.registry.rosters import batches
+from jiuye.staff import models as staff_models
 from tests.factories import StaffUserFactory
 from tests.registry.rosterkit import ID_A, ID_B, NOW, TODAY, people_file, person_row
 
@@ -25,7 +26,7 @@ def var(settings, tmp_path):
 @pytest.fixture
 def county_staff(divisions):
     user = StaffUserFactory(username="ningjiang")
-    m.StaffProfile.objects.create(user=user, division=divisions["220702"])
+    staff_models.StaffProfile.objects.create(user=user, division=divisions["220702"])
     return user
 
 
@@ -97,7 +98,7 @@ def test_only_the_uploader_can_cancel(client, county_staff, divisions, tmp_path)
     client.force_login(county_staff)
     token = _upload(client, people_file(tmp_path / "p.xlsx", [person_row(ID_A)]))
     other = StaffUserFactory(username="other")
-    m.StaffProfile.objects.create(user=other, division=divisions["220702"])
+    staff_models.StaffProfile.objects.create(user=other, division=divisions["220702"])
     client.force_login(other)
     # when
     response = client.post(reverse("registry:rosters:cancel", args=[token]))

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from jiuye.registry import models as m
+from jiuye.staff import models as staff_models
 from tests.factories import StaffUserFactory
 from tests.registry.rosterkit import ID_A, ID_B, people_file, person_row
 
@@ -16,7 +17,7 @@ def var(settings, tmp_path):
 @pytest.fixture
 def county_staff(divisions):
     user = StaffUserFactory(username="ningjiang")
-    m.StaffProfile.objects.create(user=user, division=divisions["220702"])
+    staff_models.StaffProfile.objects.create(user=user, division=divisions["220702"])
     return user
 
 
@@ -115,7 +116,7 @@ def test_another_users_batch_is_not_found(client, county_staff, divisions, tmp_p
         location = client.post(reverse("registry:rosters:upload"),
                                {"kind": "person", "file": handle})["Location"]
     other = StaffUserFactory(username="other")
-    m.StaffProfile.objects.create(user=other, division=divisions["220702"])
+    staff_models.StaffProfile.objects.create(user=other, division=divisions["220702"])
     client.force_login(other)
     # when
     response = client.get(location)

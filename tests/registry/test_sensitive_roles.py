@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from jiuye.geo.models import Division
 from jiuye.registry import models as m
+from jiuye.staff import models as staff_models
 from tests.registry.staff import COMMUNITY, build_world, staff
 
 ROLES = [  # (role, division, with the right, households in the jurisdiction)
@@ -84,7 +85,7 @@ def test_exports_show_disability_and_difficulty_only_with_the_right(client, worl
     # then
     assert [row[8] for row in people[1:]] == ["是" if full else "已隐藏"]
     assert [row[3] for row in listed[1:]] == ["低保家庭" if full else "已隐藏"]
-    assert list(m.SensitiveAccessLog.objects.order_by("id").values_list("field", flat=True)) == (
+    assert list(staff_models.SensitiveAccessLog.objects.order_by("id").values_list("field", flat=True)) == (
         ["resident_id", "household_status"] if full else ["", ""])
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
-from jiuye.registry.models import SensitiveAccessLog
+from jiuye.staff.models import SensitiveAccessLog
 from tests.registry.factories import PersonFactory
 from tests.registry.staff import COMMUNITY, build_world, staff
 

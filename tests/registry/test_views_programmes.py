@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
+from jiuye.core import clock
 from tests.registry import factories as f
 from tests.registry.staff import build_world, staff
 
@@ -15,7 +15,7 @@ def test_person_detail_shows_programme_records_with_their_state_today(client, di
     # given
     world = build_world(divisions)
     person = world.township_person
-    today = timezone.localdate()
+    today = clock.today()
     f.GrassrootsServiceFactory(person=person, program="tegang", start=dt.date(2016, 8, 1),
                                end=dt.date(2018, 8, 1), assessment_passed=True)
     f.RecognitionFactory(person=person, recognised_on=dt.date(2019, 5, 1), revoked_on=today,
@@ -41,7 +41,7 @@ def test_a_recognition_from_tomorrow_is_not_yet_in_force_on_the_page(client, div
     # given
     world = build_world(divisions)
     person = world.township_person
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     f.RecognitionFactory(person=person, recognised_on=tomorrow)
     client.force_login(staff("nj", "220702"))
     # when

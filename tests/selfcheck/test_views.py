@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from jiuye.core import clock
 from jiuye.selfcheck.models import SelfCheckDraft
 
 GRADUATE = {"is_college_graduate": "true", "graduation_date": "2017-07-01",
@@ -228,7 +228,7 @@ def test_an_expired_or_unknown_draft_is_not_shown(client, fixed_today):
     # given
     saved = client.post("/selfcheck/person/", {"a.is_college_graduate": "true",
                                                "action": "save"})
-    SelfCheckDraft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    SelfCheckDraft.objects.update(expires_at=clock.now() - timedelta(seconds=1))
     # when
     expired = client.get(saved["Location"])
     unknown = client.get("/selfcheck/d/not-a-token/")
@@ -245,7 +245,7 @@ def test_saving_a_draft_deletes_the_expired_ones(client, fixed_today):
     client.post("/selfcheck/person/", {"a.is_college_graduate": "false", "action": "save"})
     old, live = SelfCheckDraft.objects.order_by("pk")
     SelfCheckDraft.objects.filter(pk=old.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1))
+        expires_at=clock.now() - timedelta(seconds=1))
     # when
     client.post("/selfcheck/employer/", {"a.ui_insured": "true", "action": "save"})
     # then

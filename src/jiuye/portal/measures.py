@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jiuye.core.errors import JiuyeError
 from jiuye.evaluation import package
 from jiuye.portal.audiences import audiences_for
 from jiuye.rules.catalogue import Catalogue, Clause, Section
@@ -158,10 +159,13 @@ def version_on(on: date) -> Version:
     return Version(pkg.name, pkg.title, on, max(starts, default=pkg.in_force), packages)
 
 
-class DateError(ValueError):
+class DateError(JiuyeError, ValueError):
+    """A ``?date=`` the page cannot show, with its Chinese message."""
+
+    http_status = 422
+
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__("date_invalid", message)
 
 
 def parse_date(text: str | None, today: date) -> date:

@@ -9,9 +9,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from jiuye.core import clock
 from jiuye.portal import audiences as audience_filter
 from jiuye.portal import implementations, measures
 from jiuye.portal.audiences import audiences_for
@@ -91,7 +91,7 @@ def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, 
         "document": measures.catalogue().document,
         "offices": offices_by_county(),
         "on": on,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "version": measures.version_on(on),
         "public_url": url,
         "qr": qr_svg(url),
@@ -100,7 +100,7 @@ def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, 
 
 def _date_or_error(request: HttpRequest, clause: Clause) -> date | HttpResponse:
     try:
-        return measures.parse_date(request.GET.get("date"), timezone.localdate())
+        return measures.parse_date(request.GET.get("date"), clock.today())
     except measures.DateError as error:
         context = {"clause": clause, "slug": measures.slug(clause.clause), "error": error.message}
         return render(request, "portal/date_error.html", context, status=400)

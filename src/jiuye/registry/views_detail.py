@@ -16,14 +16,17 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from jiuye.core import clock
 from jiuye.eligibility.withholding import Entitlements, entitlements, rule_title
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
-from jiuye.registry.access import (
+from jiuye.registry.selectors import employer_queryset, household_queryset, person_queryset
+from jiuye.registry.views_history import history
+from jiuye.registry.views_listing import BOOL_TEXT, HIDDEN
+from jiuye.staff.access import (
     AccessRefused,
     Viewer,
     record_reveal,
@@ -31,9 +34,6 @@ from jiuye.registry.access import (
     shown_resident_id,
     viewer_for,
 )
-from jiuye.registry.selectors import employer_queryset, household_queryset, person_queryset
-from jiuye.registry.views_history import history
-from jiuye.registry.views_listing import BOOL_TEXT, HIDDEN
 
 
 def _results(entity: str, pk: int, today: date, viewer: Viewer) -> Entitlements:
@@ -47,7 +47,7 @@ def _person(request: HttpRequest, pk: int) -> tuple[Viewer, m.Person]:
 
 def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
                     error: str = "") -> dict[str, Any]:
-    today = timezone.localdate()
+    today = clock.today()
     shown = _results("person", person.pk, today, viewer)
     membership = getattr(person, "membership", None)
     household = membership.household if membership is not None else None
@@ -130,7 +130,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     household = get_object_or_404(
         scoped(household_queryset(), viewer), pk=pk)
-    today = timezone.localdate()
+    today = clock.today()
     members = [mb for mb in household.members.all()
                if mb.person.division.code.startswith(viewer.prefix or "\0")]
     statuses = list(household.statuses.all()) if viewer.sees_sensitive else []
@@ -154,7 +154,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     employer = get_object_or_404(scoped(employer_queryset(), viewer), pk=pk)
-    today = timezone.localdate()
+    today = clock.today()
     shown = _results("employer", employer.pk, today, viewer)
     return render(request, "registry/employer_detail.html", {
         "viewer": viewer,

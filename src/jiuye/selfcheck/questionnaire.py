@@ -21,6 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from jiuye.core.errors import JiuyeError
 from jiuye.evaluation import package
 from jiuye.rules import Case, CaseError, FactSpec, PolicyPackage
 from jiuye.rules.facts import Value
@@ -37,11 +38,13 @@ __all__ = [
 Action = Literal["start", "answer", "skip", "edit"]
 
 
-class AnswerError(ValueError):
+class AnswerError(JiuyeError, ValueError):
     """An answer the questionnaire cannot accept, with a Chinese message for the form."""
 
+    http_status = 422
+
     def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
+        super().__init__("answer_invalid", message_zh)
         self.message_zh = message_zh
 
 

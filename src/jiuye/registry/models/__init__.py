@@ -35,10 +35,8 @@ from jiuye.registry.models.programs import (
 )
 
 # moved to jiuye.staff; re-exported until every caller imports jiuye.staff.models
-from jiuye.staff.models import AccessAction, SensitiveAccessLog, StaffProfile
 
 __all__ = [
-    "AccessAction",
     "BenefitReceipt",
     "Business",
     "BusinessKind",
@@ -64,10 +62,8 @@ __all__ = [
     "Recognition",
     "RecognitionKind",
     "RuralTransferRegistration",
-    "SensitiveAccessLog",
     "SizeClass",
     "Source",
-    "StaffProfile",
     "Training",
     "TrainingKind",
     "UnemploymentRate",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_unique_codes_without_pattern_index'),
+        ('registry', '0008_staff_to_staff_app'),
     ]
 
     operations = [

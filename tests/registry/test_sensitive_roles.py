@@ -85,7 +85,8 @@ def test_exports_show_disability_and_difficulty_only_with_the_right(client, worl
     # then
     assert [row[8] for row in people[1:]] == ["是" if full else "已隐藏"]
     assert [row[3] for row in listed[1:]] == ["低保家庭" if full else "已隐藏"]
-    assert list(staff_models.SensitiveAccessLog.objects.order_by("id").values_list("field", flat=True)) == (
+    logged = staff_models.SensitiveAccessLog.objects.order_by("id")
+    assert list(logged.values_list("field", flat=True)) == (
         ["resident_id", "household_status"] if full else ["", ""])
 
 

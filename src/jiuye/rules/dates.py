@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from jiuye.rules.expr import _CMP, Env, Expr, FrameCtx, Lit, Outcome, Param, _lit, _unknown
+from jiuye.rules.expr import _CMP, Env, Expr, FrameCtx, Lit, Outcome, Param, _unknown
 from jiuye.rules.periods import add_months
 
 __all__ = ["AddMonths", "Year"]
@@ -64,15 +64,22 @@ class AddMonths(Expr):
         if n is None or op not in ("<=", ">="):
             return None
         assert isinstance(n, int)
-        test = _CMP[op]
-        guess = add_months(ctx.as_of, -n)
-        days = [guess + timedelta(days=k) for k in range(-6, 7)]
-        hits = [d for d in days if test(ctx.as_of, add_months(d, n))]
         col = start.polars(ctx)
         if op == ">=":  # true for early starts: start <= latest hit
-            assert hits
-            assert not test(ctx.as_of, add_months(days[-1], n))
-            return col <= _lit(max(hits))
-        assert hits
-        assert not test(ctx.as_of, add_months(days[0], n))
-        return col >= _lit(min(hits))
+            return col <= ctx.by_day(lambda on: _bound(op, on, n), pl.Date())
+        return col >= ctx.by_day(lambda on: _bound(op, on, n), pl.Date())
+
+
+def _bound(op: str, as_of: date, n: int) -> date:
+    """The latest start with ``as_of >= start + n months`` (op ``>=``), or the earliest with
+    ``as_of <= start + n months`` (op ``<=``); found exactly near ``as_of - n months``."""
+    test = _CMP[op]
+    guess = add_months(as_of, -n)
+    days = [guess + timedelta(days=k) for k in range(-6, 7)]
+    hits = [d for d in days if test(as_of, add_months(d, n))]
+    assert hits
+    if op == ">=":
+        assert not test(as_of, add_months(days[-1], n))
+        return max(hits)
+    assert not test(as_of, add_months(days[0], n))
+    return min(hits)

@@ -1,4 +1,12 @@
-"""Calendar nodes: the year of a date, and a date some months later (民法典 第二百零二条)."""
+"""Calendar nodes: the year of a date, a date some months later (民法典 第二百零二条), and
+a person's age in full years on the as-of date.
+
+>>> from jiuye.rules.expr import Fact
+>>> age = AgeYears(Fact("birth_date"))
+>>> [age.evaluate(Env({"birth_date": date(2002, 6, 1)}, day, {})).value
+...  for day in (date(2018, 5, 31), date(2018, 6, 1))]
+[15, 16]
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,9 @@ from datetime import date, timedelta
 import polars as pl
 
 from jiuye.rules.expr import _CMP, Env, Expr, FrameCtx, Lit, Outcome, Param, _unknown
-from jiuye.rules.periods import add_months
+from jiuye.rules.periods import add_months, full_years
 
-__all__ = ["AddMonths", "Year"]
+__all__ = ["AddMonths", "AgeYears", "Year"]
 
 
 class Year(Expr):
@@ -83,3 +91,31 @@ def _bound(op: str, as_of: date, n: int) -> date:
         return max(hits)
     assert not test(as_of, add_months(days[0], n))
     return min(hits)
+
+
+class AgeYears(Expr):
+    """Full years from a date (a birth date) to the as-of date (周岁).
+
+    A birthday is reached on its corresponding day, 29 February on 28 February of a
+    common year (民法典 第二百零二条, as ``periods.full_years``). The batch form compares
+    month*100+day keys, so it needs no calendar arithmetic per row.
+    """
+
+    def __init__(self, start: Expr) -> None:
+        self.children = (start,)
+
+    def evaluate(self, env: Env) -> Outcome:
+        out = self.children[0].evaluate(env)
+        if out.value is None:
+            return out
+        assert isinstance(out.value, date)
+        return Outcome(full_years(out.value, env.as_of))
+
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
+        start = self.children[0].polars(ctx)
+        on = ctx.as_of_expr()
+        key = start.dt.month().cast(pl.Int32) * 100 + start.dt.day().cast(pl.Int32)
+        key = pl.when((key == 229) & ~on.dt.is_leap_year()).then(228).otherwise(key)
+        on_key = on.dt.month().cast(pl.Int32) * 100 + on.dt.day().cast(pl.Int32)
+        years = on.dt.year().cast(pl.Int64) - start.dt.year().cast(pl.Int64)
+        return years - (on_key < key).cast(pl.Int64)

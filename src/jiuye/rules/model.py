@@ -84,6 +84,11 @@ class Rule:
     since: date | None = None
     version: str = ""
 
+    def __post_init__(self) -> None:
+        # A shared condition cites the clause of the rule that applies it, and its origin.
+        object.__setattr__(self, "conditions",
+                           tuple(c.applied_under(self.clause) for c in self.conditions))
+
     def version_label(self, default_since: date) -> str:
         """The label of this version: ``version``, or its start date ("2018-04-13 起").
 

@@ -10,11 +10,12 @@ a person's age in full years on the as-of date.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 import polars as pl
 
-from jiuye.rules.expr import _CMP, Env, Expr, FrameCtx, Lit, Outcome, Param, _unknown
+from jiuye.rules.expr import _CMP, AsOf, Env, Expr, FrameCtx, Lit, Outcome, Param, _unknown
 from jiuye.rules.periods import add_months, full_years
 
 __all__ = ["AddMonths", "AgeYears", "Year"]
@@ -34,6 +35,8 @@ class Year(Expr):
         return Outcome(out.value.year)
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
+        if isinstance(self.children[0], AsOf):  # a lookup per row beats calendar arithmetic
+            return ctx.by_day(lambda on: on.year, pl.Int64())
         return self.children[0].polars(ctx).dt.year().cast(pl.Int64)
 
 
@@ -113,9 +116,10 @@ class AgeYears(Expr):
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
         start = self.children[0].polars(ctx)
-        on = ctx.as_of_expr()
         key = start.dt.month().cast(pl.Int32) * 100 + start.dt.day().cast(pl.Int32)
-        key = pl.when((key == 229) & ~on.dt.is_leap_year()).then(228).otherwise(key)
-        on_key = on.dt.month().cast(pl.Int32) * 100 + on.dt.day().cast(pl.Int32)
-        years = on.dt.year().cast(pl.Int64) - start.dt.year().cast(pl.Int64)
+        common = ctx.by_day(lambda on: not calendar.isleap(on.year), pl.Boolean())
+        key = pl.when((key == 229) & common).then(228).otherwise(key)
+        on_key = ctx.by_day(lambda on: on.month * 100 + on.day, pl.Int32())
+        on_year = ctx.by_day(lambda on: on.year, pl.Int64())
+        years = on_year - start.dt.year().cast(pl.Int64)
         return years - (on_key < key).cast(pl.Int64)

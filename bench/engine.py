@@ -1,12 +1,14 @@
-"""Benchmark of the rules engine: batch over a synthetic city, single cases, and a per-row
-Python loop as the baseline measured in the same run.
+"""Benchmark of the rules engine: batch with one as-of date and with a date per row, beside
+a hand-written numpy baseline of the same rules (``bench/numpy_rules.py``), and single cases.
 
     .venv/bin/python bench/engine.py                       # 1,000,000 persons, 100,000 firms
     .venv/bin/python bench/engine.py --persons 10000000 --firms 1000000 --runs 3
 
 Prints medians of ``--runs`` runs. The population is generated with a fixed seed from the
 policy package's fact schema (every fact, 15% of values unknown), so every rule, condition,
-unknown and reference-table lookup is exercised.
+unknown and reference-table lookup is exercised; the date per row (``applied``) is spread
+over a year. The numpy baseline computes status and amount (no missing-fact masks) from
+columns extracted once before timing; the run first checks that it agrees with the engine.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ import time
 from datetime import date
 from typing import Any
 
+import numpy as np
 import polars as pl
 
+from bench import numpy_rules
 from jiuye.rules import PolicyPackage
 from jiuye.rules.facts import FactSpec
 
 from policies.songyuan_2018 import package
+from policies.songyuan_2018.rules.common import HOLIDAYS
 
 AS_OF = date(2019, 6, 30)
+APPLIED = "applied"
+YEAR_START = date(2019, 1, 1)
 _INT_RANGES = {"certificate_level": 6, "ui_contribution_months": 60, "labor_contract_months": 36,
                "training_class_hours": 200}
 _DAY0 = date(2015, 1, 1).toordinal() - date(1970, 1, 1).toordinal()
@@ -57,6 +64,16 @@ def _column(spec: FactSpec, n: int, seed: int) -> pl.Expr:
     return pl.when(unknown).then(None).otherwise(value).alias(spec.name)
 
 
+def _applied(n: int, seed: int) -> pl.Expr:
+    """A date per row over one year (an application date)."""
+    day0 = YEAR_START.toordinal() - date(1970, 1, 1).toordinal()
+    h = pl.int_range(0, n, dtype=pl.UInt64).hash(seed)
+    return ((h % 365).cast(pl.Int32) + day0).cast(pl.Date).alias(APPLIED)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
 def population(pkg: PolicyPackage, entity: str, n: int, seed: int) -> pl.DataFrame:
     specs = [s for s in pkg.facts.for_entity(entity)]
     frame = pl.select([_column(s, n, seed * 1000 + i) for i, s in enumerate(specs)])
@@ -73,43 +90,108 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _median(fn: Any, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _check_baseline(pkg: PolicyPackage, persons: pl.DataFrame, firms: pl.DataFrame,
+                    table: Any) -> int:
+    """Rows where the numpy baseline and the engine disagree (must be 0): same rules."""
+    sample_p, sample_f = persons.head(200_000), firms.head(50_000)
+    wrong = 0
+    for entity, sample, fn in (("person", sample_p, numpy_rules.person_rules),
+                               ("employer", sample_f, numpy_rules.employer_rules)):
+        engine = pkg.evaluate_frame(sample, entity=entity, as_of=APPLIED,
+                                    with_missing=False)
+        cols = numpy_rules.Columns(sample)
+        on = cols.values[APPLIED]
+        args = (table,) if entity == "person" else ()
+        base = fn(pkg, cols, on, sample[APPLIED].min(), *args)
+        for name, values in base.items():
+            got = engine[name]
+            if name.endswith("__amount_fen"):
+                expected = pl.Series(values).replace(-1, None)
+            else:
+                expected = pl.Series(values).replace_strict(
+                    {0: False, 1: True, 2: None}, return_dtype=pl.Boolean)
+            wrong += int((got.ne_missing(expected)).sum())
+    return wrong
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--firms", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--single", type=int, default=1_000)
-    parser.add_argument("--baseline-rows", type=int, default=100_000)
     args = parser.parse_args()
 
     pkg = package()
     person_rules = len(pkg.select_rules(None, "person"))
     firm_rules = len(pkg.select_rules(None, "employer"))
-    persons = population(pkg, "person", args.persons, 1)
-    firms = population(pkg, "employer", args.firms, 2)
-    print(f"polars {pl.__version__}, threads {pl.thread_pool_size()}, as of {AS_OF}")
+    persons = population(pkg, "person", args.persons, 1).with_columns(_applied(args.persons, 3))
+    firms = population(pkg, "employer", args.firms, 2).with_columns(_applied(args.firms, 4))
+    print(f"polars {pl.__version__}, numpy {np.__version__}, threads {pl.thread_pool_size()}")
     print(f"population: {args.persons:,} persons × {person_rules} rules, "
-          f"{args.firms:,} firms × {firm_rules} rules")
+          f"{args.firms:,} firms × {firm_rules} rules; one date {AS_OF}, or a date per row "
+          f"over {YEAR_START.year} ({APPLIED})")
+    table = numpy_rules.calendar_table(HOLIDAYS)
+    wrong = _check_baseline(pkg, persons, firms, table)
+    print(f"numpy baseline disagrees with the engine on {wrong} rule results "
+          "(status and amount, date per row, first 200,000 persons + 50,000 firms)")
 
-    # (a) batch: every person rule and every employer rule, status + amount + missing facts
-    pkg.evaluate_frame(persons.head(1000), entity="person", as_of=AS_OF)  # warm-up
-    times = []
-    for _ in range(args.runs):
-        gc.collect()
-        start = time.perf_counter()
-        out_p = pkg.evaluate_frame(persons, entity="person", as_of=AS_OF)
-        out_f = pkg.evaluate_frame(firms, entity="employer", as_of=AS_OF)
-        times.append(time.perf_counter() - start)
-        del out_p, out_f
-    batch = statistics.median(times)
+    def engine(as_of: Any, with_missing: bool) -> Any:
+        def run() -> None:
+            pkg.evaluate_frame(persons, entity="person", as_of=as_of, with_missing=with_missing)
+            pkg.evaluate_frame(firms, entity="employer", as_of=as_of, with_missing=with_missing)
+        return run
+
+    cols_p, cols_f = numpy_rules.Columns(persons), numpy_rules.Columns(firms)
+    one_p = np.full(args.persons, AS_OF.toordinal() - _EPOCH, dtype=np.int64)
+    one_f = np.full(args.firms, AS_OF.toordinal() - _EPOCH, dtype=np.int64)
+
+    def baseline(per_row: bool) -> Any:
+        def run() -> None:
+            on_p = cols_p.values[APPLIED].astype(np.int64) if per_row else one_p
+            on_f = cols_f.values[APPLIED].astype(np.int64) if per_row else one_f
+            day = YEAR_START if per_row else AS_OF
+            numpy_rules.person_rules(pkg, cols_p, on_p, day, table)
+            numpy_rules.employer_rules(pkg, cols_f, on_f, day)
+        return run
+
+    engine(AS_OF, True)()  # warm-up: compiles and caches the plans
+    engine(APPLIED, True)()
+    engine(AS_OF, False)()
+    engine(APPLIED, False)()
+    figures = {
+        ("one date", True): _median(engine(AS_OF, True), args.runs),
+        ("date per row", True): _median(engine(APPLIED, True), args.runs),
+        ("one date", False): _median(engine(AS_OF, False), args.runs),
+        ("date per row", False): _median(engine(APPLIED, False), args.runs),
+    }
+    numpy_one = _median(baseline(False), args.runs)
+    numpy_rows = _median(baseline(True), args.runs)
     evaluations = args.persons * person_rules + args.firms * firm_rules
-    print(f"(a) batch, all rules: median {batch:.3f} s over {args.runs} runs "
-          f"(min {min(times):.3f}, max {max(times):.3f}); "
-          f"{evaluations / batch:,.0f} entity-rule evaluations/s")
-    peak_after_batch = _peak_mib()
+    print(f"numpy baseline (status + amount): one date {numpy_one:.3f} s, "
+          f"date per row {numpy_rows:.3f} s")
+    for (mode, missing), seconds in figures.items():
+        ref = numpy_one if mode == "one date" else numpy_rows
+        what = "status + amount + missing facts" if missing else "status + amount"
+        print(f"engine, {mode:12}, {what:31}: median {seconds:.3f} s over {args.runs} runs, "
+              f"{evaluations / seconds:,.0f} evaluations/s, {seconds / ref:.2f}× numpy")
+    for missing in (True, False):
+        ratio = figures[("date per row", missing)] / figures[("one date", missing)]
+        print(f"date per row / one date ({'with' if missing else 'without'} masks): "
+              f"{ratio:.2f}×")
 
-    # (b) single case with the full explanation, JSON in → JSON out, all person rules
-    rows = persons.head(args.single).to_dicts()
+    # single case with the full explanation, JSON in → JSON out, all person rules
+    rows = persons.drop(APPLIED).head(args.single).to_dicts()
     cases = [_case(pkg, "person", r) for r in rows]
     latencies = []
     for payload in cases:
@@ -120,24 +202,9 @@ def main() -> None:
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"(b) single case with explanation ({person_rules} rules): "
+    print(f"single case with explanation ({person_rules} rules): "
           f"p50 {p50:.3f} ms, p99 {p99:.3f} ms over {len(cases)} cases")
-
-    # (c) baseline: the same person rules as a plain per-row Python loop
-    from jiuye.rules.engine import Case
-
-    base_rows = persons.head(args.baseline_rows).to_dicts()
-    start = time.perf_counter()
-    for r in base_rows:
-        facts = {k: v for k, v in r.items() if k != "row_id" and v is not None}
-        pkg.evaluate(Case("person", AS_OF, facts))
-    loop = time.perf_counter() - start
-    loop_rate = len(base_rows) * person_rules / loop
-    batch_rate = evaluations / batch
-    print(f"(c) baseline per-row loop over {len(base_rows):,} persons: {loop:.2f} s, "
-          f"{loop_rate:,.0f} evaluations/s; batch is {batch_rate / loop_rate:,.0f}× faster")
-    print(f"(d) peak memory (max RSS): {peak_after_batch:,.0f} MiB after the batch runs, "
-          f"{_peak_mib():,.0f} MiB at the end")
+    print(f"peak memory (max RSS): {_peak_mib():,.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ FACTS: tuple[FactSpec, ...] = (
     # ---- person: identity and status -------------------------------------------------------
     FactSpec("resident_id", "code", P, "居民身份证号码", "18位，按 GB 11643 校验",
              validator=_validated_id),
+    FactSpec("birth_date", "date", P, "出生日期", "用于判断是否处于劳动年龄（周岁）"),
+    FactSpec("sex", "enum", P, "性别", choices={"male": "男", "female": "女"}),
     FactSpec("hukou_type", "enum", P, "户籍类型",
              choices={"urban": "城镇户籍", "rural": "农村户籍"}),
     FactSpec("hukou_in_songyuan", "bool", P, "户籍是否在松原市"),
@@ -62,6 +64,8 @@ FACTS: tuple[FactSpec, ...] = (
     FactSpec("is_first_business", "bool", P, "是否为首次创办"),
     FactSpec("business_license_date", "date", P, "营业执照领取（成立）日期"),
     FactSpec("business_operating_normally", "bool", P, "是否有正常经营行为"),
+    FactSpec("business_operating_since", "date", P, "开始正常经营的日期",
+             "持续正常经营的起始日；“有正常经营行为1年以上”自此日起算"),
     FactSpec("has_social_insurance", "bool", P, "是否已参加社会保险"),
     # ---- person: graduates' jobs ------------------------------------------------------------
     FactSpec("in_recognised_internship", "bool", P, "是否在认定的就业见习单位参加就业见习"),

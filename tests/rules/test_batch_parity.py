@@ -8,6 +8,7 @@ ways: status, amount in fen and the facts still missing must agree row by row.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jiuye.rules import Condition, Fact, PolicyPackage
 from jiuye.rules.facts import FactSpec
 from jiuye.rules.periods import add_months
 
@@ -46,7 +48,6 @@ ANCHORS = (
 SPANS = (0, 12, 24)
 BOUNDARY_INTS = (0, 1, 2, 3, 4, 5, 9, 10, 11, 12, 35, 36, 50, 100, 173, 346, 352, 5000, 10000)
 REGION_CODES = ("22", "2207")
-FLEXIBLE = "graduate_flexible_employment_social_insurance_subsidy"
 STATUS = {"eligible": True, "ineligible": False, "undetermined": None}
 
 
@@ -78,8 +79,20 @@ def _date_strategy(as_of: date) -> st.SearchStrategy[date]:
     )
 
 
+#: Ages the working-age test turns on (16, the last year of 54 and of 59, and inside).
+AGES = (15, 16, 30, 54, 55, 59, 60)
+
+
+def _birth_strategy(as_of: date) -> st.SearchStrategy[date]:
+    near = st.integers(-2, 2).map(lambda k: timedelta(days=k))
+    return st.tuples(st.sampled_from(AGES), near).map(
+        lambda p: add_months(as_of, -12 * p[0]) + p[1])
+
+
 def _value_strategy(spec: FactSpec, as_of: date) -> st.SearchStrategy[Any]:
     kind = spec.type
+    if spec.name == "birth_date":
+        return st.one_of(st.none(), _birth_strategy(as_of))
     if kind == "bool":
         inner: st.SearchStrategy[Any] = st.booleans()
     elif kind == "int":
@@ -153,6 +166,8 @@ def _random_row(rng: random.Random, entity: str, as_of: date) -> dict[str, Any]:
 
 def _random_value(rng: random.Random, spec: FactSpec, as_of: date, p_true: float) -> Any:
     kind = spec.type
+    if spec.name == "birth_date":
+        return add_months(as_of, -12 * rng.choice(AGES)) + timedelta(days=rng.randint(-2, 2))
     if kind == "bool":
         return rng.random() < p_true
     if kind == "int":
@@ -246,11 +261,129 @@ def test_two_thousand_random_rows_decide_alike_singly_and_in_frames() -> None:
 
     assert checked == 2000
     assert mismatches == []
-    # The sample reaches every outcome of every rule, except that the flexible-employment
-    # subsidy cannot be met while its period after graduation is an unset parameter.
-    short = {
-        rid: statuses
-        for rid, statuses in seen.items()
-        if statuses != ({False, None} if rid == FLEXIBLE else {True, False, None})
-    }
+    # The sample reaches every outcome of every rule (the flexible-employment subsidy too,
+    # now that it no longer waits for an unset period after graduation).
+    short = {rid: statuses for rid, statuses in seen.items() if statuses != {True, False, None}}
     assert short == {}
+
+
+# ---- a date per row, and rule versions -------------------------------------------------------
+
+
+def _versioned_package() -> PolicyPackage:
+    """The package with a second version of the start-up subsidy from 2020-01-01 that adds
+    a condition (the founder is a registered unemployed person), for the parity tests."""
+    from policies.songyuan_2018.facts import FACTS
+    from policies.songyuan_2018.rules import RULES
+
+    base = PKG.rules["startup_subsidy"]
+    added = Condition("registered_unemployed", "进行了失业登记", "二（三）",
+                      Fact("registered_unemployed"))
+    amended = dataclasses.replace(base, conditions=(*base.conditions, added),
+                                  since=VERSION_DAY)
+    return PolicyPackage(name=PKG.name, title=PKG.title, in_force=PKG.in_force, facts=FACTS,
+                         rules=[*RULES, amended], parameters=PKG.parameters.values(),
+                         references=PKG.references.values())
+
+
+VERSION_DAY = date(2020, 1, 1)
+PKG_V = _versioned_package()
+
+
+def _single_on(pkg: PolicyPackage, entity: str, as_of: date, row: dict[str, Any]
+               ) -> dict[str, tuple[Any, ...]]:
+    specs = {s.name: s for s in _specs(entity)}
+    facts = {name: specs[name].to_json(v) for name, v in row.items() if v is not None}
+    case = pkg.parse_case({"entity": entity, "as_of": as_of.isoformat(), "facts": facts})
+    return {r.rule: (STATUS[r.status], r.amount_fen, r.missing_facts) for r in pkg.evaluate(case)}
+
+
+def _batch_per_row(pkg: PolicyPackage, entity: str, days: list[date],
+                   rows: list[dict[str, Any]]) -> list[dict[str, tuple[Any, ...]]]:
+    specs = _specs(entity)
+    frame = pl.DataFrame(
+        {"applied": days, **{s.name: [row[s.name] for row in rows] for s in specs}},
+        schema={"applied": pl.Date, **{s.name: s.dtype for s in specs}},
+    )
+    out = pkg.evaluate_frame(frame, entity=entity, as_of="applied")
+    rule_ids = [r.id for r in pkg.select_rules(None, entity)]
+    return [
+        {rid: (rec[rid], rec[f"{rid}__amount_fen"],
+               pkg.decode_missing(rid, rec[f"{rid}__missing"])) for rid in rule_ids}
+        for rec in out.iter_rows(named=True)
+    ]
+
+
+_DAYS = st.one_of(
+    st.dates(FIRST_AS_OF, LAST_AS_OF),
+    st.sampled_from((FIRST_AS_OF, date(2018, 12, 31), date(2019, 1, 1), date(2019, 12, 31),
+                     VERSION_DAY, date(2020, 2, 29), date(2021, 2, 28))),
+)
+
+
+@st.composite
+def _dated_batches(
+    draw: Callable[[st.SearchStrategy[Any]], Any],
+) -> tuple[str, list[date], list[dict[str, Any]]]:
+    entity = draw(st.sampled_from(ENTITIES))
+    days = draw(st.lists(_DAYS, min_size=1, max_size=6))
+    rows = [draw(st.fixed_dictionaries({s.name: _value_strategy(s, day)
+                                        for s in _specs(entity)})) for day in days]
+    return entity, days, rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(_dated_batches(), st.booleans())
+def test_a_date_per_row_decides_as_single_cases_on_each_date(
+    batch: tuple[str, list[date], list[dict[str, Any]]], versioned: bool,
+) -> None:
+    # given
+    entity, days, rows = batch
+    pkg = PKG_V if versioned else PKG
+
+    # when
+    singles = [_single_on(pkg, entity, day, row) for day, row in zip(days, rows, strict=True)]
+    frames = _batch_per_row(pkg, entity, days, rows)
+
+    # then
+    assert frames == singles
+
+
+def test_a_thousand_random_rows_over_four_years_decide_alike_with_a_date_per_row() -> None:
+    # given
+    rng = random.Random(12)
+    span = (LAST_AS_OF - FIRST_AS_OF).days
+    mismatches: list[tuple[str, int, str]] = []
+    for entity in ENTITIES:
+        days = [FIRST_AS_OF + timedelta(days=rng.randrange(span + 1)) for _ in range(200)]
+        rows = [_random_row(rng, entity, day) for day in days]
+
+        # when
+        frames = _batch_per_row(PKG_V, entity, days, rows)
+        singles = [_single_on(PKG_V, entity, d, r) for d, r in zip(days, rows, strict=True)]
+
+        # then
+        mismatches.extend((entity, i, rid) for i, (b, s) in enumerate(zip(frames, singles,
+                                                                            strict=True))
+                          for rid in s if b[rid] != s[rid])
+    assert mismatches == []
+
+
+def test_the_versioned_start_up_subsidy_changes_on_its_day_in_frames() -> None:
+    # given: a founder meeting the first version but not registered as unemployed
+    facts = {"is_college_graduate": True, "is_first_business": True,
+             "business_kind": "individual_business", "business_license_date": date(2018, 5, 1),
+             "business_operating_since": date(2018, 5, 1),
+             "business_operating_normally": True, "has_social_insurance": True,
+             "registered_unemployed": False, "received_startup_subsidy": False}
+    days = [date(2019, 12, 31), VERSION_DAY]
+    frame = pl.DataFrame([{**facts, "applied": d} for d in days])
+
+    # when
+    out = PKG_V.evaluate_frame(frame, entity="person", as_of="applied",
+                               rule_ids=["startup_subsidy"], with_missing=False)
+    singles = [_single_on(PKG_V, "person", d, facts)["startup_subsidy"][0] for d in days]
+
+    # then
+    assert out.columns == ["startup_subsidy", "startup_subsidy__amount_fen"]
+    assert out["startup_subsidy"].to_list() == singles == [True, False]

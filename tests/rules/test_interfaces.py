@@ -19,6 +19,7 @@ GRADUATE_FOUNDER: dict[str, Any] = {
     "facts": {
         "is_college_graduate": True, "is_first_business": True,
         "business_kind": "small_micro_enterprise", "business_license_date": "2018-04-01",
+        "business_operating_since": "2018-04-01",
         "business_operating_normally": True, "has_social_insurance": True,
     },
     "receipts": [],

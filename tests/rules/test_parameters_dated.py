@@ -32,7 +32,7 @@ STARTUP = {
     "is_college_graduate": True,
     "is_first_business": True,
     "business_kind": "small_micro_enterprise",
-    "business_license_date": "2018-05-20",
+    "business_license_date": "2018-05-20", "business_operating_since": "2018-05-20",
     "business_operating_normally": True,
     "has_social_insurance": True,
 }

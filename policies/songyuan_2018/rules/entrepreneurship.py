@@ -5,6 +5,7 @@ from __future__ import annotations
 from jiuye.rules import AddMonths, AsOf, Fact, Param, Rule
 
 from policies.songyuan_2018.rules.common import (
+    DIFFICULTY_TEXT,
     EMPLOYMENT_DIFFICULTY,
     IN_GRADUATION_YEAR,
     cond,
@@ -16,10 +17,11 @@ employment_difficulty_person = Rule(
     id="employment_difficulty_person", title="就业困难人员（含比照享受）", entity="person",
     clause="三（五）", kind="status",
     conditions=(cond(
-        "difficulty_or_songyuan_rural_jdlk",
-        "经认定的就业困难人员，或农村松原籍建档立卡贫困家庭劳动者（比照就业困难人员）",
-        "三（五）", EMPLOYMENT_DIFFICULTY),),
-    readings=("“农村松原籍”读作户籍类型为农村且户籍在松原市。",),
+        "difficulty_or_songyuan_rural_jdlk", DIFFICULTY_TEXT, "三（五）",
+        EMPLOYMENT_DIFFICULTY),),
+    readings=("“农村松原籍”读作户籍类型为农村且户籍在松原市。",
+              "“劳动者”读作劳动年龄内的人：男16至59周岁、女16至54周岁（周岁按生日对应日计，"
+              "参数 working_age.*）；建档立卡家庭的未成年子女不因此成为就业困难人员。"),
     doc="三（五）“将农村松原籍建档立卡贫困家庭劳动者比照就业困难人员享受各项就业扶持政策”。",
 )
 
@@ -40,23 +42,30 @@ startup_subsidy = Rule(
     payee="创业者本人",
     conditions=(
         cond("graduate_or_difficulty",
-             "高校毕业生或就业困难人员（含比照就业困难人员的农村松原籍建档立卡贫困家庭劳动者）",
-             "二（三）", F("is_college_graduate") | EMPLOYMENT_DIFFICULTY),
+             "高校毕业生或就业困难人员（含比照就业困难人员的劳动年龄内农村松原籍建档立卡贫困家庭"
+             "劳动者）",
+             "二（三）", F("is_college_graduate") | EMPLOYMENT_DIFFICULTY, ("三（五）",)),
         cond("first_business", "首次创办", "二（三）", F("is_first_business")),
         cond("small_micro_or_individual", "创办小微企业或从事个体经营", "二（三）",
              F("business_kind").isin(("small_micro_enterprise", "individual_business"))),
-        cond("licensed_one_year", "领取工商营业执照满1年（含本数）", "二（三）",
-             AsOf() >= AddMonths(F("business_license_date"),
+        cond("licensed", "已领取工商营业执照", "二（三）",
+             F("business_license_date") <= AsOf()),
+        cond("operating_one_year", "有正常经营行为1年以上（自开始正常经营之日起满1年，含本数）",
+             "二（三）",
+             AsOf() >= AddMonths(F("business_operating_since"),
                                  Param("startup_subsidy.min_operating_months"))),
-        cond("operating_normally", "有正常经营行为", "二（三）",
+        cond("operating_normally", "目前仍正常经营", "二（三）",
              F("business_operating_normally")),
         cond("social_insurance", "参加社会保险", "二（三）", F("has_social_insurance")),
     ),
     amount=Param("startup_subsidy.amount_fen"), amount_text="一次性5000元",
     readings=(
-        "“1年以上”含本数（《民法典》第一千二百五十九条）；期间自领取执照次日起算，"
+        "“有正常经营行为1年以上”读作正常经营满1年：自开始正常经营之日（事实 "
+        "business_operating_since）起算，而非领取执照之日；执照领取多年但正常经营仅两个月的"
+        "尚不符合。",
+        "“1年以上”含本数（《民法典》第一千二百五十九条）；期间自开始正常经营次日起算，"
         "到期月的对应日为最后一日（第二百零一、二百零二条），测评日期指当日24时的状态，"
-        "故执照日期加1年的当日即满足。",
+        "故开始日期加1年的当日即满足。",
         "“符合条件的高校毕业生”：文件未另设毕业年限，按高校毕业生身份判断。",
     ),
 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jiuye.rules import AddMonths, AsOf, Fact, Param, Rule, Year
+from jiuye.rules import AddMonths, AsOf, Fact, Lit, Param, Rate, Rule, Year
+from jiuye.rules.money import DOWN
 
 from policies.songyuan_2018.rules.common import (
     IN_GRADUATION_YEAR,
@@ -80,16 +81,13 @@ graduate_flexible_employment_social_insurance_subsidy = Rule(
              F("employment_form").isin(("flexible", "self_employed"))),
         cond("pays_si", "以灵活就业人员身份缴纳社会保险费", "三（一）",
              F("pays_flexible_social_insurance")),
-        cond("within_period", "在离校后规定期限内", "三（一）",
-             AsOf() <= AddMonths(
-                 F("graduation_date"),
-                 Param("graduate_flexible_employment_social_insurance_subsidy"
-                       ".max_months_after_graduation"))),
     ),
     amount=Param("graduate_flexible_employment_social_insurance_subsidy.amount_fen"),
     amount_text="标准待主管部门公布",
-    readings=("离校后期限本文件未规定，作未设定参数（国家规定见财社〔2017〕164号），"
-              "设定前该条件为“还需了解”。",),
+    readings=("离校后期限：本文件未规定；本条所落实的国家规定（财社〔2017〕164号《就业补助资金"
+              "管理办法》）的期限未能以原文核实（所见转载有“离校1年内”与“离校2年内”两种），"
+              "故不设离校期限条件，按高校毕业生灵活就业（自主创业）并缴费判断；主管部门核实后"
+              "可自其日期起增设规则版本。",),
     national_basis=("财社〔2017〕164号",),
 )
 
@@ -130,8 +128,9 @@ job_stabilization_subsidy = Rule(
              "上年度裁员率低于统筹地区上年度城镇登记失业率（未裁员视为满足；相等不满足）",
              "三（四）", LAYOFF_RATE_BELOW),
     ),
-    amount=F("last_year_ui_premiums")
-    * Param("job_stabilization_subsidy.premium_share_percent") // 100,
+    amount=Rate(F("last_year_ui_premiums"),
+                Param("job_stabilization_subsidy.premium_share_percent"), Lit(100),
+                rounding=DOWN),
     amount_text="上年度企业及其职工实际缴纳失业保险费总额的50%（不足1分舍去）",
     readings=(
         "“低于”不含本数：裁员率等于失业率时不符合。",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from jiuye.rules import AddMonths, AsOf, Fact, IsSet, Param, Rule, When
+from jiuye.rules import AsOf, Fact, IsSet, Param, Rule, When
+from jiuye.rules.calendar import WithinDeadline
 
-from policies.songyuan_2018.rules.common import IN_GRADUATION_YEAR, cond
+from policies.songyuan_2018.rules.common import HOLIDAYS, IN_GRADUATION_YEAR, cond
 
 F = Fact
 FUND_EMPLOYMENT = "就业补助资金（按规定）"
@@ -68,8 +69,11 @@ skill_upgrade_subsidy = Rule(
         cond("certificate_since_2017", "自2017年1月1日起取得证书", "四（四）",
              (F("certificate_issue_date") >= Param(f"{_P}certificates_from"))
              & (F("certificate_issue_date") <= AsOf())),
-        cond("within_12_months", "在证书颁发之日起12个月内申请（含第12个月的对应日）", "四（四）",
-             AsOf() <= AddMonths(F("certificate_issue_date"), Param(f"{_P}apply_within_months"))),
+        cond("within_12_months",
+             "在证书颁发之日起12个月内申请（含第12个月的对应日；该日为法定休假日的，顺延至"
+             "休假日结束的次日）", "四（四）",
+             WithinDeadline(F("certificate_issue_date"), Param(f"{_P}apply_within_months"),
+                            HOLIDAYS)),
         cond("level_3_to_5", "证书为初级（五级）、中级（四级）或高级（三级）", "四（四）",
              _LEVEL.isin((3, 4, 5))),
     ),
@@ -79,7 +83,9 @@ skill_upgrade_subsidy = Rule(
     readings=(
         "“3年以上”按人社部发〔2017〕40号读作累计缴纳失业保险费36个月（含）以上。",
         "“12个月内”含本数：颁发日次日起算，到期月对应日为最后一日（《民法典》第二百零一、"
-        "二百零二条），无对应日的取月末；测评日期视为申请日。",
+        "二百零二条），无对应日的取月末；最后一日是法定休假日（国务院办公厅当年节假日安排"
+        "所列放假日，及未调为上班日的周六、周日）的，以休假日结束的次日为最后一日（第二百零三条）；"
+        "节假日安排未收录的年份答“还需了解”（calendar.年份）；测评日期视为申请日。",
         "技师（二级）、高级技师（一级）证书文件未列标准，不予测评为符合。",
         "紧缺急需工种提高后的标准未设定前，按基本标准。",
     ),

@@ -31,7 +31,7 @@ class Case(Expr):
         chain: Any = None
         for cond, value in self.branches:
             c = cond.polars(ctx)
-            nothing = pl.lit(None, dtype=pl.Int64)
+            nothing = pl.lit(None)
             chain = (pl.when(c.is_null()) if chain is None else chain.when(c.is_null()))
             chain = chain.then(nothing).when(c).then(value.polars(ctx))
         if chain is None:

@@ -1,15 +1,24 @@
-"""Calendar nodes: the year of a date, and a date some months later (民法典 第二百零二条)."""
+"""Calendar nodes: the year of a date, a date some months later (民法典 第二百零二条), and
+a person's age in full years on the as-of date.
+
+>>> from jiuye.rules.expr import Fact
+>>> age = AgeYears(Fact("birth_date"))
+>>> [age.evaluate(Env({"birth_date": date(2002, 6, 1)}, day, {})).value
+...  for day in (date(2018, 5, 31), date(2018, 6, 1))]
+[15, 16]
+"""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 import polars as pl
 
-from jiuye.rules.expr import _CMP, Env, Expr, FrameCtx, Lit, Outcome, Param, _lit, _unknown
-from jiuye.rules.periods import add_months
+from jiuye.rules.expr import _CMP, AsOf, Env, Expr, FrameCtx, Lit, Outcome, Param, _unknown
+from jiuye.rules.periods import add_months, full_years
 
-__all__ = ["AddMonths", "Year"]
+__all__ = ["AddMonths", "AgeYears", "Year"]
 
 
 class Year(Expr):
@@ -26,6 +35,8 @@ class Year(Expr):
         return Outcome(out.value.year)
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
+        if isinstance(self.children[0], AsOf):  # a lookup per row beats calendar arithmetic
+            return ctx.by_day(lambda on: on.year, pl.Int64())
         return self.children[0].polars(ctx).dt.year().cast(pl.Int64)
 
 
@@ -64,15 +75,51 @@ class AddMonths(Expr):
         if n is None or op not in ("<=", ">="):
             return None
         assert isinstance(n, int)
-        test = _CMP[op]
-        guess = add_months(ctx.as_of, -n)
-        days = [guess + timedelta(days=k) for k in range(-6, 7)]
-        hits = [d for d in days if test(ctx.as_of, add_months(d, n))]
         col = start.polars(ctx)
         if op == ">=":  # true for early starts: start <= latest hit
-            assert hits
-            assert not test(ctx.as_of, add_months(days[-1], n))
-            return col <= _lit(max(hits))
-        assert hits
-        assert not test(ctx.as_of, add_months(days[0], n))
-        return col >= _lit(min(hits))
+            return col <= ctx.by_day(lambda on: _bound(op, on, n), pl.Date())
+        return col >= ctx.by_day(lambda on: _bound(op, on, n), pl.Date())
+
+
+def _bound(op: str, as_of: date, n: int) -> date:
+    """The latest start with ``as_of >= start + n months`` (op ``>=``), or the earliest with
+    ``as_of <= start + n months`` (op ``<=``); found exactly near ``as_of - n months``."""
+    test = _CMP[op]
+    guess = add_months(as_of, -n)
+    days = [guess + timedelta(days=k) for k in range(-6, 7)]
+    hits = [d for d in days if test(as_of, add_months(d, n))]
+    assert hits
+    if op == ">=":
+        assert not test(as_of, add_months(days[-1], n))
+        return max(hits)
+    assert not test(as_of, add_months(days[0], n))
+    return min(hits)
+
+
+class AgeYears(Expr):
+    """Full years from a date (a birth date) to the as-of date (周岁).
+
+    A birthday is reached on its corresponding day, 29 February on 28 February of a
+    common year (民法典 第二百零二条, as ``periods.full_years``). The batch form compares
+    month*100+day keys, so it needs no calendar arithmetic per row.
+    """
+
+    def __init__(self, start: Expr) -> None:
+        self.children = (start,)
+
+    def evaluate(self, env: Env) -> Outcome:
+        out = self.children[0].evaluate(env)
+        if out.value is None:
+            return out
+        assert isinstance(out.value, date)
+        return Outcome(full_years(out.value, env.as_of))
+
+    def _polars(self, ctx: FrameCtx) -> pl.Expr:
+        start = self.children[0].polars(ctx)
+        key = start.dt.month().cast(pl.Int32) * 100 + start.dt.day().cast(pl.Int32)
+        common = ctx.by_day(lambda on: not calendar.isleap(on.year), pl.Boolean())
+        key = pl.when((key == 229) & common).then(228).otherwise(key)
+        on_key = ctx.by_day(lambda on: on.month * 100 + on.day, pl.Int32())
+        on_year = ctx.by_day(lambda on: on.year, pl.Int64())
+        years = on_year - start.dt.year().cast(pl.Int64)
+        return years - (on_key < key).cast(pl.Int64)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, reduce
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
 
-from jiuye.rules.branches import Case as CaseExpr
 from jiuye.rules.errors import CaseError
-from jiuye.rules.expr import All, And, Cmp, Env, Expr, FrameCtx, In, Not, Or, Outcome
+from jiuye.rules.expr import All, Env, Outcome
 from jiuye.rules.facts import ENTITIES, FactSchema, FactSpec, Value
 from jiuye.rules.model import (
     KIND_LABELS,
@@ -28,9 +26,6 @@ from jiuye.rules.money import fen_to_yuan
 
 __all__ = ["Case", "PolicyPackage", "ReferenceTable"]
 
-_MATERIALISED = (And, Or, CaseExpr, Cmp, In, Not)
-_MASK_TYPES: tuple[tuple[int, pl.DataType], ...] = (
-    (8, pl.UInt8()), (16, pl.UInt16()), (32, pl.UInt32()), (64, pl.UInt64()))
 
 
 @dataclass(frozen=True)
@@ -62,42 +57,103 @@ class Case:
 
 
 class PolicyPackage:
-    """Rules, facts, parameters and reference tables of one policy document."""
+    """Rules, facts, parameters and reference tables of one policy document.
+
+    A rule may come in dated versions (several ``Rule`` objects with the same id and
+    distinct ``since``): ``rules[id]`` is the newest version, ``rule_versions(id)`` all of
+    them, ``rule_at(id, day)`` the one in force. ``precedence`` orders packages in force
+    together (higher prevails, see ``jiuye.rules.compose``); ``title`` is the document.
+    """
 
     def __init__(self, *, name: str, title: str, in_force: date, facts: Iterable[FactSpec],
                  rules: Iterable[Rule], parameters: Iterable[Parameter],
-                 references: Iterable[ReferenceTable] = ()) -> None:
+                 references: Iterable[ReferenceTable] = (), precedence: int = 0) -> None:
         self.name, self.title, self.in_force = name, title, in_force
-        self.rules: dict[str, Rule] = {}
+        self.precedence = precedence
+        grouped: dict[str, list[Rule]] = {}
         for rule in rules:
-            if rule.id in self.rules:
-                raise ValueError(f"duplicate rule {rule.id}")
-            self.rules[rule.id] = rule
+            grouped.setdefault(rule.id, []).append(rule)
+        self._versions: dict[str, tuple[Rule, ...]] = {}
+        for rule_id, versions in grouped.items():
+            versions.sort(key=self.since)
+            if len({self.since(r) for r in versions}) != len(versions):
+                raise ValueError(f"duplicate rule {rule_id} (two versions from the same day)")
+            if len({(r.entity, r.kind) for r in versions}) != 1:
+                raise ValueError(f"rule {rule_id}: versions differ in entity or kind")
+            self._versions[rule_id] = tuple(versions)
+        self.rules: dict[str, Rule] = {rid: v[-1] for rid, v in self._versions.items()}
+        #: Package name and document title per rule version (by identity); a composed
+        #: package fills it from the packages it joins.
+        self._origin: dict[int, tuple[str, str]] = {}
         specs = list(facts)
-        for rule in self.rules.values():
-            if rule.once:
-                specs.append(FactSpec(received_fact(rule.id), "bool", rule.entity,
-                                      f"此前是否已领取过{rule.title}"))
+        names = {s.name for s in specs}
+        for rule_id, dated in self._versions.items():
+            if any(r.once for r in dated) and received_fact(rule_id) not in names:
+                specs.append(FactSpec(received_fact(rule_id), "bool", dated[-1].entity,
+                                      f"此前是否已领取过{dated[-1].title}"))
         self.facts = FactSchema(specs)
         self.parameters = {p.name: p for p in parameters}
         self.references = {r.target: r for r in references}
+        self._mask_facts = {
+            rid: tuple(sorted({n for r in versions for n in r.fact_names()}))
+            for rid, versions in self._versions.items()}
         self._check()
         self._params_at = lru_cache(maxsize=64)(self._resolve_params)
+        self._compiled: dict[Hashable, Any] = {}
+
+    def since(self, rule: Rule) -> date:
+        """The first day of a rule version (the package's entry into force by default)."""
+        return rule.since or self.in_force
+
+    def rule_versions(self, rule_id: str) -> tuple[Rule, ...]:
+        """Every version of a rule, oldest first."""
+        return self._versions[rule_id]
+
+    def rule_at(self, rule_id: str, on: date) -> Rule:
+        """The version in force on ``on`` (the first version for a day before it)."""
+        versions = self._versions[rule_id]
+        current = versions[0]
+        for rule in versions:
+            if self.since(rule) <= on:
+                current = rule
+        return current
+
+    def version_label(self, rule: Rule) -> str:
+        return rule.version_label(self.since(rule))
+
+    def origin(self, rule: Rule) -> tuple[str, str]:
+        """(package name, document title) a rule version comes from."""
+        return self._origin.get(id(rule), (self.name, self.title))
+
+    def mask_facts(self, rule_id: str) -> tuple[str, ...]:
+        """Facts of every version of a rule, sorted: bit i of the batch mask is fact i."""
+        return self._mask_facts[rule_id]
+
+    def breakpoints(self) -> tuple[date, ...]:
+        """Days on which a parameter value or a rule version starts (sorted, distinct)."""
+        days = {self.in_force}
+        days |= {v.start for p in self.parameters.values() for v in p.values}
+        days |= {self.since(r) for versions in self._versions.values() for r in versions}
+        return tuple(sorted(days))
 
     def _check(self) -> None:
-        for rule in self.rules.values():
-            if rule.entity not in ENTITIES:
-                raise ValueError(f"rule {rule.id}: unknown entity {rule.entity}")
-            for name in rule.fact_names():
-                if name not in self.facts:
-                    raise ValueError(f"rule {rule.id} reads unknown fact {name}")
-                if self.facts[name].entity != rule.entity:
-                    raise ValueError(f"rule {rule.id} reads {name} of another entity")
-            for name in rule.param_names():
-                if name not in self.parameters:
-                    raise ValueError(f"rule {rule.id} reads unknown parameter {name}")
-            if len(rule.fact_names()) > 64:
-                raise ValueError(f"rule {rule.id} reads more than 64 facts")
+        for rule_id, versions in self._versions.items():
+            for rule in versions:
+                self._check_rule(rule)
+            if len(self._mask_facts[rule_id]) > 64:
+                raise ValueError(f"rule {rule_id} reads more than 64 facts")
+
+    def _check_rule(self, rule: Rule) -> None:
+        if rule.entity not in ENTITIES:
+            raise ValueError(f"rule {rule.id}: unknown entity {rule.entity}")
+        for name in rule.fact_names():
+            if name not in self.facts:
+                raise ValueError(f"rule {rule.id} reads unknown fact {name}")
+            if self.facts[name].entity != rule.entity:
+                raise ValueError(f"rule {rule.id} reads {name} of another entity")
+        for name in rule.param_names():
+            if name not in self.parameters:
+                raise ValueError(f"rule {rule.id} reads unknown parameter {name}")
 
     def _resolve_params(self, as_of: date) -> Mapping[str, Value]:
         return {name: p.value_at(as_of) for name, p in self.parameters.items()}
@@ -115,7 +171,14 @@ class PolicyPackage:
                             f"({self.in_force.isoformat()})")
         return as_of
 
-    def select_rules(self, rule_ids: Sequence[str] | None, entity: str | None) -> list[Rule]:
+    def select_rules(self, rule_ids: Sequence[str] | None, entity: str | None,
+                     on: date | None = None) -> list[Rule]:
+        """The chosen rules (all of ``entity`` by default): versions in force ``on`` a day,
+        or the newest."""
+        chosen = self._select(rule_ids, entity)
+        return chosen if on is None else [self.rule_at(r.id, on) for r in chosen]
+
+    def _select(self, rule_ids: Sequence[str] | None, entity: str | None) -> list[Rule]:
         if rule_ids:
             unknown = [r for r in rule_ids if r not in self.rules]
             if unknown:
@@ -208,7 +271,7 @@ class PolicyPackage:
         facts = self.enrich(case)
         env = Env(facts, case.as_of, self.params_at(case.as_of))
         return [self._evaluate_rule(rule, env) for rule in
-                self.select_rules(rule_ids, case.entity)]
+                self.select_rules(rule_ids, case.entity, on=case.as_of)]
 
     def _evaluate_rule(self, rule: Rule, env: Env) -> RuleResult:
         reasons: list[Reason] = []
@@ -219,7 +282,7 @@ class PolicyPackage:
             value = out.value if out.value is None else bool(out.value)
             used = {n: self.facts[n].to_json(env.facts.get(n)) for n in sorted(cond.expr.facts())}
             reasons.append(Reason(cond.id, cond.text, cond.clause, value,
-                                  tuple(sorted(out.missing)), used))
+                                  tuple(sorted(out.missing)), used, cond.origin_clauses))
         status = All.combine(outcomes)
         amount: int | None = None
         missing, unset = status.missing, status.unset
@@ -229,98 +292,32 @@ class PolicyPackage:
             missing, unset = money.missing, money.unset
         label: Status = ("undetermined" if status.value is None
                          else "eligible" if status.value else "ineligible")
+        package, document = self.origin(rule)
         return RuleResult(rule.id, rule.title, rule.kind, label, amount, rule.clause, rule.fund,
                           tuple(sorted(missing)), tuple(sorted(unset)), tuple(reasons),
-                          rule.amount_text)
+                          rule.amount_text, self.version_label(rule), package, document)
 
-    # ---- batch -------------------------------------------------------------------------
-    def _rule_exprs(self, rule: Rule, root: Expr, ctx: FrameCtx) -> list[pl.Expr]:
-        """Status (Boolean), amount in fen (Int64) and missing-fact mask of a rule.
-
-        The mask has bit i set when ``rule.fact_names()[i]`` could change the result; its
-        type is the narrowest unsigned integer that holds all the rule's facts.
-        """
-        names = rule.fact_names()
-        status = root.polars(ctx)
-        flags: dict[str, list[pl.Expr]] = {}
-        root.missing_flags(ctx, [], flags)
-        if rule.amount is not None:
-            amount_value = rule.amount.polars(ctx).cast(pl.Int64)
-            amount = pl.when(status).then(amount_value).otherwise(pl.lit(None, dtype=pl.Int64))
-            rule.amount.missing_flags(ctx, [status.fill_null(False)], flags)
-        else:
-            amount = pl.lit(None, dtype=pl.Int64)
-        dtype = next(t for bits, t in _MASK_TYPES if len(names) <= bits)
-        parts = [reduce(operator.or_, flags[n]).fill_null(False).cast(dtype) * (1 << i)
-                 for i, n in enumerate(names) if n in flags]
-        mask = reduce(operator.or_, parts) if parts else pl.lit(0, dtype=dtype)
-        return [status.alias(rule.id), amount.alias(f"{rule.id}__amount_fen"),
-                mask.cast(dtype).alias(f"{rule.id}__missing")]
-
-    @staticmethod
-    def _materialise(roots: Sequence[Expr], ctx: FrameCtx) -> list[list[pl.Expr]]:
-        """Stages of columns for every distinct logical node, children before parents.
-
-        Rules share sub-expressions (the same Python objects, e.g. the employment-difficulty
-        status); each is computed once, and the Kleene tests of the missing-fact masks then
-        read cheap bit-packed Boolean columns instead of recomputing subtrees.
-        """
-        heights: dict[int, int] = {}
-        stages: dict[int, list[pl.Expr]] = {}
-
-        def visit(node: Expr) -> int:
-            key = id(node)
-            if key in heights:
-                return heights[key]
-            height = max((visit(c) for c in node.children), default=-1) + 1
-            if isinstance(node, _MATERIALISED):
-                stages.setdefault(height, []).append(node.polars(ctx).alias(f"__n{key}"))
-                ctx.columns[key] = f"__n{key}"
-            heights[key] = height
-            return height
-
-        for root in roots:
-            visit(root)
-        return [stages[h] for h in sorted(stages)]
-
-    def prepare_frame(self, frame: pl.LazyFrame, entity: str, as_of: date) -> pl.LazyFrame:
-        """Add absent fact columns as nulls and fill reference figures from the tables."""
-        present = set(frame.collect_schema().names())
-        fill = [pl.lit(None, dtype=s.dtype).alias(s.name)
-                for s in self.facts.for_entity(entity) if s.name not in present]
-        frame = frame.with_columns(fill) if fill else frame
-        for target, table in self.references.items():
-            if self.facts[target].entity != entity:
-                continue
-            year = as_of.year + table.year_offset
-            mapping = {k: v for (k, y), v in table.values.items() if y == year}
-            looked_up = pl.col(table.key).replace_strict(
-                mapping, default=None, return_dtype=self.facts[target].dtype)
-            frame = frame.with_columns(pl.coalesce(pl.col(target), looked_up).alias(target))
-        return frame
-
-    def evaluate_frame(self, frame: pl.DataFrame | pl.LazyFrame, *, entity: str, as_of: date,
-                       rule_ids: Sequence[str] | None = None, keep: Sequence[str] = ()
-                       ) -> pl.DataFrame:
+    # ---- batch (jiuye.rules.batch) ----------------------------------------------------
+    def evaluate_frame(self, frame: pl.DataFrame | pl.LazyFrame, *, entity: str,
+                       as_of: date | str, rule_ids: Sequence[str] | None = None,
+                       keep: Sequence[str] = (), with_missing: bool = True) -> pl.DataFrame:
         """All (or the chosen) rules of ``entity`` over every row of ``frame``.
 
-        Returns the ``keep`` columns, then per rule ``<id>`` (true/false/null for
-        eligible/ineligible/undetermined), ``<id>__amount_fen`` and ``<id>__missing``
-        (bit i set when ``rule.fact_names()[i]`` could change the result).
+        ``as_of`` is one date, or the name of a Date column of ``frame`` (a date per row:
+        each row is decided on its own date, with the parameters and rule versions in
+        force that day). Returns the ``keep`` columns, then per rule ``<id>``
+        (true/false/null for eligible/ineligible/undetermined), ``<id>__amount_fen`` and,
+        unless ``with_missing=False``, ``<id>__missing`` (bit i set when
+        ``mask_facts(id)[i]`` could change the result). Only the facts the chosen rules
+        read need to be columns; absent ones count as unknown.
         """
-        self.check_as_of(as_of)
-        rules = self.select_rules(rule_ids, entity)
-        lazy = self.prepare_frame(frame.lazy(), entity, as_of)
-        ctx = FrameCtx(as_of, self.params_at(as_of))
-        roots = {rule.id: All(*(c.expr for c in rule.all_conditions())) for rule in rules}
-        amounts = [rule.amount for rule in rules if rule.amount is not None]
-        for stage in self._materialise([*roots.values(), *amounts], ctx):
-            lazy = lazy.with_columns(stage)
-        exprs = [e for rule in rules for e in self._rule_exprs(rule, roots[rule.id], ctx)]
-        return lazy.select([pl.col(k) for k in keep] + exprs).collect()
+        from jiuye.rules.batch import evaluate_frame
+
+        return evaluate_frame(self, frame, entity=entity, as_of=as_of, rule_ids=rule_ids,
+                              keep=keep, with_missing=with_missing)
 
     def decode_missing(self, rule_id: str, mask: int) -> tuple[str, ...]:
-        names = self.rules[rule_id].fact_names()
+        names = self.mask_facts(rule_id)
         return tuple(n for i, n in enumerate(names) if mask >> i & 1)
 
     # ---- output ------------------------------------------------------------------------
@@ -338,8 +335,12 @@ class PolicyPackage:
             "missing_facts": list(result.missing_facts),
             "unset_parameters": list(result.unset_parameters),
             "reasons": [
-                {"id": r.id, "text": r.text, "clause": r.clause, "value": r.value,
+                {"id": r.id, "text": r.text, "clause": r.clause,
+                 "origin_clauses": list(r.origin_clauses), "value": r.value,
                  "missing_facts": list(r.missing_facts), "facts": r.facts}
                 for r in result.reasons
             ],
+            "version": result.version,
+            "package": result.package,
+            "document": result.document,
         }

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+from jiuye.core.errors import JiuyeError
 
 __all__ = ["CaseError"]
 
 
-class CaseError(ValueError):
-    """A case, an as-of date or a rule selection the engine cannot accept.
+class CaseError(JiuyeError, ValueError):
+    """A case, an as-of date or a rule selection the engine cannot accept (HTTP 422).
 
-    >>> str(CaseError("unknown_fact", "facts.foo", "未知的事实项", "unknown fact"))
-    'facts.foo: 未知的事实项 / unknown fact'
+    >>> error = CaseError("unknown_fact", "facts.foo", "未知的事实项", "unknown fact")
+    >>> str(error), error.http_status
+    ('facts.foo: 未知的事实项 / unknown fact', 422)
+    >>> error.message
+    '未知的事实项（facts.foo）'
     """
 
+    http_status: ClassVar[int] = 422
+
     def __init__(self, code: str, field: str, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{field}: {message_zh} / {message_en}")
+        super().__init__(code, f"{message_zh}（{field}）",
+                         extra={"field": field, "message_zh": message_zh,
+                                "message_en": message_en})
+        self.args = (f"{field}: {message_zh} / {message_en}",)
         self.code = code
         self.field = field
         self.message_zh = message_zh

@@ -61,11 +61,39 @@ class Env:
 @dataclass
 class FrameCtx:
     """What a batch compilation sees: as-of date, parameters, and the nodes already
-    materialised as columns (by node identity), so shared sub-expressions run once."""
+    materialised as columns (by node identity), so shared sub-expressions run once.
+
+    With ``as_of_column`` the as-of date is that Date column, one per row, and ``as_of``
+    is the first day of the span ``days`` (first and last as-of day the frame may hold)
+    over which ``params`` are constant. ``by_day`` turns a function of the as-of date into
+    a per-row column through a lookup table over ``days``: exact, and vectorised.
+    """
 
     as_of: date
     params: Mapping[str, Value]
     columns: dict[int, str] = field(default_factory=dict)
+    as_of_column: str | None = None
+    days: tuple[date, date] | None = None
+
+    def as_of_expr(self) -> pl.Expr:
+        if self.as_of_column is None:
+            return _lit(self.as_of)
+        return pl.col(self.as_of_column)
+
+    def by_day(self, fn: Callable[[date], Value], dtype: pl.DataType) -> pl.Expr:
+        """``fn(as_of)`` for every row: a literal for one date, a table lookup per row."""
+        if self.as_of_column is None:
+            return pl.lit(fn(self.as_of), dtype=dtype)
+        first, last = self.days or (self.as_of, self.as_of)
+        table = pl.Series([fn(date.fromordinal(d))
+                           for d in range(first.toordinal(), last.toordinal() + 1)],
+                          dtype=dtype)
+        offset = first.toordinal() - _EPOCH
+        index = pl.col(self.as_of_column).cast(pl.Int32) - offset
+        return pl.lit(table).gather(index)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def _lit(value: Value) -> pl.Expr:
@@ -237,13 +265,13 @@ class Lit(Expr):
 
 
 class AsOf(Expr):
-    """The as-of date of the evaluation (the end of that day)."""
+    """The as-of date of the evaluation (the end of that day); a column with a date per row."""
 
     def evaluate(self, env: Env) -> Outcome:
         return Outcome(env.as_of)
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
-        return _lit(ctx.as_of)
+        return ctx.as_of_expr()
 
 
 

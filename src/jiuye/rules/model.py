@@ -28,12 +28,34 @@ KIND_LABELS: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of a rule, in the words of the text, with its clause."""
+    """One condition of a rule, in the words of the text, with its clause.
+
+    ``clause`` is the clause that applies the condition in this rule; ``origin_clauses``
+    the clauses it comes from when another clause defines it (a condition of 三（一）
+    reused by 三（二）, a status reached through 三（五）'s 比照). ``applied_under``
+    re-cites a shared condition for another rule.
+
+    >>> c = Condition("grad", "高校毕业生", "三（一）", Fact("is_college_graduate"))
+    >>> moved = c.applied_under("三（二）")
+    >>> moved.clause, moved.origin_clauses
+    ('三（二）', ('三（一）',))
+    >>> c.applied_under("三（一）") is c
+    True
+    """
 
     id: str
     text: str
     clause: str
     expr: Expr
+    origin_clauses: tuple[str, ...] = ()
+
+    def applied_under(self, clause: str) -> Condition:
+        """This condition as applied by ``clause``, citing where it comes from."""
+        if clause == self.clause:
+            return self
+        origins = tuple(dict.fromkeys((*self.origin_clauses, self.clause)))
+        origins = tuple(o for o in origins if o != clause)
+        return Condition(self.id, self.text, clause, self.expr, origins)
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,25 @@ class Rule:
     readings: tuple[str, ...] = ()
     national_basis: tuple[str, ...] = ()
     doc: str = ""
+    since: date | None = None
+    version: str = ""
+
+    def __post_init__(self) -> None:
+        # A shared condition cites the clause of the rule that applies it, and its origin.
+        object.__setattr__(self, "conditions",
+                           tuple(c.applied_under(self.clause) for c in self.conditions))
+
+    def version_label(self, default_since: date) -> str:
+        """The label of this version: ``version``, or its start date ("2018-04-13 起").
+
+        ``default_since`` is the package's entry into force, for a rule without ``since``.
+
+        >>> Rule("r", "t", "person", "一", "status", ()).version_label(date(2018, 4, 13))
+        '2018-04-13 起'
+        """
+        if self.version:
+            return self.version
+        return f"{(self.since or default_since).isoformat()} 起"
 
     def all_conditions(self) -> tuple[Condition, ...]:
         if not self.once:
@@ -131,6 +172,7 @@ class Reason:
     value: bool | None
     missing_facts: tuple[str, ...] = ()
     facts: dict[str, Any] = field(default_factory=dict)
+    origin_clauses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,3 +188,6 @@ class RuleResult:
     unset_parameters: tuple[str, ...]
     reasons: tuple[Reason, ...]
     amount_text: str = ""
+    version: str = ""
+    package: str = ""
+    document: str = ""

@@ -41,7 +41,7 @@ from types import ModuleType
 from typing import Any, ClassVar
 
 from jiuye.core.errors import JiuyeError
-from jiuye.rules import PolicyPackage
+from jiuye.rules import PolicyPackage, compose
 from jiuye.rules.catalogue import Catalogue, Implementation, load_catalogue
 
 from policies.model import Audiences, Bindings, Labels, Questionnaire
@@ -179,18 +179,15 @@ def _catalogue(infos: Sequence[PackageInfo]) -> Catalogue:
 
 def _engine(infos: Sequence[PackageInfo]) -> PolicyPackage:
     """One engine package: a single package as loaded, several through ``compose``."""
-    loaded: list[PolicyPackage] = [info.module.load_package() for info in reversed(infos)]
+    loaded: list[PolicyPackage] = []
+    for info in reversed(infos):
+        engine = info.module.load_package()
+        # The module's PRECEDENCE is the one statement of it; the engine orders by it.
+        engine.precedence = info.precedence
+        loaded.append(engine)
     if len(loaded) == 1:
         return loaded[0]
-    import jiuye.rules
-
-    compose = getattr(jiuye.rules, "compose", None)
-    if compose is None:
-        raise PolicyConfigError(
-            "policy_compose_unavailable", "此版本的规则引擎不能同时施行多个政策包",
-            extra={"packages": [i.name for i in infos]})
-    composed: PolicyPackage = compose(loaded)
-    return composed
+    return compose(loaded)
 
 
 def load_policy(modules: Sequence[str | ModuleType] = DEFAULT_PACKAGES) -> Policy:

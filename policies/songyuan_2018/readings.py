@@ -67,8 +67,8 @@ from __future__ import annotations
 
 #: 户籍在松原: the division code of the person's hukou begins with Songyuan's (GB/T 2260).
 SONGYUAN_PREFIX = "2207"
-#: Working age by sex, (lowest, highest) full years, both inclusive.
-WORKING_AGE: dict[str, tuple[int, int]] = {"male": (16, 59), "female": (16, 54)}
+# Working age by sex is a set of dated parameters (parameters/working_age/), the same
+# figures the rules of 三（五） read; the keys are bindings of the package.
 #: Person facts read from a household status (registry code) of the person's household.
 HOUSEHOLD_STATUS_FACTS: dict[str, str] = {
     "household_jdlk_poor": "jdlk",

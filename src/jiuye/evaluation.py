@@ -15,7 +15,7 @@ from jiuye.rules import CaseError, PolicyPackage
 from jiuye.rules.model import KIND_LABELS
 
 __all__ = ["evaluate_json", "facts_schema", "load_json", "package", "package_info",
-           "package_summary", "parameters_json", "parse_as_of", "rules_json"]
+           "package_summary", "parameters_json", "parse_as_of", "rules_json", "who_sets"]
 
 
 def package() -> PolicyPackage:
@@ -109,6 +109,27 @@ def parameters_json(as_of: date | None = None) -> list[dict[str, Any]]:
                         "source": v.source, "note": v.note} for v in p.values],
         })
     return out
+
+
+def who_sets(name: str) -> str:
+    """What an unset parameter a result names is, and who must set it (in Chinese).
+
+    >>> who_sets("startup_subsidy.amount_fen")
+    '一次性初创企业补贴标准：已设定'
+    >>> who_sets("calendar.2031").startswith("2031年的国务院办公厅节假日安排尚未录入")
+    True
+    """
+    if name.startswith("calendar."):
+        year = name.removeprefix("calendar.")
+        return (f"{year}年的国务院办公厅节假日安排尚未录入：由系统管理员按当年通知（文号）"
+                "补录到 policies/calendars/state_council_holidays.yaml，期限的计算才能确定")
+    parameter = package().parameters.get(name)
+    if parameter is None:
+        return f"{name}：尚未设定"
+    if parameter.value_at(date.max) is not None:
+        return f"{parameter.description}：已设定"
+    who = parameter.set_by or "主管部门"
+    return f"{parameter.description}：尚未设定，须由{who}按文件（带文号）设定"
 
 
 def _json_value(value: object) -> object:

@@ -20,7 +20,8 @@ STEPS = 'input[type=hidden][name^="a."], input[type=hidden][name=skipped]'
 # A new graduate (2017) who founded a small firm 14 months before the as-of date.
 GRADUATE = {"is_college_graduate": "是", "graduation_date": "2017-07-01",
             "business_kind": "小微企业", "is_first_business": "是",
-            "business_license_date": "2018-04-01", "business_operating_normally": "是",
+            "business_license_date": "2018-04-01", "business_operating_since": "2018-04-10",
+            "business_operating_normally": "是",
             "has_social_insurance": "是", "received_startup_subsidy": "否"}
 EMPLOYER = {"ui_insured": "是", "ui_premiums_paid_in_full": "是", "stabilization_measures": "是",
             "last_year_layoffs": "1", "last_year_avg_insured": "100",
@@ -76,7 +77,7 @@ def test_a_new_graduate_finds_the_startup_subsidy_on_a_phone(live_server, page, 
     card = rule_card(page, "一次性初创企业补贴")
     expect(card.locator(".badge")).to_have_text("符合")
     expect(card.locator(".amount")).to_have_text("5000元")
-    expect(card.get_by_text("领取工商营业执照满1年（含本数）（二（三））")).to_be_visible()
+    expect(card.get_by_text("有正常经营行为1年以上（自开始正常经营之日起满1年，含本数）（二（三））")).to_be_visible()
     expect(card.get_by_text("高校毕业生或就业困难人员", exact=False)).to_be_visible()
     expect(page.get_by_text("没有更多需要回答的问题了")).to_be_visible()
     # the page fits the phone: nothing wider than the screen

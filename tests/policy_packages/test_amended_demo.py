@@ -4,11 +4,6 @@
 the start-up subsidy from 2027-01-01, adds ``demo_graduate_relocation_subsidy`` under
 三（一） and replaces ``job_seeking_subsidy`` from 2027-01-01 (no target-group condition).
 The portal, the self-check, the API and the registry's facts all serve it.
-
-These tests need the engine's ``jiuye.rules.compose`` and dated rule versions
-(``Rule(since=, version=)``); until that branch is merged they are expected to fail
-with the ``TypeError`` of the unknown ``since`` field (strict: they run for real as
-soon as ``compose`` exists).
 """
 
 from __future__ import annotations
@@ -18,15 +13,10 @@ from datetime import date
 
 import pytest
 
-import jiuye.rules
 from jiuye.selfcheck.questionnaire import State, evaluate, run_step
 
 from policies import loader
 from policies.loader import policy
-
-pytestmark = pytest.mark.xfail(
-    not hasattr(jiuye.rules, "compose"), raises=TypeError, strict=True,
-    reason="awaits jiuye.rules.compose and Rule(since=, version=) from the engine branch")
 
 MODULES = "policies.songyuan_2018,tests.policy_packages.amended_demo"
 NEW_RULE = "demo_graduate_relocation_subsidy"
@@ -151,6 +141,8 @@ def test_the_measure_page_shows_the_rule_version_in_force(client):
     # then
     assert TARGET_GROUP in before
     assert TARGET_GROUP not in after
+    assert "规则版本：2018-04-13 起" in before
+    assert "规则版本：2027-01" in after
 
 
 # ---- the self-check -----------------------------------------------------------------------

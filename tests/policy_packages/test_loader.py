@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import types
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-import jiuye.rules
 from jiuye.evaluation import package
 from jiuye.rules import PolicyPackage
 from jiuye.rules.catalogue import Implementation
@@ -143,16 +143,18 @@ def test_several_packages_are_composed_lowest_precedence_first(monkeypatch):
         seen.append(list(packages))
         return packages[-1]
 
-    monkeypatch.setattr(jiuye.rules, "compose", compose, raising=False)
-    low = _module("province", 50, load_package=lambda: "province package")
-    high = _module("amendment", 200, load_package=lambda: "amendment package")
+    monkeypatch.setattr("policies.loader.compose", compose)
+    low = _module("province", 50, load_package=lambda: SimpleNamespace(name="province package"))
+    high = _module("amendment", 200,
+                   load_package=lambda: SimpleNamespace(name="amendment package"))
     # when
     current = load_policy([high, songyuan, low])
     # then
     assert [p.name for p in current.packages] == ["amendment", "songyuan_2018", "province"]
-    assert [p if isinstance(p, str) else p.name for p in seen[0]] == [
+    assert [p.name for p in seen[0]] == [
         "province package", "songyuan_2018", "amendment package"]
-    assert current.engine == "amendment package"
+    assert [p.precedence for p in seen[0]] == [50, 100, 200]
+    assert current.engine.name == "amendment package"
 
 
 def test_the_highest_package_with_a_part_gives_it_and_catalogue_additions_join(monkeypatch):
@@ -160,7 +162,7 @@ def test_the_highest_package_with_a_part_gives_it_and_catalogue_additions_join(m
     import policies.songyuan_2018 as songyuan
     from policies.model import Labels
 
-    monkeypatch.setattr(jiuye.rules, "compose", lambda packages: packages[-1], raising=False)
+    monkeypatch.setattr("policies.loader.compose", lambda packages: packages[-1])
     added = Implementation("rule", "demo_rule", "修订新增的规则。")
     amendment = _module("amendment", 200, CATALOGUE_ADDITIONS={"三（一）": (added,)},
                         LABELS=Labels(entities={"person": "劳动者"}))
@@ -177,7 +179,7 @@ def test_an_addition_to_a_clause_the_text_does_not_have_is_refused(monkeypatch):
     # given
     import policies.songyuan_2018 as songyuan
 
-    monkeypatch.setattr(jiuye.rules, "compose", lambda packages: packages[-1], raising=False)
+    monkeypatch.setattr("policies.loader.compose", lambda packages: packages[-1])
     added = Implementation("rule", "demo_rule", "修订新增的规则。")
     amendment = _module("amendment", 200, CATALOGUE_ADDITIONS={"七（一）": (added,)})
     # when / then

@@ -127,3 +127,12 @@ def test_version_names_the_package_and_the_latest_parameter_date():
     version = measures.version_on(date(2019, 6, 1))
     # then
     assert (version.package, version.parameters_from) == ("songyuan_2018", date(2018, 4, 13))
+
+
+@pytest.mark.django_db
+def test_the_notification_page_says_who_must_set_an_unset_standard(client):
+    # when
+    html = client.get("/policies/m/3-1/", {"date": "2019-06-01"}).content.decode()
+    # then
+    assert ("一次性求职创业补贴标准：尚未设定，"
+            "须由市人社局、市财政局（管理员录入）按文件（带文号）设定") in html

@@ -135,7 +135,7 @@ def test_poster_has_title_who_amount_qr_and_office(client, offices):
     assert "<h1>加大创业政策支持</h1>" in html
     assert "<h2>一次性初创企业补贴</h2>" in html
     assert "<b>标准：</b>5000元" in html
-    assert "领取工商营业执照满1年（含本数）" in html
+    assert "有正常经营行为1年以上（自开始正常经营之日起满1年，含本数）" in html
     assert "<svg" in html
     assert "【示例】宁江区就业服务大厅" in html
     assert "@page" in (Path(measures.__file__).parent / "static/portal/poster.css").read_text()

@@ -71,3 +71,29 @@ def test_answers_read_in_chinese():
 def test_yuan_drops_zero_fen():
     # when / then
     assert (yuan(500000), yuan(617283), yuan(5)) == ("5000元", "6172.83元", "0.05元")
+
+
+def test_a_deadline_in_a_year_without_a_holiday_calendar_says_who_must_add_it():
+    # given a worker whose 12-month window ends in 2027, asked about on its last day,
+    # when the calendar covers years up to 2026 only
+    state = State("person", {
+        "is_enterprise_employee": "true", "ui_contribution_months": "36",
+        "certificate_level": "5", "certificate_issue_date": "2026-12-20",
+        "certificate_shortage_trade": "false"})
+    # when
+    skill = next(r for r in result_rows(run_step(state, date(2027, 12, 21)).results)
+                 if r["rule"] == "skill_upgrade_subsidy")
+    # then
+    assert skill["status_label"] == "还需了解"
+    assert any(note.startswith("2027年的国务院办公厅节假日安排尚未录入：由系统管理员")
+               for note in skill["unset"])
+
+
+def test_an_unset_standard_names_who_must_set_it():
+    # given a graduate in a recognised internship (the text leaves the standard open)
+    state = State("person", {"is_college_graduate": "true", "in_recognised_internship": "true"})
+    # when
+    internship = row(state, "internship_subsidy")
+    # then
+    assert internship["unset"] == [
+        "就业见习补贴标准：尚未设定，须由市人社局、市财政局（管理员录入）按文件（带文号）设定"]

@@ -141,7 +141,8 @@ def test_a_graduate_who_founded_a_firm_14_months_ago_gets_5000_yuan():
     # given
     answers = {"is_college_graduate": "true", "graduation_date": "2017-07-01",
                "business_kind": "small_micro_enterprise", "is_first_business": "true",
-               "business_license_date": "2018-04-01", "business_operating_normally": "true",
+               "business_license_date": "2018-04-01", "business_operating_since": "2018-04-10",
+               "business_operating_normally": "true",
                "has_social_insurance": "true", "received_startup_subsidy": "false"}
     # when
     asked = walk(State("person"), lambda name: answers.get(name))

@@ -11,7 +11,8 @@ from jiuye.selfcheck.models import SelfCheckDraft
 
 GRADUATE = {"is_college_graduate": "true", "graduation_date": "2017-07-01",
             "business_kind": "small_micro_enterprise", "is_first_business": "true",
-            "business_license_date": "2018-04-01", "business_operating_normally": "true",
+            "business_license_date": "2018-04-01", "business_operating_since": "2018-04-10",
+            "business_operating_normally": "true",
             "has_social_insurance": "true", "received_startup_subsidy": "false"}
 
 
@@ -74,7 +75,7 @@ def test_a_graduate_walks_the_self_check_without_javascript(client, fixed_today)
     startup = startup[:startup.index("</article>")]
     assert '<span class="badge badge-eligible">符合</span> 一次性初创企业补贴' in startup
     assert '<p class="amount">5000元</p>' in startup
-    assert "✓ 领取工商营业执照满1年（含本数）（二（三））" in startup
+    assert "✓ 有正常经营行为1年以上（自开始正常经营之日起满1年，含本数）（二（三））" in startup
     assert "没有更多需要回答的问题了" in html
     assert SelfCheckDraft.objects.count() == 0
 
@@ -89,7 +90,8 @@ def test_an_ineligible_measure_names_the_failed_condition(client, fixed_today):
     startup = html[html.index('data-rule="startup_subsidy"'):]
     startup = startup[:startup.index("</article>")]
     assert '<span class="badge badge-ineligible">不符合</span>' in startup
-    assert ("✗ 高校毕业生或就业困难人员（含比照就业困难人员的农村松原籍建档立卡贫困家庭劳动者）"
+    assert ("✗ 高校毕业生或就业困难人员"
+            "（含比照就业困难人员的劳动年龄内农村松原籍建档立卡贫困家庭劳动者）"
             "（二（三））") in startup
 
 

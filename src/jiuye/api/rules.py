@@ -45,6 +45,7 @@ def _case_body_schema() -> dict[str, Any]:
             "facts": {"is_college_graduate": True, "is_first_business": True,
                       "business_kind": "small_micro_enterprise",
                       "business_license_date": "2018-04-01",
+                      "business_operating_since": "2018-04-10",
                       "business_operating_normally": True, "has_social_insurance": True},
             "receipts": []}}}}}
 

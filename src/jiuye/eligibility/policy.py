@@ -37,7 +37,15 @@ def bindings() -> Bindings:
 
 def working_age(as_of: date) -> Mapping[str, tuple[int, int]]:
     """Working age by sex on ``as_of``: (lowest, highest) full years, both inclusive."""
-    ages: Mapping[str, tuple[int, int]] = readings().WORKING_AGE
+    keys = bindings()
+    values = package().params_at(as_of)
+    low = values.get(keys.working_age_min_years)
+    ages: dict[str, tuple[int, int]] = {}
+    for sex, key in keys.working_age_max_years.items():
+        high = values.get(key)
+        if not isinstance(low, int) or not isinstance(high, int):
+            raise LookupError(f"working age is not set on {as_of.isoformat()}: {key}")
+        ages[sex] = (low, high)
     return ages
 
 

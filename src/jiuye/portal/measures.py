@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from jiuye.core.errors import JiuyeError
-from jiuye.evaluation import package
+from jiuye.evaluation import package, who_sets
 from jiuye.portal.audiences import audiences_for
 from jiuye.rules.catalogue import Catalogue, Clause, Section
 from jiuye.rules.errors import CaseError
@@ -50,14 +50,21 @@ def section_of(clause: Clause) -> Section:
     return next(s for s in catalogue().sections if s.section == clause.section)
 
 
-def rules_of(clause: Clause) -> tuple[Rule, ...]:
-    rules = package().rules
-    return tuple(rules[i.id] for i in clause.implemented_by if i.type == "rule" and i.id in rules)
+def rules_of(clause: Clause, on: date | None = None) -> tuple[Rule, ...]:
+    """The rules implementing a measure: the newest versions, or those in force ``on``."""
+    pkg = package()
+    ids = [i.id for i in clause.implemented_by if i.type == "rule" and i.id in pkg.rules]
+    return tuple(pkg.rules[i] if on is None else pkg.rule_at(i, on) for i in ids)
 
 
-def benefit_rules(clause: Clause) -> tuple[Rule, ...]:
-    """The rules of a measure that pay or grant something."""
-    return tuple(rule for rule in rules_of(clause) if rule.kind == "benefit")
+def benefit_rules(clause: Clause, on: date | None = None) -> tuple[Rule, ...]:
+    """The rules of a measure that pay or grant something (the versions in force ``on``)."""
+    return tuple(rule for rule in rules_of(clause, on) if rule.kind == "benefit")
+
+
+def rule_version(rule: Rule) -> str:
+    """The label of a rule version, e.g. "2018-04-13 起"."""
+    return package().version_label(rule)
 
 
 def format_value(value: object, unit: str) -> str:
@@ -94,6 +101,8 @@ class AmountLine:
     value: str
     since: date | None
     source: str
+    #: While unset: what it is and who must set it.
+    who: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,7 @@ def _line(parameter: Parameter, on: date) -> AmountLine:
         value=format_value(None if current is None else current.value, parameter.unit),
         since=None if current is None else current.start,
         source="" if current is None else (current.source or current.note),
+        who=who_sets(parameter.name) if current is None or current.value is None else "",
     )
 
 

@@ -65,7 +65,7 @@ def offices_by_county() -> list[tuple[str, list[Office]]]:
 
 
 def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, Any]:
-    rules = measures.benefit_rules(clause)
+    rules = measures.benefit_rules(clause, on)
     guides = {g.rule_id: g for g in Guide.objects.filter(rule_id__in=[r.id for r in rules])}
     benefits = []
     for rule in rules:
@@ -77,6 +77,7 @@ def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, 
                 "conditions": conditions,
                 "amount": measures.amount_on(rule, on),
                 "guide": guides.get(rule.id),
+                "version": measures.rule_version(rule),
             }
         )
     slug = measures.slug(clause.clause)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jiuye.evaluation import package
+from jiuye.evaluation import package, who_sets
 from jiuye.rules.model import KIND_LABELS, RuleResult
 from jiuye.rules.money import fen_to_yuan
 from jiuye.selfcheck.questionnaire import State, display_value
@@ -57,6 +57,7 @@ def result_rows(results: list[RuleResult]) -> list[dict[str, Any]]:
             "fund": r.fund, "reasons": reasons,
             "failed": [x for x in reasons if x["value"] is False],
             "missing": [pkg.facts[n].label for n in r.missing_facts],
+            "unset": [who_sets(n) for n in r.unset_parameters],
         })
     return rows
 

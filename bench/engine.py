@@ -34,8 +34,12 @@ from policies.songyuan_2018.rules.common import HOLIDAYS
 AS_OF = date(2019, 6, 30)
 APPLIED = "applied"
 YEAR_START = date(2019, 1, 1)
-_INT_RANGES = {"certificate_level": 6, "ui_contribution_months": 60, "labor_contract_months": 36,
-               "training_class_hours": 200}
+_INT_RANGES = {
+    "certificate_level": 6,
+    "ui_contribution_months": 60,
+    "labor_contract_months": 36,
+    "training_class_hours": 200,
+}
 _DAY0 = date(2015, 1, 1).toordinal() - date(1970, 1, 1).toordinal()
 
 
@@ -81,8 +85,7 @@ def population(pkg: PolicyPackage, entity: str, n: int, seed: int) -> pl.DataFra
 
 
 def _case(pkg: PolicyPackage, entity: str, row: dict[str, Any]) -> dict[str, Any]:
-    facts = {k: pkg.facts[k].to_json(v) for k, v in row.items()
-             if k != "row_id" and v is not None}
+    facts = {k: pkg.facts[k].to_json(v) for k, v in row.items() if k != "row_id" and v is not None}
     return {"entity": entity, "as_of": AS_OF.isoformat(), "facts": facts}
 
 
@@ -100,15 +103,17 @@ def _median(fn: Any, runs: int) -> float:
     return statistics.median(times)
 
 
-def _check_baseline(pkg: PolicyPackage, persons: pl.DataFrame, firms: pl.DataFrame,
-                    table: Any) -> int:
+def _check_baseline(
+    pkg: PolicyPackage, persons: pl.DataFrame, firms: pl.DataFrame, table: Any
+) -> int:
     """Rows where the numpy baseline and the engine disagree (must be 0): same rules."""
     sample_p, sample_f = persons.head(200_000), firms.head(50_000)
     wrong = 0
-    for entity, sample, fn in (("person", sample_p, numpy_rules.person_rules),
-                               ("employer", sample_f, numpy_rules.employer_rules)):
-        engine = pkg.evaluate_frame(sample, entity=entity, as_of=APPLIED,
-                                    with_missing=False)
+    for entity, sample, fn in (
+        ("person", sample_p, numpy_rules.person_rules),
+        ("employer", sample_f, numpy_rules.employer_rules),
+    ):
+        engine = pkg.evaluate_frame(sample, entity=entity, as_of=APPLIED, with_missing=False)
         cols = numpy_rules.Columns(sample)
         on = cols.values[APPLIED]
         args = (table,) if entity == "person" else ()
@@ -119,7 +124,8 @@ def _check_baseline(pkg: PolicyPackage, persons: pl.DataFrame, firms: pl.DataFra
                 expected = pl.Series(values).replace(-1, None)
             else:
                 expected = pl.Series(values).replace_strict(
-                    {0: False, 1: True, 2: None}, return_dtype=pl.Boolean)
+                    {0: False, 1: True, 2: None}, return_dtype=pl.Boolean
+                )
             wrong += int((got.ne_missing(expected)).sum())
     return wrong
 
@@ -138,18 +144,23 @@ def main() -> None:
     persons = population(pkg, "person", args.persons, 1).with_columns(_applied(args.persons, 3))
     firms = population(pkg, "employer", args.firms, 2).with_columns(_applied(args.firms, 4))
     print(f"polars {pl.__version__}, numpy {np.__version__}, threads {pl.thread_pool_size()}")
-    print(f"population: {args.persons:,} persons × {person_rules} rules, "
-          f"{args.firms:,} firms × {firm_rules} rules; one date {AS_OF}, or a date per row "
-          f"over {YEAR_START.year} ({APPLIED})")
+    print(
+        f"population: {args.persons:,} persons × {person_rules} rules, "
+        f"{args.firms:,} firms × {firm_rules} rules; one date {AS_OF}, or a date per row "
+        f"over {YEAR_START.year} ({APPLIED})"
+    )
     table = numpy_rules.calendar_table(HOLIDAYS)
     wrong = _check_baseline(pkg, persons, firms, table)
-    print(f"numpy baseline disagrees with the engine on {wrong} rule results "
-          "(status and amount, date per row, first 200,000 persons + 50,000 firms)")
+    print(
+        f"numpy baseline disagrees with the engine on {wrong} rule results "
+        "(status and amount, date per row, first 200,000 persons + 50,000 firms)"
+    )
 
     def engine(as_of: Any, with_missing: bool) -> Any:
         def run() -> None:
             pkg.evaluate_frame(persons, entity="person", as_of=as_of, with_missing=with_missing)
             pkg.evaluate_frame(firms, entity="employer", as_of=as_of, with_missing=with_missing)
+
         return run
 
     cols_p, cols_f = numpy_rules.Columns(persons), numpy_rules.Columns(firms)
@@ -163,6 +174,7 @@ def main() -> None:
             day = YEAR_START if per_row else AS_OF
             numpy_rules.person_rules(pkg, cols_p, on_p, day, table)
             numpy_rules.employer_rules(pkg, cols_f, on_f, day)
+
         return run
 
     engine(AS_OF, True)()  # warm-up: compiles and caches the plans
@@ -178,17 +190,20 @@ def main() -> None:
     numpy_one = _median(baseline(False), args.runs)
     numpy_rows = _median(baseline(True), args.runs)
     evaluations = args.persons * person_rules + args.firms * firm_rules
-    print(f"numpy baseline (status + amount): one date {numpy_one:.3f} s, "
-          f"date per row {numpy_rows:.3f} s")
+    print(
+        f"numpy baseline (status + amount): one date {numpy_one:.3f} s, "
+        f"date per row {numpy_rows:.3f} s"
+    )
     for (mode, missing), seconds in figures.items():
         ref = numpy_one if mode == "one date" else numpy_rows
         what = "status + amount + missing facts" if missing else "status + amount"
-        print(f"engine, {mode:12}, {what:31}: median {seconds:.3f} s over {args.runs} runs, "
-              f"{evaluations / seconds:,.0f} evaluations/s, {seconds / ref:.2f}× numpy")
+        print(
+            f"engine, {mode:12}, {what:31}: median {seconds:.3f} s over {args.runs} runs, "
+            f"{evaluations / seconds:,.0f} evaluations/s, {seconds / ref:.2f}× numpy"
+        )
     for missing in (True, False):
         ratio = figures[("date per row", missing)] / figures[("one date", missing)]
-        print(f"date per row / one date ({'with' if missing else 'without'} masks): "
-              f"{ratio:.2f}×")
+        print(f"date per row / one date ({'with' if missing else 'without'} masks): {ratio:.2f}×")
 
     # single case with the full explanation, JSON in → JSON out, all person rules
     rows = persons.drop(APPLIED).head(args.single).to_dicts()
@@ -202,8 +217,10 @@ def main() -> None:
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"single case with explanation ({person_rules} rules): "
-          f"p50 {p50:.3f} ms, p99 {p99:.3f} ms over {len(cases)} cases")
+    print(
+        f"single case with explanation ({person_rules} rules): "
+        f"p50 {p50:.3f} ms, p99 {p99:.3f} ms over {len(cases)} cases"
+    )
     print(f"peak memory (max RSS): {_peak_mib():,.0f} MiB")
 
 

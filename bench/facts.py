@@ -66,16 +66,17 @@ def phase_load(people: int, chunk: int) -> dict[str, Any]:
     rows = 0
     for number, first in enumerate(range(0, people, chunk)):
         size = min(chunk, people - first)
-        generator = Generator(SynthSpec(persons=size, firms=max(1, size // 20),
-                                        seed=1000 + number, as_of=AS_OF), taken)
+        generator = Generator(
+            SynthSpec(persons=size, firms=max(1, size // 20), seed=1000 + number, as_of=AS_OF),
+            taken,
+        )
         generator.codes = codes  # credit codes unique across chunks too
         counts = bulk_load(generator.run(), actor=None, source=Source.SYNTHETIC)
         taken = generator.ids
         rows += sum(counts.values())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"people": Person.objects.count(), "rows": rows,
-            "load_s": time.perf_counter() - start}
+    return {"people": Person.objects.count(), "rows": rows, "load_s": time.perf_counter() - start}
 
 
 def _sample(n: int) -> list[int]:
@@ -87,8 +88,10 @@ def _sample(n: int) -> list[int]:
 
 def _percentiles(seconds: list[float]) -> dict[str, float]:
     ms = sorted(s * 1000 for s in seconds)
-    return {"p50_ms": statistics.median(ms),
-            "p95_ms": ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]}
+    return {
+        "p50_ms": statistics.median(ms),
+        "p95_ms": ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))],
+    }
 
 
 def _timed(calls: list[Any]) -> list[float]:
@@ -111,8 +114,13 @@ def phase_single(sample: int, old: bool) -> dict[str, Any]:
         from jiuye.registry.selectors import person_facts, person_queryset
 
         def facts(pk: int) -> Any:
-            return pkg.parse_case({"entity": "person", "as_of": AS_OF.isoformat(),
-                                   "facts": person_facts(person_queryset().get(pk=pk), AS_OF)})
+            return pkg.parse_case(
+                {
+                    "entity": "person",
+                    "as_of": AS_OF.isoformat(),
+                    "facts": person_facts(person_queryset().get(pk=pk), AS_OF),
+                }
+            )
     else:
         from jiuye.eligibility.facts import case_for
 
@@ -121,8 +129,12 @@ def phase_single(sample: int, old: bool) -> dict[str, Any]:
 
     only = _timed([lambda pk=pk: facts(pk) for pk in ids])
     both = _timed([lambda pk=pk: pkg.evaluate(facts(pk)) for pk in ids])
-    return {"sample": len(ids), "facts": _percentiles(only), "evaluated": _percentiles(both),
-            "facts_count": len(facts(ids[0]).facts)}
+    return {
+        "sample": len(ids),
+        "facts": _percentiles(only),
+        "evaluated": _percentiles(both),
+        "facts_count": len(facts(ids[0]).facts),
+    }
 
 
 def phase_city(old: bool) -> dict[str, Any]:
@@ -143,8 +155,14 @@ def phase_city(old: bool) -> dict[str, Any]:
     framed = time.perf_counter()
     results = package().evaluate_frame(frame, entity="person", as_of=AS_OF, keep=["id"])
     done = time.perf_counter()
-    return {"rows": frame.height, "columns": frame.width - 1, "rules": results.width // 3,
-            "facts_s": framed - start, "evaluate_s": done - framed, "total_s": done - start}
+    return {
+        "rows": frame.height,
+        "columns": frame.width - 1,
+        "rules": results.width // 3,
+        "facts_s": framed - start,
+        "evaluate_s": done - framed,
+        "total_s": done - start,
+    }
 
 
 def _run(args: argparse.Namespace, phase: str, *, old: bool = False) -> dict[str, Any]:
@@ -152,11 +170,26 @@ def _run(args: argparse.Namespace, phase: str, *, old: bool = False) -> dict[str
     if old:
         root = Path(args.baseline_src).resolve()
         env["PYTHONPATH"] = f"{root / 'src'}{os.pathsep}{root}"
-    command = [sys.executable, __file__, "--phase", phase, "--people", str(args.people),
-               "--sample", str(args.sample), "--chunk", str(args.chunk),
-               *(["--old"] if old else [])]
-    out = subprocess.run(command, check=True, capture_output=True, text=True,  # noqa: S603
-                         env=env)
+    command = [
+        sys.executable,
+        __file__,
+        "--phase",
+        phase,
+        "--people",
+        str(args.people),
+        "--sample",
+        str(args.sample),
+        "--chunk",
+        str(args.chunk),
+        *(["--old"] if old else []),
+    ]
+    out = subprocess.run(  # noqa: S603
+        command,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -184,42 +217,54 @@ def main() -> None:
 
 
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**runs[0], **{k: statistics.median(r[k] for r in runs)
-                          for k in ("facts_s", "evaluate_s", "total_s")}}
+    return {
+        **runs[0],
+        **{k: statistics.median(r[k] for r in runs) for k in ("facts_s", "evaluate_s", "total_s")},
+    }
 
 
 def _single_line(label: str, run: dict[str, Any]) -> str:
-    return (f"{label}: facts p50 {run['facts']['p50_ms']:.1f} ms, p95 "
-            f"{run['facts']['p95_ms']:.1f} ms; facts + evaluation p50 "
-            f"{run['evaluated']['p50_ms']:.1f} ms, p95 {run['evaluated']['p95_ms']:.1f} ms "
-            f"({run['facts_count']} known facts for the first)")
+    return (
+        f"{label}: facts p50 {run['facts']['p50_ms']:.1f} ms, p95 "
+        f"{run['facts']['p95_ms']:.1f} ms; facts + evaluation p50 "
+        f"{run['evaluated']['p50_ms']:.1f} ms, p95 {run['evaluated']['p95_ms']:.1f} ms "
+        f"({run['facts_count']} known facts for the first)"
+    )
 
 
 def _city_line(label: str, run: dict[str, Any]) -> str:
-    return (f"{label}: {run['rows']:,} people × {run['columns']} facts in "
-            f"{run['facts_s']:.2f} s, evaluated ({run['rules']} rules) in "
-            f"{run['evaluate_s']:.2f} s, total {run['total_s']:.2f} s")
+    return (
+        f"{label}: {run['rows']:,} people × {run['columns']} facts in "
+        f"{run['facts_s']:.2f} s, evaluated ({run['rules']} rules) in "
+        f"{run['evaluate_s']:.2f} s, total {run['total_s']:.2f} s"
+    )
 
 
 def _report(args: argparse.Namespace) -> None:
     import polars as pl
 
-    print(f"PostgreSQL via DATABASE_URL; polars {pl.__version__}, {os.cpu_count()} CPUs; "
-          f"as of {AS_OF.isoformat()}")
+    print(
+        f"PostgreSQL via DATABASE_URL; polars {pl.__version__}, {os.cpu_count()} CPUs; "
+        f"as of {AS_OF.isoformat()}"
+    )
     load = _run(args, "load")
-    print(f"synthetic city: {load['people']:,} people ({load.get('rows', 0):,} rows) loaded "
-          f"in {load['load_s']:.0f} s (not timed below)")
+    print(
+        f"synthetic city: {load['people']:,} people ({load.get('rows', 0):,} rows) loaded "
+        f"in {load['load_s']:.0f} s (not timed below)"
+    )
     single = _run(args, "single")
     print(_single_line(f"(a) one person, {single['sample']} of them", single))
     old_single = _run(args, "single", old=True) if args.baseline_src else None
     if old_single:
         print(_single_line("    before (selectors → JSON → parse_case)", old_single))
-        print(f"    ratio new/old: facts p50 "
-              f"{single['facts']['p50_ms'] / old_single['facts']['p50_ms']:.2f}×, p95 "
-              f"{single['facts']['p95_ms'] / old_single['facts']['p95_ms']:.2f}×; with "
-              f"evaluation p50 "
-              f"{single['evaluated']['p50_ms'] / old_single['evaluated']['p50_ms']:.2f}×, p95 "
-              f"{single['evaluated']['p95_ms'] / old_single['evaluated']['p95_ms']:.2f}×")
+        print(
+            f"    ratio new/old: facts p50 "
+            f"{single['facts']['p50_ms'] / old_single['facts']['p50_ms']:.2f}×, p95 "
+            f"{single['facts']['p95_ms'] / old_single['facts']['p95_ms']:.2f}×; with "
+            f"evaluation p50 "
+            f"{single['evaluated']['p50_ms'] / old_single['evaluated']['p50_ms']:.2f}×, p95 "
+            f"{single['evaluated']['p95_ms'] / old_single['evaluated']['p95_ms']:.2f}×"
+        )
     # alternated new, old, new, old … so that neither side runs only on a cold cache
     cities: list[dict[str, Any]] = []
     old_cities: list[dict[str, Any]] = []
@@ -232,10 +277,14 @@ def _report(args: argparse.Namespace) -> None:
     if args.baseline_src:
         old_city = _median_run(old_cities)
         print(_city_line("    before (registry.frames.facts_frame)", old_city))
-        print(f"    ratio new/old: facts {city['facts_s'] / old_city['facts_s']:.2f}×, total "
-              f"{city['total_s'] / old_city['total_s']:.2f}×")
-    print("    previous figure (bench/registry.py, README): facts export of 1,000,000 "
-          "roster-imported people × 47 facts to Parquet 5.7 s")
+        print(
+            f"    ratio new/old: facts {city['facts_s'] / old_city['facts_s']:.2f}×, total "
+            f"{city['total_s'] / old_city['total_s']:.2f}×"
+        )
+    print(
+        "    previous figure (bench/registry.py, README): facts export of 1,000,000 "
+        "roster-imported people × 47 facts to Parquet 5.7 s"
+    )
 
 
 if __name__ == "__main__":

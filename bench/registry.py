@@ -52,8 +52,13 @@ def _peak_mib() -> float:
 def _townships() -> list[str]:
     from jiuye.geo.models import Division, DivisionLevel
 
-    return sorted(set(Division.objects.filter(
-        level=DivisionLevel.TOWNSHIP, code__startswith="2207").values_list("code", flat=True)))
+    return sorted(
+        set(
+            Division.objects.filter(
+                level=DivisionLevel.TOWNSHIP, code__startswith="2207"
+            ).values_list("code", flat=True)
+        )
+    )
 
 
 def _people_rows(n: int, seed: int, townships: list[str]) -> list[list[Any]]:
@@ -66,12 +71,22 @@ def _people_rows(n: int, seed: int, townships: list[str]) -> list[list[Any]]:
         birth = date(1955, 1, 1) + timedelta(days=(i // 500) % 17000)
         sequence = (i % 500) * 2 + (i // 8_500_000) % 2
         sex = "male" if sequence % 2 else "female"
-        rows.append([make_resident_id(county, birth, sequence, sex),
-                     rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                     rng.choice(townships), rng.choice(("城镇户籍", "农村户籍")),
-                     rng.choice(("初中", "普通高中", "大学本科")), None,
-                     rng.choice(("是", "否", None)), "否", None, rng.randint(0, 120),
-                     rng.choice(("是", None)), None])
+        rows.append(
+            [
+                make_resident_id(county, birth, sequence, sex),
+                rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                rng.choice(townships),
+                rng.choice(("城镇户籍", "农村户籍")),
+                rng.choice(("初中", "普通高中", "大学本科")),
+                None,
+                rng.choice(("是", "否", None)),
+                "否",
+                None,
+                rng.randint(0, 120),
+                rng.choice(("是", None)),
+                None,
+            ]
+        )
     return rows
 
 
@@ -106,20 +121,32 @@ def phase_generate(folder: Path, people: int, employers: int) -> dict[str, Any]:
             if body in codes:
                 continue
             codes.add(body)
-            rows.append([make_credit_code("9", "1", rng.choice(COUNTIES), body),
-                         f"松原基准单位{len(rows) + 1:06d}", "企业", rng.choice(townships),
-                         "民营企业", rng.choice(("微型", "小型", "中型")), "220700"])
+            rows.append(
+                [
+                    make_credit_code("9", "1", rng.choice(COUNTIES), body),
+                    f"松原基准单位{len(rows) + 1:06d}",
+                    "企业",
+                    rng.choice(townships),
+                    "民营企业",
+                    rng.choice(("微型", "小型", "中型")),
+                    "220700",
+                ]
+            )
         _write(employer_path, specs.EMPLOYER.headers, rows)
-    return {"people_mib": people_path.stat().st_size / 2**20,
-            "employers_mib": employer_path.stat().st_size / 2**20}
+    return {
+        "people_mib": people_path.stat().st_size / 2**20,
+        "employers_mib": employer_path.stat().st_size / 2**20,
+    }
 
 
 def _clear() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE registry_changelog, registry_person, registry_employer "
-                       "RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE registry_changelog, registry_person, registry_employer "
+            "RESTART IDENTITY CASCADE"
+        )
 
 
 def _staff() -> Any:
@@ -137,23 +164,32 @@ def phase_import(path: Path, kind: str) -> dict[str, Any]:
     _clear()
     staff = _staff()
     start = time.perf_counter()
-    batch = batches.preview(path, kind, filename=path.name, user_id=staff.pk, today=AS_OF,
-                            now=NOW, max_bytes=2**31)
+    batch = batches.preview(
+        path, kind, filename=path.name, user_id=staff.pk, today=AS_OF, now=NOW, max_bytes=2**31
+    )
     previewed = time.perf_counter()
     result = batches.confirm(batch, actor_id=staff.pk, now=NOW)
     done = time.perf_counter()
     batches.discard(batch)
     # the same file again: every row unchanged, nothing written
     again_start = time.perf_counter()
-    batch = batches.preview(path, kind, filename=path.name, user_id=staff.pk, today=AS_OF,
-                            now=NOW, max_bytes=2**31)
+    batch = batches.preview(
+        path, kind, filename=path.name, user_id=staff.pk, today=AS_OF, now=NOW, max_bytes=2**31
+    )
     again = batches.confirm(batch, actor_id=staff.pk, now=NOW)
     again_done = time.perf_counter()
     batches.discard(batch)
-    return {"rows": batch.rows, "valid": batch.valid_rows, "created": result["created"],
-            "preview_s": previewed - start, "confirm_s": done - previewed,
-            "total_s": done - start, "again_s": again_done - again_start,
-            "again_changed": again["created"] + again["updated"], "peak_mib": _peak_mib()}
+    return {
+        "rows": batch.rows,
+        "valid": batch.valid_rows,
+        "created": result["created"],
+        "preview_s": previewed - start,
+        "confirm_s": done - previewed,
+        "total_s": done - start,
+        "again_s": again_done - again_start,
+        "again_changed": again["created"] + again["updated"],
+        "peak_mib": _peak_mib(),
+    }
 
 
 def phase_baseline(rows: int) -> dict[str, Any]:
@@ -162,8 +198,12 @@ def phase_baseline(rows: int) -> dict[str, Any]:
     from jiuye.registry.services import person_upsert
 
     fields = {c.header: c for c in specs.PERSON.columns}
-    choice = {str(label): value for c in specs.PERSON.columns if c.choices
-              for value, label in c.choices.choices}
+    choice = {
+        str(label): value
+        for c in specs.PERSON.columns
+        if c.choices
+        for value, label in c.choices.choices
+    }
     data = _people_rows(rows, 7, _townships())
     _clear()
     staff = _staff()
@@ -173,8 +213,11 @@ def phase_baseline(rows: int) -> dict[str, Any]:
         for column, cell in zip(fields.values(), row, strict=True):
             if cell is None:
                 continue
-            values[column.field] = {"是": True, "否": False}.get(cell, choice.get(cell, cell)) \
-                if isinstance(cell, str) and column.kind in ("bool", "choice") else cell
+            values[column.field] = (
+                {"是": True, "否": False}.get(cell, choice.get(cell, cell))
+                if isinstance(cell, str) and column.kind in ("bool", "choice")
+                else cell
+            )
         # person_upsert needs unique numbers the roster run did not create
         values["resident_id"] = row[0]
         person_upsert(actor=staff, source=Source.ROSTER, data=values)
@@ -194,14 +237,32 @@ def phase_export(folder: Path) -> dict[str, Any]:
     framed = time.perf_counter()
     frame.write_parquet(folder / "person_facts.parquet")
     done = time.perf_counter()
-    return {"people": Person.objects.count(), "rows": frame.height, "columns": frame.width,
-            "frame_s": framed - start, "total_s": done - start, "peak_mib": _peak_mib()}
+    return {
+        "people": Person.objects.count(),
+        "rows": frame.height,
+        "columns": frame.width,
+        "frame_s": framed - start,
+        "total_s": done - start,
+        "peak_mib": _peak_mib(),
+    }
 
 
 def _run(phase: str, args: argparse.Namespace, *extra: str) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--phase", phase, "--dir", str(args.dir),
-               "--people", str(args.people), "--employers", str(args.employers),
-               "--baseline-rows", str(args.baseline_rows), *extra]
+    command = [
+        sys.executable,
+        __file__,
+        "--phase",
+        phase,
+        "--dir",
+        str(args.dir),
+        "--people",
+        str(args.people),
+        "--employers",
+        str(args.employers),
+        "--baseline-rows",
+        str(args.baseline_rows),
+        *extra,
+    ]
     out = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -229,8 +290,11 @@ def main() -> None:
             bootstrap.load_reference_data()
             out = phase_generate(args.dir, args.people, args.employers)
         elif args.phase == "import":
-            name = (f"people_{args.people}.xlsx" if args.kind == "person"
-                    else f"employers_{args.employers}.xlsx")
+            name = (
+                f"people_{args.people}.xlsx"
+                if args.kind == "person"
+                else f"employers_{args.employers}.xlsx"
+            )
             out = phase_import(args.dir / name, args.kind)
         elif args.phase == "baseline":
             out = phase_baseline(args.baseline_rows)
@@ -244,33 +308,43 @@ def main() -> None:
 def _report(args: argparse.Namespace) -> None:
     import polars as pl
 
-    print(f"PostgreSQL via DATABASE_URL; polars {pl.__version__}, {os.cpu_count()} CPUs; "
-          f"{args.runs} run(s) per import, medians")
+    print(
+        f"PostgreSQL via DATABASE_URL; polars {pl.__version__}, {os.cpu_count()} CPUs; "
+        f"{args.runs} run(s) per import, medians"
+    )
     sizes = _run("generate", args)
-    print(f"rosters: {args.people:,} people ({sizes['people_mib']:.0f} MiB .xlsx), "
-          f"{args.employers:,} employers ({sizes['employers_mib']:.0f} MiB)")
+    print(
+        f"rosters: {args.people:,} people ({sizes['people_mib']:.0f} MiB .xlsx), "
+        f"{args.employers:,} employers ({sizes['employers_mib']:.0f} MiB)"
+    )
     base = _run("baseline", args)
     firms = [_run("import", args, "--kind", "employer") for _ in range(args.runs)]
     # people last: the export reads the people of the last run
     people = [_run("import", args, "--kind", "person") for _ in range(args.runs)]
     for label, runs in (("(a) people roster", people), ("(b) employer roster", firms)):
         total = _median(runs, "total_s")
-        print(f"{label}: {runs[0]['rows']:,} rows, {runs[0]['created']:,} created in "
-              f"{total:.1f} s = {runs[0]['rows'] / total:,.0f} rows/s (preview "
-              f"{_median(runs, 'preview_s'):.1f} s + confirm {_median(runs, 'confirm_s'):.1f} s;"
-              f" min {min(r['total_s'] for r in runs):.1f}, max "
-              f"{max(r['total_s'] for r in runs):.1f}); same file again "
-              f"{_median(runs, 'again_s'):.1f} s, {runs[0]['again_changed']} rows changed; "
-              f"peak {max(r['peak_mib'] for r in runs):,.0f} MiB")
+        print(
+            f"{label}: {runs[0]['rows']:,} rows, {runs[0]['created']:,} created in "
+            f"{total:.1f} s = {runs[0]['rows'] / total:,.0f} rows/s (preview "
+            f"{_median(runs, 'preview_s'):.1f} s + confirm {_median(runs, 'confirm_s'):.1f} s;"
+            f" min {min(r['total_s'] for r in runs):.1f}, max "
+            f"{max(r['total_s'] for r in runs):.1f}); same file again "
+            f"{_median(runs, 'again_s'):.1f} s, {runs[0]['again_changed']} rows changed; "
+            f"peak {max(r['peak_mib'] for r in runs):,.0f} MiB"
+        )
     base_rate = base["rows"] / base["total_s"]
     rate = people[0]["rows"] / _median(people, "total_s")
-    print(f"(c) baseline, per-row person_upsert: {base['rows']:,} rows in "
-          f"{base['total_s']:.1f} s = {base_rate:,.0f} rows/s; the roster import is "
-          f"{rate / base_rate:,.1f}× faster")
+    print(
+        f"(c) baseline, per-row person_upsert: {base['rows']:,} rows in "
+        f"{base['total_s']:.1f} s = {base_rate:,.0f} rows/s; the roster import is "
+        f"{rate / base_rate:,.1f}× faster"
+    )
     export = _run("export", args)
-    print(f"(d) facts export: {export['rows']:,} people × {export['columns']} facts to Parquet "
-          f"in {export['total_s']:.2f} s (frame {export['frame_s']:.2f} s); "
-          f"peak {export['peak_mib']:,.0f} MiB")
+    print(
+        f"(d) facts export: {export['rows']:,} people × {export['columns']} facts to Parquet "
+        f"in {export['total_s']:.2f} s (frame {export['frame_s']:.2f} s); "
+        f"peak {export['peak_mib']:,.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -51,10 +51,13 @@ from jiuye.selfcheck.questionnaire import (  # noqa: E402
 )
 
 AS_OF = date(2019, 6, 1)
-SAMPLES = {"bool": ["true", "false"], "date": ["2016-07-01", "2017-07-01", "2018-04-01",
-                                              "2019-01-15", "2019-02-30"],
-           "int": ["0", "1", "5", "12", "40", "100", "-1"], "money": ["1000", "12345.67"],
-           "percent": ["3.46", "4"]}
+SAMPLES = {
+    "bool": ["true", "false"],
+    "date": ["2016-07-01", "2017-07-01", "2018-04-01", "2019-01-15", "2019-02-30"],
+    "int": ["0", "1", "5", "12", "40", "100", "-1"],
+    "money": ["1000", "12345.67"],
+    "percent": ["3.46", "4"],
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -117,20 +120,29 @@ def main() -> None:
     Client().get("/selfcheck/person/")
     runs = [one_run(args.paths, seed) for seed in range(args.runs)]
     steps = sum(len(r["post"]) + len(r["htmx"]) for r in runs) // len(runs)
-    print(f"自助测评基准：每次 {args.paths} 条随机路径 × 2 类对象，约 {steps} 步/次，"
-          f"{args.runs} 次取中位数（毫秒）")
-    labels = {"post": "整页表单 POST（无 JS）", "htmx": "htmx 局部刷新 POST",
-              "run_step": "run_step（不含 HTTP/模板）", "engine": "基线：引擎 evaluate"}
+    print(
+        f"自助测评基准：每次 {args.paths} 条随机路径 × 2 类对象，约 {steps} 步/次，"
+        f"{args.runs} 次取中位数（毫秒）"
+    )
+    labels = {
+        "post": "整页表单 POST（无 JS）",
+        "htmx": "htmx 局部刷新 POST",
+        "run_step": "run_step（不含 HTTP/模板）",
+        "engine": "基线：引擎 evaluate",
+    }
     medians: dict[str, dict[int, float]] = {}
     for key, label in labels.items():
-        medians[key] = {q: statistics.median(percentile(r[key], q) for r in runs) * 1000
-                        for q in (50, 95, 99)}
+        medians[key] = {
+            q: statistics.median(percentile(r[key], q) for r in runs) * 1000 for q in (50, 95, 99)
+        }
         m = medians[key]
         print(f"  {label:<24} p50 {m[50]:7.2f}  p95 {m[95]:7.2f}  p99 {m[99]:7.2f}")
     for key in ("post", "htmx"):
         ratio = medians[key][50] / medians["engine"][50]
-        print(f"  {labels[key]} ÷ 引擎 p50：{ratio:.1f} 倍；p95 < 100 ms："
-              f"{'是' if medians[key][95] < 100 else '否'}")
+        print(
+            f"  {labels[key]} ÷ 引擎 p50：{ratio:.1f} 倍；p95 < 100 ms："
+            f"{'是' if medians[key][95] < 100 else '否'}"
+        )
 
 
 if __name__ == "__main__":

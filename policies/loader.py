@@ -46,8 +46,16 @@ from jiuye.rules.catalogue import Catalogue, Implementation, load_catalogue
 
 from policies.model import Audiences, Bindings, Labels, Questionnaire
 
-__all__ = ["DEFAULT_PACKAGES", "ENV", "PackageInfo", "Policy", "PolicyConfigError",
-           "configured_modules", "load_policy", "policy"]
+__all__ = [
+    "DEFAULT_PACKAGES",
+    "ENV",
+    "PackageInfo",
+    "Policy",
+    "PolicyConfigError",
+    "configured_modules",
+    "load_policy",
+    "policy",
+]
 
 ENV = "JIUYE_POLICY_PACKAGES"
 DEFAULT_PACKAGES = ("policies.songyuan_2018",)
@@ -119,16 +127,21 @@ def _import(name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        raise PolicyConfigError("policy_package_missing", f"找不到政策包 {name}",
-                                extra={"module": name, "detail": str(exc)}) from exc
+        raise PolicyConfigError(
+            "policy_package_missing",
+            f"找不到政策包 {name}",
+            extra={"module": name, "detail": str(exc)},
+        ) from exc
 
 
 def _info(module: ModuleType) -> PackageInfo:
     missing = [a for a in ("NAME", "TITLE", "PRECEDENCE", "load_package") if not hasattr(module, a)]
     if missing:
-        raise PolicyConfigError("policy_package_invalid",
-                                f"政策包 {module.__name__} 缺少 {'、'.join(missing)}",
-                                extra={"module": module.__name__, "missing": missing})
+        raise PolicyConfigError(
+            "policy_package_invalid",
+            f"政策包 {module.__name__} 缺少 {'、'.join(missing)}",
+            extra={"module": module.__name__, "missing": missing},
+        )
     return PackageInfo(str(module.NAME), str(module.TITLE), int(module.PRECEDENCE), module)
 
 
@@ -153,27 +166,30 @@ def _part(infos: Sequence[PackageInfo], submodule: str, attribute: str | None) -
 def _require(value: Any, what: str, infos: Sequence[PackageInfo]) -> Any:
     if value is None:
         names = "、".join(i.name for i in infos)
-        raise PolicyConfigError("policy_part_missing", f"政策包（{names}）都没有 {what}",
-                                extra={"part": what})
+        raise PolicyConfigError(
+            "policy_part_missing", f"政策包（{names}）都没有 {what}", extra={"part": what}
+        )
     return value
 
 
 def _catalogue(infos: Sequence[PackageInfo]) -> Catalogue:
     """The catalogue of the highest package that has one, with what the others add."""
-    path = next((Path(i.module.CATALOGUE) for i in infos if hasattr(i.module, "CATALOGUE")),
-                None)
+    path = next((Path(i.module.CATALOGUE) for i in infos if hasattr(i.module, "CATALOGUE")), None)
     catalogue = load_catalogue(_require(path, "条款目录 CATALOGUE", infos))
     additions: dict[str, list[Implementation]] = {}
     for info in reversed(infos):
         extra: Mapping[str, Iterable[Implementation]] = getattr(
-            info.module, "CATALOGUE_ADDITIONS", {})
+            info.module, "CATALOGUE_ADDITIONS", {}
+        )
         for clause, items in extra.items():
             catalogue.by_number(clause)  # KeyError for a clause the text does not have
             additions.setdefault(clause, []).extend(items)
     if not additions:
         return catalogue
-    clauses = tuple(replace(c, implemented_by=(*c.implemented_by, *additions.get(c.clause, ())))
-                    for c in catalogue.clauses)
+    clauses = tuple(
+        replace(c, implemented_by=(*c.implemented_by, *additions.get(c.clause, ())))
+        for c in catalogue.clauses
+    )
     return replace(catalogue, clauses=clauses)
 
 
@@ -196,24 +212,31 @@ def load_policy(modules: Sequence[str | ModuleType] = DEFAULT_PACKAGES) -> Polic
     Several packages are composed with ``jiuye.rules.compose``, lowest precedence first,
     so that each later one overrides the earlier where they disagree.
     """
-    infos = sorted((_info(m if isinstance(m, ModuleType) else _import(m)) for m in modules),
-                   key=lambda i: -i.precedence)
+    infos = sorted(
+        (_info(m if isinstance(m, ModuleType) else _import(m)) for m in modules),
+        key=lambda i: -i.precedence,
+    )
     names = [i.name for i in infos]
     if len(set(names)) != len(names):
-        raise PolicyConfigError("policy_package_duplicate", "同一个政策包不能施行两次",
-                                extra={"packages": names})
+        raise PolicyConfigError(
+            "policy_package_duplicate", "同一个政策包不能施行两次", extra={"packages": names}
+        )
     precedences = [i.precedence for i in infos]
     if len(set(precedences)) != len(precedences):
-        raise PolicyConfigError("policy_precedence_tie", "政策包的优先级不能相同",
-                                extra={"packages": names, "precedence": precedences})
+        raise PolicyConfigError(
+            "policy_precedence_tie",
+            "政策包的优先级不能相同",
+            extra={"packages": names, "precedence": precedences},
+        )
     return Policy(
         engine=_engine(infos),
         packages=tuple(infos),
         catalogue=_catalogue(infos),
         bindings=_require(_part(infos, "bindings", "BINDINGS"), "bindings", infos),
         audiences=_require(_part(infos, "audiences", "AUDIENCES"), "audiences", infos),
-        questionnaire=_require(_part(infos, "questionnaire", "QUESTIONNAIRE"),
-                               "questionnaire", infos),
+        questionnaire=_require(
+            _part(infos, "questionnaire", "QUESTIONNAIRE"), "questionnaire", infos
+        ),
         labels=_require(_part(infos, "labels", "LABELS"), "labels", infos),
         readings=_part(infos, "readings", None),
     )

@@ -36,8 +36,12 @@ class Bindings:
     startup_subsidy_amount: str
     #: 劳动年龄: lowest full years, and highest by sex (parameter keys, dated values).
     working_age_min_years: str = "working_age.min_years"
-    working_age_max_years: Mapping[str, str] = field(default_factory=lambda: {
-        "male": "working_age.max_years_male", "female": "working_age.max_years_female"})
+    working_age_max_years: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "male": "working_age.max_years_male",
+            "female": "working_age.max_years_female",
+        }
+    )
     registers: Mapping[str, str] = field(default_factory=dict)
     services: Mapping[str, str] = field(default_factory=dict)
 

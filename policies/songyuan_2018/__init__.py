@@ -41,8 +41,15 @@ def _load_reference(path: Path) -> ReferenceTable:
             raise ValueError(f"{path}: {key} 最多两位小数 / at most two decimals")
         values[key] = int(scaled)
         sources[key] = str(row["source"])
-    return ReferenceTable(path.stem, str(data["title"]), str(data["key"]), str(data["target"]),
-                          int(data["year_offset"]), values, sources)
+    return ReferenceTable(
+        path.stem,
+        str(data["title"]),
+        str(data["key"]),
+        str(data["target"]),
+        int(data["year_offset"]),
+        values,
+        sources,
+    )
 
 
 def load_package(root: Path | None = None) -> PolicyPackage:
@@ -52,7 +59,11 @@ def load_package(root: Path | None = None) -> PolicyPackage:
 
     base = root or HERE
     return PolicyPackage(
-        name=NAME, title=TITLE, in_force=IN_FORCE, facts=FACTS, rules=RULES,
+        name=NAME,
+        title=TITLE,
+        in_force=IN_FORCE,
+        facts=FACTS,
+        rules=RULES,
         parameters=load_parameters(base / "parameters"),
         references=[_load_reference(p) for p in sorted((base / "reference").glob("*.yaml"))],
     )

@@ -62,5 +62,9 @@ _BY_CLAUSE: dict[str, tuple[str, ...]] = {
     "六（四）": ("employers",),
 }
 
-AUDIENCES = Audiences(choices=_CHOICES, words=_WORDS, by_clause=_BY_CLAUSE,
-                      by_entity={"employer": "employers", "organization": "training"})
+AUDIENCES = Audiences(
+    choices=_CHOICES,
+    words=_WORDS,
+    by_clause=_BY_CLAUSE,
+    by_entity={"employer": "employers", "organization": "training"},
+)

@@ -47,17 +47,40 @@ class DemoAccount:
 
 # Demo only: fixed, published passwords. Never load demo data into production.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "jiuye-demo-admin", "系统管理员", "超级管理员", None, superuser=True,
-                division="220700", full_identity=True),
-    DemoAccount("city_staff", "jiuye-demo-city", "市局经办人", "市级经办人员", "市级经办人员",
-                division="220700", full_identity=True),
     DemoAccount(
-        "county_staff", "jiuye-demo-county", "宁江区经办人", "县区经办人员", "县区经办人员",
+        "admin",
+        "jiuye-demo-admin",
+        "系统管理员",
+        "超级管理员",
+        None,
+        superuser=True,
+        division="220700",
+        full_identity=True,
+    ),
+    DemoAccount(
+        "city_staff",
+        "jiuye-demo-city",
+        "市局经办人",
+        "市级经办人员",
+        "市级经办人员",
+        division="220700",
+        full_identity=True,
+    ),
+    DemoAccount(
+        "county_staff",
+        "jiuye-demo-county",
+        "宁江区经办人",
+        "县区经办人员",
+        "县区经办人员",
         division="220702",
     ),
     DemoAccount(
-        "community_staff", "jiuye-demo-community", "幸福社区协理员", "社区工作人员",
-        "社区工作人员", division="220702001901",
+        "community_staff",
+        "jiuye-demo-community",
+        "幸福社区协理员",
+        "社区工作人员",
+        "社区工作人员",
+        division="220702001901",
     ),
     # reads the sensitive-access log (/registry/access-log/); sees no registry records
     DemoAccount("auditor", "jiuye-demo-audit", "市局审计员", "审计人员", "审计"),
@@ -117,13 +140,16 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
 def _ensure_staff_profile(user: Any, account: DemoAccount) -> None:
     from jiuye.staff.models import StaffProfile
 
-    division = (Division.objects.filter(code=account.division).order_by("-vintage").first()
-                if account.division else None)
+    division = (
+        Division.objects.filter(code=account.division).order_by("-vintage").first()
+        if account.division
+        else None
+    )
     if division is None:
         return
     StaffProfile.objects.update_or_create(
-        user=user, defaults={"division": division,
-                             "can_view_full_identity": account.full_identity})
+        user=user, defaults={"division": division, "can_view_full_identity": account.full_identity}
+    )
 
 
 @transaction.atomic

@@ -11,8 +11,12 @@ from tests.registry.staff import build_world, staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_county_staff_searches_a_person_and_sees_the_number_masked(live_server, page,
-                                                                   requests_seen, divisions):  # noqa: F811
+def test_county_staff_searches_a_person_and_sees_the_number_masked(
+    live_server,
+    page,
+    requests_seen,
+    divisions,  # noqa: F811
+):
     # given 宁江区 staff without the full-identity right
     world = build_world(divisions)
     staff("county_staff", "220702")
@@ -30,8 +34,7 @@ def test_county_staff_searches_a_person_and_sees_the_number_masked(live_server, 
     page.get_by_role("link", name="宁江乙街道").click()
     # then
     expect(page.get_by_role("heading", level=1)).to_have_text("宁江乙街道")
-    expect(page.get_by_test_id("resident-id")).to_have_text(
-        mask_resident_id(person.resident_id))
+    expect(page.get_by_test_id("resident-id")).to_have_text(mask_resident_id(person.resident_id))
     assert person.resident_id not in page.content()
     expect(page.get_by_role("button", name="显示完整号码")).to_have_count(0)
     assert requests_seen.external() == []

@@ -11,9 +11,13 @@ from tests.registry.staff import build_world, staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_reveal_beyond_the_hourly_limit_shows_the_message_in_place(live_server, page,
-                                                                    requests_seen, settings,
-                                                                    divisions):  # noqa: F811
+def test_a_reveal_beyond_the_hourly_limit_shows_the_message_in_place(
+    live_server,
+    page,
+    requests_seen,
+    settings,
+    divisions,  # noqa: F811
+):
     # given county staff with the right, and a limit of 1 number per hour
     settings.REVEAL_LIMIT_PER_HOUR = 1
     world = build_world(divisions)
@@ -32,7 +36,6 @@ def test_a_reveal_beyond_the_hourly_limit_shows_the_message_in_place(live_server
     page.get_by_role("button", name="显示完整号码").click()
     # then the message appears in place of the form's error slot, the number stays masked
     expect(page.get_by_role("alert")).to_contain_text("您最近 1 小时内已查看 1 个完整身份证号码")
-    expect(page.get_by_test_id("resident-id")).to_have_text(
-        mask_resident_id(second.resident_id))
+    expect(page.get_by_test_id("resident-id")).to_have_text(mask_resident_id(second.resident_id))
     assert second.resident_id not in page.content()
     assert requests_seen.external() == []

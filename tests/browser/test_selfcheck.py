@@ -18,14 +18,26 @@ AS_OF = date(2019, 6, 1)
 PHONE = {"width": 390, "height": 844}
 STEPS = 'input[type=hidden][name^="a."], input[type=hidden][name=skipped]'
 # A new graduate (2017) who founded a small firm 14 months before the as-of date.
-GRADUATE = {"is_college_graduate": "是", "graduation_date": "2017-07-01",
-            "business_kind": "小微企业", "is_first_business": "是",
-            "business_license_date": "2018-04-01", "business_operating_since": "2018-04-10",
-            "business_operating_normally": "是",
-            "has_social_insurance": "是", "received_startup_subsidy": "否"}
-EMPLOYER = {"ui_insured": "是", "ui_premiums_paid_in_full": "是", "stabilization_measures": "是",
-            "last_year_layoffs": "1", "last_year_avg_insured": "100",
-            "pooling_region_code": "吉林省", "last_year_ui_premiums": "12345.67"}
+GRADUATE = {
+    "is_college_graduate": "是",
+    "graduation_date": "2017-07-01",
+    "business_kind": "小微企业",
+    "is_first_business": "是",
+    "business_license_date": "2018-04-01",
+    "business_operating_since": "2018-04-10",
+    "business_operating_normally": "是",
+    "has_social_insurance": "是",
+    "received_startup_subsidy": "否",
+}
+EMPLOYER = {
+    "ui_insured": "是",
+    "ui_premiums_paid_in_full": "是",
+    "stabilization_measures": "是",
+    "last_year_layoffs": "1",
+    "last_year_avg_insured": "100",
+    "pooling_region_code": "吉林省",
+    "last_year_ui_premiums": "12345.67",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +89,9 @@ def test_a_new_graduate_finds_the_startup_subsidy_on_a_phone(live_server, page, 
     card = rule_card(page, "一次性初创企业补贴")
     expect(card.locator(".badge")).to_have_text("符合")
     expect(card.locator(".amount")).to_have_text("5000元")
-    expect(card.get_by_text("有正常经营行为1年以上（自开始正常经营之日起满1年，含本数）（二（三））")).to_be_visible()
+    expect(
+        card.get_by_text("有正常经营行为1年以上（自开始正常经营之日起满1年，含本数）（二（三））")
+    ).to_be_visible()
     expect(card.get_by_text("高校毕业生或就业困难人员", exact=False)).to_be_visible()
     expect(page.get_by_text("没有更多需要回答的问题了")).to_be_visible()
     # the page fits the phone: nothing wider than the screen
@@ -111,14 +125,21 @@ def test_an_employer_checks_the_job_stabilization_subsidy(live_server, page, req
     # when
     asked = walk(page, EMPLOYER)
     # then
-    assert asked[:7] == ["ui_insured", "ui_premiums_paid_in_full", "stabilization_measures",
-                         "last_year_layoffs", "last_year_avg_insured", "pooling_region_code",
-                         "last_year_ui_premiums"]
+    assert asked[:7] == [
+        "ui_insured",
+        "ui_premiums_paid_in_full",
+        "stabilization_measures",
+        "last_year_layoffs",
+        "last_year_avg_insured",
+        "pooling_region_code",
+        "last_year_ui_premiums",
+    ]
     card = rule_card(page, "稳岗补贴")
     expect(card.locator(".badge")).to_have_text("符合")
     expect(card.locator(".amount")).to_have_text("6172.83元")
-    expect(card.get_by_text("上年度裁员率低于统筹地区上年度城镇登记失业率", exact=False)
-           ).to_be_visible()
+    expect(
+        card.get_by_text("上年度裁员率低于统筹地区上年度城镇登记失业率", exact=False)
+    ).to_be_visible()
     apprentice = rule_card(page, "新型学徒制培训补贴")
     expect(apprentice.locator(".badge")).to_have_text("还需了解")
     # when the employer changes an answer (at the foot of the page): no longer paid in full
@@ -139,8 +160,14 @@ def test_the_self_check_works_without_javascript(live_server, browser):
     # given a browser with JavaScript turned off
     context = browser.new_context(locale="zh-CN", java_script_enabled=False)
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname
-               in {"127.0.0.1", "localhost"} else route.abort())
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).hostname in {"127.0.0.1", "localhost"}
+            else route.abort()
+        ),
+    )
     page.goto(f"{live_server.url}/selfcheck/person/")
     # when: a plain form POST answers, a bad date is refused, an answer is changed
     page.get_by_role("radio", name="是", exact=True).check()
@@ -150,7 +177,8 @@ def test_the_self_check_works_without_javascript(live_server, browser):
     page.get_by_role("button", name="下一步").click()
     # then
     expect(page.get_by_role("alert")).to_have_text(
-        "请输入有效的日期，格式为 年-月-日，如 2018-04-01。")
+        "请输入有效的日期，格式为 年-月-日，如 2018-04-01。"
+    )
     expect(page.locator(".answer")).to_have_text(re.compile(r"是否为高校毕业生\s*是\s*修改"))
     # when
     page.get_by_role("button", name="修改：是否为高校毕业生").click()

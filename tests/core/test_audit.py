@@ -17,23 +17,43 @@ def test_record_keeps_who_what_which_record_when_and_from_where(clock: FrozenClo
     user = User.objects.create_user("clerk")
 
     # when
-    row = audit.record(actor=user, action="update", entity="person", object_id=7,
-                       changes={"name": {"old": "张*", "new": "李*"}}, source="screen")
+    row = audit.record(
+        actor=user,
+        action="update",
+        entity="person",
+        object_id=7,
+        changes={"name": {"old": "张*", "new": "李*"}},
+        source="screen",
+    )
 
     # then
     stored = ChangeLog.objects.get(pk=row.pk)
-    assert (stored.actor, stored.action, stored.entity, stored.object_id, stored.source,
-            stored.changes, stored.at) == (
-        user, "update", "person", 7, "screen", {"name": {"old": "张*", "new": "李*"}},
-        clock.now())
+    assert (
+        stored.actor,
+        stored.action,
+        stored.entity,
+        stored.object_id,
+        stored.source,
+        stored.changes,
+        stored.at,
+    ) == (
+        user,
+        "update",
+        "person",
+        7,
+        "screen",
+        {"name": {"old": "张*", "new": "李*"}},
+        clock.now(),
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_record_outside_a_transaction_is_refused_and_writes_nothing() -> None:
     # given / when
     with pytest.raises(RuntimeError, match="inside the write's transaction"):
-        audit.record(actor=None, action="create", entity="rate", object_id=1, changes={},
-                     source="exchange")
+        audit.record(
+            actor=None, action="create", entity="rate", object_id=1, changes={}, source="exchange"
+        )
 
     # then
     assert ChangeLog.objects.count() == 0
@@ -43,8 +63,9 @@ def test_record_outside_a_transaction_is_refused_and_writes_nothing() -> None:
 def test_an_unknown_source_is_refused() -> None:
     # given / when / then
     with pytest.raises(ValueError, match="unknown history source"):
-        audit.record(actor=None, action="create", entity="rate", object_id=1, changes={},
-                     source="telepathy")
+        audit.record(
+            actor=None, action="create", entity="rate", object_id=1, changes={}, source="telepathy"
+        )
     assert ChangeLog.objects.count() == 0
 
 
@@ -54,21 +75,28 @@ def test_record_runs_writes_one_row_per_run_of_consecutive_ids() -> None:
     ids = [10, 11, 12, 20, 22, 21]
 
     # when
-    written = audit.record_runs(actor=None, entity="person", ids=ids, source="roster",
-                                changes={"file": "a.xlsx"})
+    written = audit.record_runs(
+        actor=None, entity="person", ids=ids, source="roster", changes={"file": "a.xlsx"}
+    )
 
     # then
-    rows = list(ChangeLog.objects.order_by("object_id").values_list(
-        "object_id", "object_id_last", "changes"))
+    rows = list(
+        ChangeLog.objects.order_by("object_id").values_list(
+            "object_id", "object_id_last", "changes"
+        )
+    )
     assert written == 2
-    assert rows == [(10, 12, {"file": "a.xlsx", "rows": 3}),
-                    (20, 22, {"file": "a.xlsx", "rows": 3})]
+    assert rows == [
+        (10, 12, {"file": "a.xlsx", "rows": 3}),
+        (20, 22, {"file": "a.xlsx", "rows": 3}),
+    ]
     assert list(ChangeLog.objects.of("person", 21).values_list("object_id", flat=True)) == [20]
 
 
 @pytest.mark.django_db
 def test_record_many_stamps_every_row_with_the_same_actor_source_and_time(
-        clock: FrozenClock) -> None:
+    clock: FrozenClock,
+) -> None:
     # given
     entries = [audit.Entry("household", n, "create", {"number": str(n)}) for n in (1, 2)]
 
@@ -78,7 +106,8 @@ def test_record_many_stamps_every_row_with_the_same_actor_source_and_time(
     # then
     assert count == 2
     assert set(ChangeLog.objects.values_list("source", "actor", "at")) == {
-        ("synthetic", None, clock.now())}
+        ("synthetic", None, clock.now())
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -88,8 +117,9 @@ def test_a_side_effect_runs_after_commit_and_never_after_a_rollback() -> None:
 
     # when
     with transaction.atomic():
-        audit.record(actor=None, action="create", entity="rate", object_id=1, changes={},
-                     source="exchange")
+        audit.record(
+            actor=None, action="create", entity="rate", object_id=1, changes={}, source="exchange"
+        )
         audit.after_commit(lambda: effects.append("committed"))
         assert effects == []
     with pytest.raises(ZeroDivisionError):
@@ -102,8 +132,9 @@ def test_a_side_effect_runs_after_commit_and_never_after_a_rollback() -> None:
 
 def _write_then_fail(effects: list[str]) -> None:
     with transaction.atomic():
-        audit.record(actor=None, action="create", entity="rate", object_id=2, changes={},
-                     source="exchange")
+        audit.record(
+            actor=None, action="create", entity="rate", object_id=2, changes={}, source="exchange"
+        )
         audit.after_commit(lambda: effects.append("rolled back"))
         _ = 1 / 0
 

@@ -34,7 +34,8 @@ def test_a_file_error_is_a_jiuye_error_with_status_422() -> None:
 
 
 def test_an_xlsx_of_exactly_the_limit_passes_the_size_check_and_one_byte_more_does_not(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     # given
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"x" * 100)
@@ -60,8 +61,9 @@ def test_the_caller_chooses_the_error_class_and_the_template_named(tmp_path: Pat
         check_xlsx(path, template="花名册模板", error=OwnError)
 
     # then
-    assert caught.value.message == ("文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件，"
-                                    "请用花名册模板填写后上传")
+    assert caught.value.message == (
+        "文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件，请用花名册模板填写后上传"
+    )
 
 
 def test_an_ole_file_is_refused_as_xls(tmp_path: Path) -> None:
@@ -83,8 +85,9 @@ def test_a_zip_that_inflates_beyond_the_limit_is_a_zip_bomb(tmp_path: Path) -> N
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", '<sheet r:id="rId1"/>')
-        archive.writestr("xl/_rels/workbook.xml.rels",
-                         '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/>')
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels", '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+        )
         archive.writestr("xl/worksheets/sheet1.xml", "0" * 5_000_000)
 
     # when
@@ -109,7 +112,9 @@ def test_a_header_below_row_one_or_merged_is_refused() -> None:
     # then
     assert low_error.value.code == "header_position"
     assert (merged_error.value.code, merged_error.value.message) == (
-        "header_merged", "表头有合并单元格（A1:B1）")
+        "header_merged",
+        "表头有合并单元格（A1:B1）",
+    )
 
 
 def test_csv_text_in_gb18030_is_read_and_a_renamed_zip_is_refused(tmp_path: Path) -> None:
@@ -137,5 +142,8 @@ def test_header_problems_names_missing_unknown_and_doubled_columns() -> None:
     problems = header_problems(found, ["代码", "名称", "上级"], required=["代码", "名称"])
 
     # then
-    assert problems == ["缺少列：“代码”", "无法识别的列（可能被改名）：第2列“备注”",
-                        "重复的列：“名称”"]
+    assert problems == [
+        "缺少列：“代码”",
+        "无法识别的列（可能被改名）：第2列“备注”",
+        "重复的列：“名称”",
+    ]

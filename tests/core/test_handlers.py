@@ -29,8 +29,11 @@ def test_the_api_answers_a_jiuye_error_in_the_one_shape_with_its_status() -> Non
 
     # then
     assert response.status_code == 404
-    assert json.loads(response.content) == {"code": "no_such_thing", "message": "没有这条记录",
-                                            "extra": {"id": 7}}
+    assert json.loads(response.content) == {
+        "code": "no_such_thing",
+        "message": "没有这条记录",
+        "extra": {"id": 7},
+    }
 
 
 def test_a_command_raising_a_jiuye_error_exits_with_2_and_the_chinese_message() -> None:
@@ -47,8 +50,7 @@ def test_a_command_raising_a_jiuye_error_exits_with_2_and_the_chinese_message() 
     assert result.stderr == "错误 / error [refused]：不能这样做\n"
 
 
-def test_a_jiuye_error_escaping_a_view_renders_its_message_with_its_status(
-        db: None) -> None:
+def test_a_jiuye_error_escaping_a_view_renders_its_message_with_its_status(db: None) -> None:
     # given
     def view(request: HttpRequest) -> HttpResponse:
         raise Gone("no_such_thing", "没有这条记录")
@@ -77,7 +79,9 @@ def test_an_htmx_request_gets_the_message_alone() -> None:
     # then
     assert response is not None
     assert (response.status_code, response.content.decode()) == (
-        400, '<p class="error" role="alert" data-code="refused">不能这样做</p>\n')
+        400,
+        '<p class="error" role="alert" data-code="refused">不能这样做</p>\n',
+    )
 
 
 def test_other_exceptions_pass_through_the_middleware() -> None:

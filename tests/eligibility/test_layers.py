@@ -31,25 +31,44 @@ def _modules(package: str) -> dict[str, set[str]]:
 
 def test_the_registry_imports_eligibility_only_in_its_detail_views():
     # when
-    importing = sorted(name for name, imports in _modules("registry").items()
-                       if any(i.startswith("jiuye.eligibility") for i in imports))
+    importing = sorted(
+        name
+        for name, imports in _modules("registry").items()
+        if any(i.startswith("jiuye.eligibility") for i in imports)
+    )
     # then
     assert importing == ["registry/views_detail.py"]
 
 
 def test_one_module_of_eligibility_names_the_policy_package():
     # when
-    naming = sorted(name for name, imports in _modules("eligibility").items()
-                    if any(i.startswith("policies") for i in imports))
+    naming = sorted(
+        name
+        for name, imports in _modules("eligibility").items()
+        if any(i.startswith("policies") for i in imports)
+    )
     # then
     assert naming == ["eligibility/policy.py"]
 
 
 def test_eligibility_imports_no_interface():
     # when
-    upward = {name: sorted(i for i in imports if i.startswith((
-        "jiuye.web", "jiuye.api", "jiuye.cli", "jiuye.portal", "jiuye.selfcheck",
-        "jiuye.registry.views")))
-        for name, imports in _modules("eligibility").items()}
+    upward = {
+        name: sorted(
+            i
+            for i in imports
+            if i.startswith(
+                (
+                    "jiuye.web",
+                    "jiuye.api",
+                    "jiuye.cli",
+                    "jiuye.portal",
+                    "jiuye.selfcheck",
+                    "jiuye.registry.views",
+                )
+            )
+        )
+        for name, imports in _modules("eligibility").items()
+    }
     # then
     assert {name: found for name, found in upward.items() if found} == {}

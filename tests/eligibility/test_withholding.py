@@ -18,12 +18,14 @@ from jiuye.rules.model import Reason, RuleResult
 
 
 def _result(rule: str, status: str, *facts: str, amount: int | None = None) -> RuleResult:
-    reasons = tuple(Reason(f"c{i}", f"条件{i}", "三（一）", status == "eligible",
-                           facts={name: True})
-                    for i, name in enumerate(facts))
+    reasons = tuple(
+        Reason(f"c{i}", f"条件{i}", "三（一）", status == "eligible", facts={name: True})
+        for i, name in enumerate(facts)
+    )
     missing = ("graduation_date",) if status == "undetermined" else ()
-    return RuleResult(rule, f"规则{rule}", "benefit", status, amount, "三（一）", None,
-                      missing, (), reasons)
+    return RuleResult(
+        rule, f"规则{rule}", "benefit", status, amount, "三（一）", None, missing, (), reasons
+    )
 
 
 RESULTS = [
@@ -55,10 +57,15 @@ def test_with_the_right_everything_is_shown():
     out = shown(RESULTS, "person", sees_sensitive=True)
     # then
     assert [(e.rule, e.status_label, e.amount_yuan) for e in out] == [
-        ("a_disabled", "符合", "1000.50"), ("c_unknown", "还需了解", None),
-        ("b_plain", "不符合", None), ("d_poor", "不符合", None)]
+        ("a_disabled", "符合", "1000.50"),
+        ("c_unknown", "还需了解", None),
+        ("b_plain", "不符合", None),
+        ("d_poor", "不符合", None),
+    ]
     assert dict((e.rule, e.reasons) for e in out)["a_disabled"] == (
-        ("条件0", "三（一）", "是"), ("条件1", "三（一）", "是"))
+        ("条件0", "三（一）", "是"),
+        ("条件1", "三（一）", "是"),
+    )
     assert Entitlements(tuple(out)).withheld == frozenset()
 
 
@@ -73,8 +80,15 @@ def test_each_sensitive_fact_withholds_the_rule_reading_it(fact):
 def test_the_sensitive_facts_are_disability_poverty_and_difficulty():
     # then
     assert SENSITIVE_FACTS == {
-        "is_disabled", "is_dibao_household", "certified_difficulty", "poor_family_child",
-        "household_jdlk_poor", "household_dibao", "household_poor_disabled", "is_tekun"}
+        "is_disabled",
+        "is_dibao_household",
+        "certified_difficulty",
+        "poor_family_child",
+        "household_jdlk_poor",
+        "household_dibao",
+        "household_poor_disabled",
+        "is_tekun",
+    }
 
 
 def test_a_benefit_row_names_its_rule_or_its_id():

@@ -30,9 +30,19 @@ def tree(db):
 
 
 def _table() -> list[tuple]:
-    return list(Division.objects.order_by("code", "vintage").values_list(
-        "pk", "code", "vintage", "name", "level", "parent_id", "urban_rural", "source",
-        "is_sample"))
+    return list(
+        Division.objects.order_by("code", "vintage").values_list(
+            "pk",
+            "code",
+            "vintage",
+            "name",
+            "level",
+            "parent_id",
+            "urban_rural",
+            "source",
+            "is_sample",
+        )
+    )
 
 
 def _csv(tmp_path: Path, *lines: str, header: str = HEADER, encoding: str = "utf-8") -> Path:
@@ -41,8 +51,9 @@ def _csv(tmp_path: Path, *lines: str, header: str = HEADER, encoding: str = "utf
     return path
 
 
-@pytest.mark.parametrize("name", ["songyuan-communities-example.csv",
-                                  "songyuan-communities-example.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["songyuan-communities-example.csv", "songyuan-communities-example.xlsx"]
+)
 def test_the_example_file_loads_six_communities_under_their_townships(tree, name):
     # when
     report = load_communities(EXAMPLES / name, source="示例文件")
@@ -86,23 +97,37 @@ def test_a_corrected_name_updates_the_row_in_place(tree, tmp_path):
     assert (after.pk, after.name) == (before.pk, "【示例】更正社区居委会")
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("2207020029,短代码,,", "第2行 统计用区划代码：应为12位数字（“2207020029”）"),
-    ("22070200290A,字母,,", "第2行 统计用区划代码：应为12位数字（“22070200290A”）"),
-    (",无代码,,", "第2行 统计用区划代码：不能为空"),
-    ("220702002000,乡镇本身,,", "第2行 统计用区划代码：末3位为000的是乡镇街道代码，不是社区村"
-                            "（“220702002000”）"),
-    ("220702999901,不存在的街道,,", "第2行 统计用区划代码：所属乡镇街道 220702999 不在区划表中"),
-    ("220702002905,上级不符,,220702003",
-     "第2行 上级代码：与统计用区划代码前9位 220702002 不一致（“220702003”）"),
-    ("220702002905,上级位数,,2207020", "第2行 上级代码：应为9位乡镇街道代码（“2207020”）"),
-    ("220702002905,,,", "第2行 名称：不能为空"),
-    ("220702002905," + "长" * 101 + ",,", "第2行 名称：超过100字（101字）"),
-    ("220702002905,城乡码,311,", "第2行 城乡分类代码：应为 111、112、121、122、123、210、220 "
-                              "之一（“311”）"),
-    ("220702001901,冒名演示社区,,", "第2行 统计用区划代码：与演示样例社区的代码相同，"
-                              "不能覆盖演示数据（“220702001901”）"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("2207020029,短代码,,", "第2行 统计用区划代码：应为12位数字（“2207020029”）"),
+        ("22070200290A,字母,,", "第2行 统计用区划代码：应为12位数字（“22070200290A”）"),
+        (",无代码,,", "第2行 统计用区划代码：不能为空"),
+        (
+            "220702002000,乡镇本身,,",
+            "第2行 统计用区划代码：末3位为000的是乡镇街道代码，不是社区村（“220702002000”）",
+        ),
+        (
+            "220702999901,不存在的街道,,",
+            "第2行 统计用区划代码：所属乡镇街道 220702999 不在区划表中",
+        ),
+        (
+            "220702002905,上级不符,,220702003",
+            "第2行 上级代码：与统计用区划代码前9位 220702002 不一致（“220702003”）",
+        ),
+        ("220702002905,上级位数,,2207020", "第2行 上级代码：应为9位乡镇街道代码（“2207020”）"),
+        ("220702002905,,,", "第2行 名称：不能为空"),
+        ("220702002905," + "长" * 101 + ",,", "第2行 名称：超过100字（101字）"),
+        (
+            "220702002905,城乡码,311,",
+            "第2行 城乡分类代码：应为 111、112、121、122、123、210、220 之一（“311”）",
+        ),
+        (
+            "220702001901,冒名演示社区,,",
+            "第2行 统计用区划代码：与演示样例社区的代码相同，不能覆盖演示数据（“220702001901”）",
+        ),
+    ],
+)
 def test_each_kind_of_bad_row_is_reported_and_nothing_is_loaded(tree, tmp_path, line, message):
     # given a good row after the bad one
     path = _csv(tmp_path, line, "220702002906,【示例】好的一行,,")
@@ -127,8 +152,11 @@ def test_every_bad_row_is_listed_with_its_row_number(tree, tmp_path):
         "第5行 城乡分类代码：应为 111、112、121、122、123、210、220 之一（“999”）",
         "第5行 上级代码：与统计用区划代码前9位 220702002 不一致（“220702001”）",
     ]
-    assert not Division.objects.filter(code__startswith="220702002").exclude(
-        level=DivisionLevel.TOWNSHIP).exists()
+    assert (
+        not Division.objects.filter(code__startswith="220702002")
+        .exclude(level=DivisionLevel.TOWNSHIP)
+        .exists()
+    )
 
 
 def test_a_township_abolished_in_2023_takes_no_new_communities(tree, tmp_path):
@@ -139,31 +167,47 @@ def test_a_township_abolished_in_2023_takes_no_new_communities(tree, tmp_path):
     # then
     assert report.vintage == VINTAGE_2023
     assert [str(p) for p in report.problems] == [
-        "第2行 统计用区划代码：所属乡镇街道 220702400 已撤销（不晚于 2023-06-30）"]
+        "第2行 统计用区划代码：所属乡镇街道 220702400 已撤销（不晚于 2023-06-30）"
+    ]
 
 
 def test_with_2023_loaded_communities_hang_under_the_2023_township(tree, tmp_path):
     # given
     load_vintage("2023")
     # when
-    report = load_communities(_csv(tmp_path, "220702002905,【示例】社区,,220702002000"),
-                              source="统计局", vintage=dt.date(2024, 6, 30))
+    report = load_communities(
+        _csv(tmp_path, "220702002905,【示例】社区,,220702002000"),
+        source="统计局",
+        vintage=dt.date(2024, 6, 30),
+    )
     # then
     row = Division.objects.get(code="220702002905")
     assert report.created == 1
     assert (row.vintage, row.parent.code, row.parent.vintage) == (
-        dt.date(2024, 6, 30), "220702002", VINTAGE_2023)
+        dt.date(2024, 6, 30),
+        "220702002",
+        VINTAGE_2023,
+    )
 
 
 def test_sample_communities_are_never_touched(tree):
     # given
-    samples = list(Division.objects.filter(is_sample=True).values_list(
-        "pk", "code", "name", "vintage", "parent_id", "source"))
+    samples = list(
+        Division.objects.filter(is_sample=True).values_list(
+            "pk", "code", "name", "vintage", "parent_id", "source"
+        )
+    )
     # when
     load_communities(EXAMPLES / "songyuan-communities-example.csv", source="示例文件")
     # then
-    assert list(Division.objects.filter(is_sample=True).values_list(
-        "pk", "code", "name", "vintage", "parent_id", "source")) == samples
+    assert (
+        list(
+            Division.objects.filter(is_sample=True).values_list(
+                "pk", "code", "name", "vintage", "parent_id", "source"
+            )
+        )
+        == samples
+    )
     assert len(samples) == 3
 
 
@@ -171,8 +215,9 @@ def test_dry_run_checks_and_counts_but_writes_nothing(tree):
     # given
     before = _table()
     # when
-    report = load_communities(EXAMPLES / "songyuan-communities-example.csv", source="示例",
-                              dry_run=True)
+    report = load_communities(
+        EXAMPLES / "songyuan-communities-example.csv", source="示例", dry_run=True
+    )
     # then
     assert (report.created, report.dry_run, report.written) == (6, True, False)
     assert _table() == before
@@ -195,7 +240,8 @@ def test_a_renamed_or_missing_header_refuses_the_file(tree, tmp_path):
     # then
     assert caught.value.message == (
         "缺少列：“统计用区划代码”；无法识别的列（可能被改名）：第1列“区划代码”。"
-        "表头应为：统计用区划代码、名称、城乡分类代码、上级代码（后两列选填）")
+        "表头应为：统计用区划代码、名称、城乡分类代码、上级代码（后两列选填）"
+    )
 
 
 def _xlsx(path: Path, rows: list[list[object]]) -> Path:
@@ -216,16 +262,18 @@ def test_an_xlsx_code_typed_as_a_number_loads_and_a_formula_is_refused(tree, tmp
     # then
     assert loaded.created == 1
     assert Division.objects.get(code="220702002905").urban_rural == "111"
-    assert [str(p) for p in refused.problems] == [
-        "第2行 名称：单元格含公式，请复制后“粘贴为数值”"]
+    assert [str(p) for p in refused.problems] == ["第2行 名称：单元格含公式，请复制后“粘贴为数值”"]
 
 
-@pytest.mark.parametrize(("name", "content", "code"), [
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "xls"),
-    ("renamed.xlsx", "统计用区划代码,名称\n".encode(), "not_xlsx"),
-    ("list.txt", b"anything", "file_type"),
-    ("book.csv", None, "not_csv"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "xls"),
+        ("renamed.xlsx", "统计用区划代码,名称\n".encode(), "not_xlsx"),
+        ("list.txt", b"anything", "file_type"),
+        ("book.csv", None, "not_csv"),
+    ],
+)
 def test_other_files_are_refused(tree, tmp_path, name, content, code):
     # given
     path = tmp_path / name

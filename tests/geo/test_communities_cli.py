@@ -19,8 +19,11 @@ EXAMPLE = Path(settings.BASE_DIR) / "data" / "examples" / "songyuan-communities-
 
 
 def _villages() -> list[tuple[str, str]]:
-    return list(Division.objects.filter(level=DivisionLevel.VILLAGE).order_by("code")
-                .values_list("code", "source"))
+    return list(
+        Division.objects.filter(level=DivisionLevel.VILLAGE)
+        .order_by("code")
+        .values_list("code", "source")
+    )
 
 
 def test_the_command_loads_a_file_once_and_then_reports_it_unchanged(db):
@@ -54,8 +57,9 @@ def test_bad_rows_are_listed_and_the_exit_code_is_1(db, tmp_path):
     # given
     load_songyuan_2017()
     path = tmp_path / "bad.csv"
-    path.write_text("统计用区划代码,名称\n220702002905,好\n2207,坏\n220702002906,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "统计用区划代码,名称\n220702002905,好\n2207,坏\n220702002906,\n", encoding="utf-8"
+    )
     # when
     result = CliRunner().invoke(app, ["geo-load-communities", str(path)])
     # then
@@ -67,10 +71,13 @@ def test_bad_rows_are_listed_and_the_exit_code_is_1(db, tmp_path):
     assert _villages() == []
 
 
-@pytest.mark.parametrize(("args", "message", "code"), [
-    (["--vintage", "2023-13-01"], "日期格式不正确：“2023-13-01”", 2),
-    (["--source", " "], "来源必填", 2),
-])
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["--vintage", "2023-13-01"], "日期格式不正确：“2023-13-01”", 2),
+        (["--source", " "], "来源必填", 2),
+    ],
+)
 def test_bad_options_get_a_chinese_message(db, args, message, code):
     # given
     load_songyuan_2017()
@@ -91,5 +98,9 @@ def test_the_template_command_writes_a_workbook_with_the_headers(db, tmp_path):
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
     assert book.sheetnames == ["社区村", "填写说明"]
-    assert [c.value for c in book["社区村"][1]] == ["统计用区划代码", "名称", "城乡分类代码",
-                                                  "上级代码"]
+    assert [c.value for c in book["社区村"][1]] == [
+        "统计用区划代码",
+        "名称",
+        "城乡分类代码",
+        "上级代码",
+    ]

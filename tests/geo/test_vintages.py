@@ -32,8 +32,15 @@ from tests.registry.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-ABOLISHED = {"220702400", "220721214", "220721410", "220721414", "220722123", "220771100",
-             "220781400"}
+ABOLISHED = {
+    "220702400",
+    "220721214",
+    "220721410",
+    "220721414",
+    "220722123",
+    "220771100",
+    "220781400",
+}
 
 
 def _csv(name: str) -> dict[str, str]:
@@ -43,8 +50,11 @@ def _csv(name: str) -> dict[str, str]:
 
 
 def _table() -> list[tuple]:
-    return list(Division.objects.order_by("code", "vintage").values_list(
-        "pk", "code", "vintage", "name", "parent_id", "valid_from", "valid_to", "source"))
+    return list(
+        Division.objects.order_by("code", "vintage").values_list(
+            "pk", "code", "vintage", "name", "parent_id", "valid_from", "valid_to", "source"
+        )
+    )
 
 
 def test_2023_list_loads_beside_2017_with_the_counts_of_the_csv_files():
@@ -61,8 +71,14 @@ def test_2023_list_loads_beside_2017_with_the_counts_of_the_csv_files():
     assert townships.filter(vintage=VINTAGE_2023).count() == len(new)
     assert dict(townships.filter(vintage=VINTAGE_2023).values_list("code", "name")) == new
     assert dict(townships.filter(vintage=VINTAGE_2017).values_list("code", "name")) == old
-    assert set(townships.filter(vintage=VINTAGE_2023).values_list("parent__code", flat=True)) \
-        == {"220702", "220721", "220722", "220723", "220771", "220781"}
+    assert set(townships.filter(vintage=VINTAGE_2023).values_list("parent__code", flat=True)) == {
+        "220702",
+        "220721",
+        "220722",
+        "220723",
+        "220771",
+        "220781",
+    }
 
 
 def test_a_renamed_code_keeps_its_old_row_and_name_and_stays_open():
@@ -71,10 +87,15 @@ def test_a_renamed_code_keeps_its_old_row_and_name_and_stays_open():
     # when
     load_vintage("2023")
     # then
-    rows = list(Division.objects.filter(code="220702402").order_by("vintage").values_list(
-        "vintage", "name", "valid_to"))
-    assert rows == [(VINTAGE_2017, "国营善友林场", None),
-                    (VINTAGE_2023, "松原市善友国有林保护中心", None)]
+    rows = list(
+        Division.objects.filter(code="220702402")
+        .order_by("vintage")
+        .values_list("vintage", "name", "valid_to")
+    )
+    assert rows == [
+        (VINTAGE_2017, "国营善友林场", None),
+        (VINTAGE_2023, "松原市善友国有林保护中心", None),
+    ]
     assert division_at("220702402", dt.date(2018, 5, 1)).name == "国营善友林场"
     assert division_at("220702402", dt.date(2024, 1, 1)).name == "松原市善友国有林保护中心"
     assert newest_division("220702402").vintage == VINTAGE_2023
@@ -92,7 +113,8 @@ def test_an_abolished_code_gets_valid_to_and_a_new_code_has_no_2017_row():
     assert division_at("220702400", dt.date(2018, 5, 1)).name == "华侨农场"
     assert division_at("220702400", dt.date(2024, 1, 1)) is None
     assert list(Division.objects.filter(code="220721001").values_list("vintage", "name")) == [
-        (VINTAGE_2023, "阿穆尔街道")]
+        (VINTAGE_2023, "阿穆尔街道")
+    ]
     assert division_at("220721001", dt.date(2018, 5, 1)) is None
     assert division_at("220721001", dt.date(2023, 7, 1)).name == "阿穆尔街道"
 
@@ -128,12 +150,10 @@ def test_synthetic_population_of_2018_is_the_same_with_the_2023_list_loaded():
     # given
     load_songyuan_2017()
     spec = SynthSpec(persons=60, firms=5, seed=4)
-    before = [(p.resident_id, p.division.code, p.division.vintage)
-              for p in generate(spec).persons]
+    before = [(p.resident_id, p.division.code, p.division.vintage) for p in generate(spec).persons]
     # when
     load_vintage("2023")
-    after = [(p.resident_id, p.division.code, p.division.vintage)
-             for p in generate(spec).persons]
+    after = [(p.resident_id, p.division.code, p.division.vintage) for p in generate(spec).persons]
     # then
     assert after == before
     assert {vintage for _, _, vintage in after} == {VINTAGE_2017}
@@ -167,7 +187,9 @@ def test_registry_lookups_resolve_one_row_per_code_and_scope_both_vintages():
     assert township_sees == {before, after}
     assert county_sees == {before, after, gone}
     assert set(visible_divisions(user).values_list("vintage", flat=True)) == {
-        VINTAGE_2017, VINTAGE_2023}
+        VINTAGE_2017,
+        VINTAGE_2023,
+    }
 
 
 def test_geo_load_command_loads_2023_then_reports_nothing_new():

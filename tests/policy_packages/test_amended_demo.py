@@ -31,14 +31,22 @@ def amended(monkeypatch):
 
 
 def _graduate(as_of: date) -> dict[str, object]:
-    return {"entity": "person", "as_of": as_of.isoformat(), "facts": {
-        "is_college_graduate": True, "graduation_date": f"{as_of.year}-06-30",
-        "seeking_work_or_business": True, "received_job_seeking_subsidy": False}}
+    return {
+        "entity": "person",
+        "as_of": as_of.isoformat(),
+        "facts": {
+            "is_college_graduate": True,
+            "graduation_date": f"{as_of.year}-06-30",
+            "seeking_work_or_business": True,
+            "received_job_seeking_subsidy": False,
+        },
+    }
 
 
 def _evaluate(client, case: dict[str, object]) -> dict[str, dict[str, object]]:
-    response = client.post("/api/v1/evaluate", data=json.dumps(case),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/evaluate", data=json.dumps(case), content_type="application/json"
+    )
     assert response.status_code == 200
     return {r["rule"]: r for r in response.json()["results"]}
 
@@ -49,7 +57,9 @@ def test_the_amendment_is_in_force_above_the_notice():
     current = policy()
     # then
     assert [(p.name, p.precedence) for p in current.packages] == [
-        ("amended_demo", 200), ("songyuan_2018", 100)]
+        ("amended_demo", 200),
+        ("songyuan_2018", 100),
+    ]
     assert NEW_RULE in current.engine.rules
     assert [i.id for i in current.catalogue.by_number("三（一）").implemented_by][-1] == NEW_RULE
 
@@ -70,11 +80,17 @@ def test_the_api_names_both_packages(client):
     body = client.get("/api/v1/package").json()
     # then
     assert body["packages"] == [
-        {"name": "amended_demo", "title": "（测试用）松原市就业创业政策措施修订示例",
-         "precedence": 200},
-        {"name": "songyuan_2018",
-         "title": "松原市关于做好当前和今后一段时期就业创业工作若干政策措施（2018年4月13日）",
-         "precedence": 100}]
+        {
+            "name": "amended_demo",
+            "title": "（测试用）松原市就业创业政策措施修订示例",
+            "precedence": 200,
+        },
+        {
+            "name": "songyuan_2018",
+            "title": "松原市关于做好当前和今后一段时期就业创业工作若干政策措施（2018年4月13日）",
+            "precedence": 100,
+        },
+    ]
 
 
 def test_the_new_rule_is_evaluated_and_names_its_package(client):
@@ -83,7 +99,10 @@ def test_the_new_rule_is_evaluated_and_names_its_package(client):
     # then
     new = results[NEW_RULE]
     assert (new["status"], new["amount_yuan"], new["package"]) == (
-        "eligible", "1000.00", "amended_demo")
+        "eligible",
+        "1000.00",
+        "amended_demo",
+    )
     assert results["startup_subsidy"]["package"] == "songyuan_2018"
 
 
@@ -96,14 +115,19 @@ def test_the_replaced_rule_uses_the_version_in_force_on_each_side_of_its_date(cl
     assert "household_dibao" in before["missing_facts"]
     assert before["version"] != "2027-01"
     assert (after["status"], after["missing_facts"], after["version"], after["package"]) == (
-        "eligible", [], "2027-01", "amended_demo")
+        "eligible",
+        [],
+        "2027-01",
+        "amended_demo",
+    )
 
 
 def test_the_rules_and_parameters_lists_carry_the_amendment(client):
     # when
     rules = {r["id"] for r in client.get("/api/v1/rules").json()}
-    parameters = {p["name"]: p for p in
-                  client.get("/api/v1/parameters", {"as_of": "2027-01-15"}).json()}
+    parameters = {
+        p["name"]: p for p in client.get("/api/v1/parameters", {"as_of": "2027-01-15"}).json()
+    }
     # then
     assert NEW_RULE in rules
     assert parameters["startup_subsidy.amount_fen"]["value_at_as_of"] == 800000
@@ -166,8 +190,9 @@ def test_registry_facts_feed_the_new_rule():
     from tests.registry.factories import PersonFactory
 
     person = PersonFactory(education_level="bachelor", graduation_date=date(2026, 6, 30))
-    m.UnemploymentRegistration.objects.create(person=person, division=person.division,
-                                              registered_on=date(2026, 9, 1))
+    m.UnemploymentRegistration.objects.create(
+        person=person, division=person.division, registered_on=date(2026, 9, 1)
+    )
     engine = policy().engine
     # when
     case = case_for("person", person.pk, date(2027, 1, 15))

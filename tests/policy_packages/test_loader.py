@@ -40,7 +40,8 @@ def test_by_default_the_songyuan_package_alone_is_in_force(monkeypatch):
     # then
     assert configured_modules() == (SONGYUAN,)
     assert [(p.name, p.precedence, p.module_name) for p in current.packages] == [
-        ("songyuan_2018", 100, SONGYUAN)]
+        ("songyuan_2018", 100, SONGYUAN)
+    ]
     assert current.packages[0].title.startswith("松原市关于做好当前和今后一段时期就业创业工作")
     assert current.engine is package()
     assert current.package("songyuan_2018") is current.packages[0]
@@ -145,14 +146,12 @@ def test_several_packages_are_composed_lowest_precedence_first(monkeypatch):
 
     monkeypatch.setattr("policies.loader.compose", compose)
     low = _module("province", 50, load_package=lambda: SimpleNamespace(name="province package"))
-    high = _module("amendment", 200,
-                   load_package=lambda: SimpleNamespace(name="amendment package"))
+    high = _module("amendment", 200, load_package=lambda: SimpleNamespace(name="amendment package"))
     # when
     current = load_policy([high, songyuan, low])
     # then
     assert [p.name for p in current.packages] == ["amendment", "songyuan_2018", "province"]
-    assert [p.name for p in seen[0]] == [
-        "province package", "songyuan_2018", "amendment package"]
+    assert [p.name for p in seen[0]] == ["province package", "songyuan_2018", "amendment package"]
     assert [p.precedence for p in seen[0]] == [50, 100, 200]
     assert current.engine.name == "amendment package"
 
@@ -164,8 +163,12 @@ def test_the_highest_package_with_a_part_gives_it_and_catalogue_additions_join(m
 
     monkeypatch.setattr("policies.loader.compose", lambda packages: packages[-1])
     added = Implementation("rule", "demo_rule", "修订新增的规则。")
-    amendment = _module("amendment", 200, CATALOGUE_ADDITIONS={"三（一）": (added,)},
-                        LABELS=Labels(entities={"person": "劳动者"}))
+    amendment = _module(
+        "amendment",
+        200,
+        CATALOGUE_ADDITIONS={"三（一）": (added,)},
+        LABELS=Labels(entities={"person": "劳动者"}),
+    )
     # when
     current = load_policy([songyuan, amendment])
     # then
@@ -192,7 +195,10 @@ def test_no_module_of_the_application_imports_or_opens_a_package_by_its_path():
     source = Path(__file__).resolve().parents[2] / "src/jiuye"
     naming = re.compile(r"(from|import) policies\.songyuan_2018|[\"']policies/songyuan_2018")
     # when
-    found = sorted(str(p.relative_to(source)) for p in source.rglob("*.py")
-                   if naming.search(p.read_text(encoding="utf-8")))
+    found = sorted(
+        str(p.relative_to(source))
+        for p in source.rglob("*.py")
+        if naming.search(p.read_text(encoding="utf-8"))
+    )
     # then
     assert found == []

@@ -28,9 +28,12 @@ def test_what_is_built_today_is_every_rule_four_registers_and_three_services():
     built = {(i.type, i.id) for i in items if status_of(i) == BUILT}
     # then
     assert built == {("rule", rule) for rule in policy().engine.rules} | {
-        ("register", "labor_force_registry"), ("register", "employer_registry"),
-        ("register", "household_registry"), ("register", "difficulty_person_registry"),
-        ("service", "one_time_notification"), ("service", "qr_notification"),
+        ("register", "labor_force_registry"),
+        ("register", "employer_registry"),
+        ("register", "household_registry"),
+        ("register", "difficulty_person_registry"),
+        ("service", "one_time_notification"),
+        ("service", "qr_notification"),
         ("service", "appointment"),
     }
 
@@ -59,26 +62,31 @@ def test_every_existing_implementation_reads_built():
     # then each binding names a catalogue entry and something that exists
     assert {("register", r) for r in current.bindings.registers} <= ids
     assert set(current.bindings.services) <= {i for t, i in ids if t in ("service", "watch")}
-    assert [m for m in current.bindings.registers.values()
-            if not implementations.model_exists(m)] == []
-    assert [u for u in current.bindings.services.values()
-            if not implementations.url_name_exists(u)] == []
+    assert [
+        m for m in current.bindings.registers.values() if not implementations.model_exists(m)
+    ] == []
+    assert [
+        u for u in current.bindings.services.values() if not implementations.url_name_exists(u)
+    ] == []
     assert {r for r in current.engine.rules} <= {i for t, i in ids if t == "rule"}
     # and so everything bound or in the engine reads built
     assert {i.id for i in _all() if status_of(i) == PLANNED} & (
-        set(current.bindings.registers) | set(current.bindings.services)
-        | set(current.engine.rules)) == set()
+        set(current.bindings.registers) | set(current.bindings.services) | set(current.engine.rules)
+    ) == set()
 
 
-@pytest.mark.parametrize(("item", "status"), [
-    (Implementation("rule", "startup_subsidy", "创业补贴"), BUILT),
-    (Implementation("rule", "no_such_rule", "未写的规则"), PLANNED),
-    (Implementation("register", "employer_registry", "用人单位"), BUILT),
-    (Implementation("register", "public_welfare_post_registry", "公益性岗位"), PLANNED),
-    (Implementation("service", "appointment", "预约"), BUILT),
-    (Implementation("service", "proactive_screening", "主动筛查"), PLANNED),
-    (Implementation("watch", "unemployment_monitoring", "失业监测"), PLANNED),
-])
+@pytest.mark.parametrize(
+    ("item", "status"),
+    [
+        (Implementation("rule", "startup_subsidy", "创业补贴"), BUILT),
+        (Implementation("rule", "no_such_rule", "未写的规则"), PLANNED),
+        (Implementation("register", "employer_registry", "用人单位"), BUILT),
+        (Implementation("register", "public_welfare_post_registry", "公益性岗位"), PLANNED),
+        (Implementation("service", "appointment", "预约"), BUILT),
+        (Implementation("service", "proactive_screening", "主动筛查"), PLANNED),
+        (Implementation("watch", "unemployment_monitoring", "失业监测"), PLANNED),
+    ],
+)
 def test_status_of_each_kind(item, status):
     # when / then
     assert status_of(item) == status
@@ -87,9 +95,11 @@ def test_status_of_each_kind(item, status):
 def test_a_binding_to_a_model_or_url_that_does_not_exist_reads_planned():
     # given bindings that name a model and a URL nobody built
     current = policy()
-    bindings = replace(current.bindings,
-                       registers={"employer_registry": "registry.NoSuchModel"},
-                       services={"appointment": "portal:no_such_page"})
+    bindings = replace(
+        current.bindings,
+        registers={"employer_registry": "registry.NoSuchModel"},
+        services={"appointment": "portal:no_such_page"},
+    )
     pretend = replace(current, bindings=bindings)
     # when
     register = status_of(Implementation("register", "employer_registry", "用人单位"), pretend)
@@ -120,9 +130,11 @@ def test_a_measure_lists_its_implementations_in_catalogue_order():
     rows = statuses(clause)
     # then
     assert [(r.item.id, r.status_label) for r in rows] == [
-        (i.id, "已上线" if status_of(i) == BUILT else "规划中") for i in clause.implemented_by]
+        (i.id, "已上线" if status_of(i) == BUILT else "规划中") for i in clause.implemented_by
+    ]
     assert ("one_time_notification", "服务", "已上线") in {
-        (r.item.id, r.type_label, r.status_label) for r in rows}
+        (r.item.id, r.type_label, r.status_label) for r in rows
+    }
 
 
 def test_the_measure_page_shows_built_and_planned(client, offices):

@@ -134,5 +134,6 @@ def test_the_notification_page_says_who_must_set_an_unset_standard(client):
     # when
     html = client.get("/policies/m/3-1/", {"date": "2019-06-01"}).content.decode()
     # then
-    assert ("一次性求职创业补贴标准：尚未设定，"
-            "须由市人社局、市财政局（管理员录入）按文件（带文号）设定") in html
+    assert (
+        "一次性求职创业补贴标准：尚未设定，须由市人社局、市财政局（管理员录入）按文件（带文号）设定"
+    ) in html

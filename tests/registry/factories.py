@@ -16,8 +16,9 @@ from jiuye.registry import models as m
 
 
 def _division(code: str) -> Division:
-    return Division.objects.filter(code=code).order_by("-vintage").first() or \
-        DivisionFactory(code=code)
+    return Division.objects.filter(code=code).order_by("-vintage").first() or DivisionFactory(
+        code=code
+    )
 
 
 class DivisionFactory(factory.django.DjangoModelFactory):
@@ -45,8 +46,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="zh_CN")
     sex = "male"
     birth_date = factory.LazyAttribute(
-        lambda o: dt.date(int(o.resident_id[6:10]), int(o.resident_id[10:12]),
-                          int(o.resident_id[12:14])))
+        lambda o: dt.date(
+            int(o.resident_id[6:10]), int(o.resident_id[10:12]), int(o.resident_id[12:14])
+        )
+    )
     division = factory.LazyFunction(lambda: _division("220702001"))
     hukou_type = "urban"
 
@@ -55,8 +58,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Employer
 
-    credit_code = factory.Sequence(
-        lambda n: make_credit_code("9", "1", "220702", f"MA{n:06d}"))
+    credit_code = factory.Sequence(lambda n: make_credit_code("9", "1", "220702", f"MA{n:06d}"))
     name = factory.Faker("company", locale="zh_CN")
     kind = m.EmployerKind.ENTERPRISE
     ownership = m.Ownership.PRIVATE

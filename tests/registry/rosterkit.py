@@ -19,8 +19,9 @@ CODE_A = make_credit_code("9", "1", "220702", "MA0Y4XUQ")
 CODE_B = make_credit_code("9", "1", "220721", "MA0Y4XUR")
 
 
-def person_row(resident_id: str = ID_A, name: str = "张三", division: str = "220702001",
-               **cells: Any) -> list[Any]:
+def person_row(
+    resident_id: str = ID_A, name: str = "张三", division: str = "220702001", **cells: Any
+) -> list[Any]:
     """A row of the person roster; ``cells`` by header override the blanks."""
     row: dict[str, Any] = {h: None for h in specs.PERSON.headers}
     row.update({"居民身份证号码": resident_id, "姓名": name, "户籍所在地": division})

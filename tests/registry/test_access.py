@@ -33,8 +33,7 @@ from tests.registry.staff import COMMUNITY, build_world, staff
 
 # this module's own routes (included URL modules, e.g. rosters/, test themselves)
 PATTERNS = [p for p in registry_urls.urlpatterns if isinstance(p, URLPattern)]
-PK_OWNER = {"person": "other_person", "household": "other_household",
-            "employer": "other_employer"}
+PK_OWNER = {"person": "other_person", "household": "other_household", "employer": "other_employer"}
 
 
 def _registry_urls(world) -> list[tuple[str, str, str]]:
@@ -57,20 +56,29 @@ def _body(response) -> str:
 
 
 @pytest.mark.parametrize("full", [False, True])
-def test_county_staff_gets_no_data_of_another_county_from_any_registry_url(client, divisions,
-                                                                            full):
+def test_county_staff_gets_no_data_of_another_county_from_any_registry_url(client, divisions, full):
     # given 宁江区 staff and records in 前郭县
     world = build_world(divisions)
     client.force_login(staff("nj", "220702", full=full))
     other = world.other_person
-    secrets = [other.name, other.resident_id, mask_resident_id(other.resident_id),
-               world.other_household.number, world.other_employer.name,
-               world.other_employer.credit_code]
+    secrets = [
+        other.name,
+        other.resident_id,
+        mask_resident_id(other.resident_id),
+        world.other_household.number,
+        world.other_employer.name,
+        world.other_employer.credit_code,
+    ]
     # when every list, detail, export and action is asked for the other county's data
     seen = []
     for name, method, path in _registry_urls(world):
-        for query in ({}, {"q": other.name}, {"q": other.resident_id[-4:]},
-                      {"q": "QG-0001"}, {"area": "220721100"}):
+        for query in (
+            {},
+            {"q": other.name},
+            {"q": other.resident_id[-4:]},
+            {"q": "QG-0001"},
+            {"area": "220721100"},
+        ):
             if method == "post":
                 response = client.post(path, {"reason": "核对"})
             else:
@@ -174,9 +182,17 @@ def test_anonymous_visitors_are_sent_to_login(client, divisions, name):
     # given
     world = build_world(divisions)
     pattern = next(p for p in PATTERNS if p.name == name)
-    args = [world.township_person.pk if name.startswith("person") else
-            world.household.pk if name.startswith("household") else world.employer.pk
-            ] if "<int:pk>" in str(pattern.pattern) else []
+    args = (
+        [
+            world.township_person.pk
+            if name.startswith("person")
+            else world.household.pk
+            if name.startswith("household")
+            else world.employer.pk
+        ]
+        if "<int:pk>" in str(pattern.pattern)
+        else []
+    )
     path = reverse(f"registry:{name}", args=args)
     # when
     response = client.post(path) if name.endswith("_reveal") else client.get(path)
@@ -194,8 +210,10 @@ def test_demo_staff_get_their_jurisdictions(db):
     bootstrap.ensure_demo_accounts()
     bootstrap.ensure_demo_accounts()
     # then
-    profiles = {p.user.username: (p.division.code, p.can_view_full_identity)
-                for p in StaffProfile.objects.select_related("user", "division")}
+    profiles = {
+        p.user.username: (p.division.code, p.can_view_full_identity)
+        for p in StaffProfile.objects.select_related("user", "division")
+    }
     assert profiles == {
         "admin": ("220700", True),
         "city_staff": ("220700", True),
@@ -208,13 +226,22 @@ def _shown_before(user, person, count: int, minutes_ago: float, now=None) -> Non
     """``count`` logged reveals by ``user`` that many minutes before ``now``."""
     at = (now or clock.now()) - dt.timedelta(minutes=minutes_ago)
     for _ in range(count):
-        SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
-                                          object_id=person.pk, field="resident_id",
-                                          reason="核对", row_count=1, unmasked=True, at=at)
+        SensitiveAccessLog.objects.create(
+            actor=user,
+            action="reveal",
+            entity="person",
+            object_id=person.pk,
+            field="resident_id",
+            reason="核对",
+            row_count=1,
+            unmasked=True,
+            at=at,
+        )
 
 
 def test_the_reveal_at_the_hourly_limit_is_shown_and_the_one_after_is_refused(
-        client, divisions, settings):
+    client, divisions, settings
+):
     # given a limit of 3 and 2 numbers shown in the last hour
     settings.REVEAL_LIMIT_PER_HOUR = 3
     world = build_world(divisions)
@@ -234,12 +261,22 @@ def test_the_reveal_at_the_hourly_limit_is_shown_and_the_one_after_is_refused(
     assert "您最近 1 小时内已查看 3 个完整身份证号码，达到上限，本次未显示（已记录）" in html
     assert person.resident_id not in html
     assert mask_resident_id(person.resident_id) in html
-    newest = list(SensitiveAccessLog.objects.order_by("-id").values_list(
-        "actor", "action", "object_id", "field", "row_count", "reason")[:2])
+    newest = list(
+        SensitiveAccessLog.objects.order_by("-id").values_list(
+            "actor", "action", "object_id", "field", "row_count", "reason"
+        )[:2]
+    )
     assert newest == [
-        (user.pk, "reveal", person.pk, "resident_id", 0,
-         "已拒绝（超出每小时 3 个的上限）：核对第四个"),
-        (user.pk, "reveal", person.pk, "resident_id", 1, "核对第三个")]
+        (
+            user.pk,
+            "reveal",
+            person.pk,
+            "resident_id",
+            0,
+            "已拒绝（超出每小时 3 个的上限）：核对第四个",
+        ),
+        (user.pk, "reveal", person.pk, "resident_id", 1, "核对第三个"),
+    ]
     assert reveals_used(user.pk, clock.now()) == 3
 
 
@@ -251,8 +288,11 @@ def test_a_refused_reveal_by_htmx_swaps_in_the_message(client, divisions, settin
     _shown_before(user, world.other_person, 1, minutes_ago=5)
     client.force_login(user)
     # when
-    response = client.post(reverse("registry:person_reveal", args=[world.other_person.pk]),
-                           {"reason": "核对"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("registry:person_reveal", args=[world.other_person.pk]),
+        {"reason": "核对"},
+        HTTP_HX_REQUEST="true",
+    )
     # then (htmx swaps only a 2xx answer)
     html = response.content.decode()
     assert response.status_code == 200
@@ -261,8 +301,9 @@ def test_a_refused_reveal_by_htmx_swaps_in_the_message(client, divisions, settin
     assert world.other_person.resident_id not in html
 
 
-def test_the_limit_counts_only_shown_numbers_of_the_user_in_the_last_60_minutes(divisions,
-                                                                              settings):
+def test_the_limit_counts_only_shown_numbers_of_the_user_in_the_last_60_minutes(
+    divisions, settings
+):
     # given a limit of 2; old, refused and other people's rows around one recent reveal
     settings.REVEAL_LIMIT_PER_HOUR = 2
     world = build_world(divisions)
@@ -273,21 +314,47 @@ def test_the_limit_counts_only_shown_numbers_of_the_user_in_the_last_60_minutes(
     _shown_before(user, person, 5, minutes_ago=60, now=now)  # exactly an hour ago: out
     _shown_before(user, person, 1, minutes_ago=59, now=now)
     _shown_before(other, person, 5, minutes_ago=1, now=now)
-    SensitiveAccessLog.objects.create(actor=user, action="reveal", entity="person",
-                                      object_id=person.pk, field="resident_id",
-                                      row_count=0, outcome="refused", at=now)
-    record_export(viewer_user=user, entity="person", export_name="人员名单",
-                  field="resident_id", row_count=9, filters="", now=now)
+    SensitiveAccessLog.objects.create(
+        actor=user,
+        action="reveal",
+        entity="person",
+        object_id=person.pk,
+        field="resident_id",
+        row_count=0,
+        outcome="refused",
+        at=now,
+    )
+    record_export(
+        viewer_user=user,
+        entity="person",
+        export_name="人员名单",
+        field="resident_id",
+        row_count=9,
+        filters="",
+        now=now,
+    )
     # when
     used = reveals_used(user.pk, now)
-    shown = record_reveal(viewer_user=user, entity="person", object_id=person.pk,
-                          field="resident_id", reason="核对", now=now)
+    shown = record_reveal(
+        viewer_user=user,
+        entity="person",
+        object_id=person.pk,
+        field="resident_id",
+        reason="核对",
+        now=now,
+    )
     # then the second is allowed, a third is not
     assert used == 1
     assert shown.row_count == 1
     with pytest.raises(AccessRefused) as refused:
-        record_reveal(viewer_user=user, entity="person", object_id=person.pk,
-                      field="resident_id", reason="核对", now=now)
+        record_reveal(
+            viewer_user=user,
+            entity="person",
+            object_id=person.pk,
+            field="resident_id",
+            reason="核对",
+            now=now,
+        )
     assert refused.value.code == "reveal_limit"
     assert reveals_used(user.pk, now) == 2
 
@@ -299,16 +366,21 @@ def test_a_limit_of_zero_refuses_every_reveal_and_logs_it(divisions, settings):
     user = staff("qg", "220721", full=True)
     # when
     with pytest.raises(AccessRefused):
-        record_reveal(viewer_user=user, entity="person", object_id=world.other_person.pk,
-                      field="resident_id", reason="核对")
+        record_reveal(
+            viewer_user=user,
+            entity="person",
+            object_id=world.other_person.pk,
+            field="resident_id",
+            reason="核对",
+        )
     # then
-    assert list(SensitiveAccessLog.objects.values_list("action", "row_count")) == [
-        ("reveal", 0)]
+    assert list(SensitiveAccessLog.objects.values_list("action", "row_count")) == [("reveal", 0)]
 
 
 @pytest.mark.postgresql
-def test_two_reveals_at_once_cannot_both_take_the_last_place(transactional_db, divisions,
-                                                             settings, monkeypatch):
+def test_two_reveals_at_once_cannot_both_take_the_last_place(
+    transactional_db, divisions, settings, monkeypatch
+):
     # given a limit of 1, and a count that dawdles so that both requests would overlap
     settings.REVEAL_LIMIT_PER_HOUR = 1
     world = build_world(divisions)
@@ -327,8 +399,13 @@ def test_two_reveals_at_once_cannot_both_take_the_last_place(transactional_db, d
     def reveal() -> None:
         start.wait()
         try:
-            record_reveal(viewer_user=user, entity="person", object_id=world.other_person.pk,
-                          field="resident_id", reason="核对")
+            record_reveal(
+                viewer_user=user,
+                entity="person",
+                object_id=world.other_person.pk,
+                field="resident_id",
+                reason="核对",
+            )
             outcomes.append("shown")
         except AccessRefused:
             outcomes.append("refused")

@@ -34,13 +34,32 @@ def logged(divisions, settings):
     world = build_world(divisions)
     qg = staff("qg", "220721", full=True)
     nj = staff("nj", "220702")
-    record_reveal(viewer_user=qg, entity="person", object_id=world.other_person.pk,
-                  field="resident_id", reason="办理补贴核对", now=_at(3))
+    record_reveal(
+        viewer_user=qg,
+        entity="person",
+        object_id=world.other_person.pk,
+        field="resident_id",
+        reason="办理补贴核对",
+        now=_at(3),
+    )
     with pytest.raises(AccessRefused):
-        record_reveal(viewer_user=qg, entity="person", object_id=world.other_person.pk,
-                      field="resident_id", reason="再看一次", now=_at(3, 10).replace(minute=5))
-    record_export(viewer_user=nj, entity="person", export_name="人员名单", field="",
-                  row_count=2, filters="搜索=乙街", now=_at(5))
+        record_reveal(
+            viewer_user=qg,
+            entity="person",
+            object_id=world.other_person.pk,
+            field="resident_id",
+            reason="再看一次",
+            now=_at(3, 10).replace(minute=5),
+        )
+    record_export(
+        viewer_user=nj,
+        entity="person",
+        export_name="人员名单",
+        field="",
+        row_count=2,
+        filters="搜索=乙街",
+        now=_at(5),
+    )
     return world
 
 
@@ -48,8 +67,9 @@ def test_the_url_is_the_access_log():
     assert reverse("registry:access_log") == URL
 
 
-@pytest.mark.parametrize(("who", "status"), [("auditor", 200), ("superuser", 200),
-                                             ("full_right", 403), ("plain", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("auditor", 200), ("superuser", 200), ("full_right", 403), ("plain", 403)]
+)
 def test_only_auditors_and_superusers_read_the_log(client, logged, who, status):
     # given
     users = {
@@ -96,11 +116,19 @@ def test_the_log_lists_who_saw_what_newest_first_without_names_or_numbers(client
     response = client.get(URL)
     # then
     lines = response.context["lines"]
-    assert [(x["actor"].split("（")[0], x["action"], x["field"], x["count"], x["outcome"],
-             x["reason"]) for x in lines] == [
+    assert [
+        (x["actor"].split("（")[0], x["action"], x["field"], x["count"], x["outcome"], x["reason"])
+        for x in lines
+    ] == [
         ("nj", "导出名单", "—", 2, "已脱敏导出", "筛选：搜索=乙街"),
-        ("qg", "显示完整号码", "resident_id", 0, "未显示（超出每小时上限）",
-         "已拒绝（超出每小时 1 个的上限）：再看一次"),
+        (
+            "qg",
+            "显示完整号码",
+            "resident_id",
+            0,
+            "未显示（超出每小时上限）",
+            "已拒绝（超出每小时 1 个的上限）：再看一次",
+        ),
         ("qg", "显示完整号码", "resident_id", 1, "已显示完整号码", "办理补贴核对"),
     ]
     assert lines[2]["target"] == f"人员 #{logged.other_person.pk}"
@@ -112,22 +140,28 @@ def test_the_log_lists_who_saw_what_newest_first_without_names_or_numbers(client
     assert response["Cache-Control"].startswith("max-age=0, no-cache, no-store")
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"user": "qg"}, ["已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
-    ({"user": "QG"}, ["已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
-    ({"action": "export"}, ["筛选：搜索=乙街"]),
-    ({"outcome": "refused"}, ["已拒绝（超出每小时 1 个的上限）：再看一次"]),
-    ({"outcome": "shown"}, ["办理补贴核对"]),
-    ({"outcome": "masked"}, ["筛选：搜索=乙街"]),
-    ({"outcome": "unmasked"}, []),
-    ({"from": "2019-06-04"}, ["筛选：搜索=乙街"]),
-    ({"to": "2019-06-03"}, ["已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
-    ({"from": "2019-06-03", "to": "2019-06-03", "user": "nj"}, []),
-    ({"from": "not-a-date", "action": "nonsense"},
-     ["筛选：搜索=乙街", "已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
-])
-def test_the_log_is_filtered_by_user_action_outcome_and_local_date(client, logged, params,
-                                                                   expected):
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"user": "qg"}, ["已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
+        ({"user": "QG"}, ["已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
+        ({"action": "export"}, ["筛选：搜索=乙街"]),
+        ({"outcome": "refused"}, ["已拒绝（超出每小时 1 个的上限）：再看一次"]),
+        ({"outcome": "shown"}, ["办理补贴核对"]),
+        ({"outcome": "masked"}, ["筛选：搜索=乙街"]),
+        ({"outcome": "unmasked"}, []),
+        ({"from": "2019-06-04"}, ["筛选：搜索=乙街"]),
+        ({"to": "2019-06-03"}, ["已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"]),
+        ({"from": "2019-06-03", "to": "2019-06-03", "user": "nj"}, []),
+        (
+            {"from": "not-a-date", "action": "nonsense"},
+            ["筛选：搜索=乙街", "已拒绝（超出每小时 1 个的上限）：再看一次", "办理补贴核对"],
+        ),
+    ],
+)
+def test_the_log_is_filtered_by_user_action_outcome_and_local_date(
+    client, logged, params, expected
+):
     # given
     client.force_login(_auditor())
     # when
@@ -148,10 +182,10 @@ def test_reading_the_log_changes_nothing(client, logged):
     assert list(SensitiveAccessLog.objects.values_list("id", "reason")) == before
 
 
-@pytest.mark.parametrize(("who", "status"), [("auditor", 200), ("superuser", 200),
-                                             ("permitted", 403)])
-def test_the_admin_list_of_the_log_is_for_auditors_and_superusers_only(client, logged, who,
-                                                                      status):
+@pytest.mark.parametrize(
+    ("who", "status"), [("auditor", 200), ("superuser", 200), ("permitted", 403)]
+)
+def test_the_admin_list_of_the_log_is_for_auditors_and_superusers_only(client, logged, who, status):
     # given staff accounts (is_staff); "permitted" holds the model's view permission only
     from django.contrib.auth.models import Permission
 

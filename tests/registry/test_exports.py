@@ -18,8 +18,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _logged() -> list[tuple]:
-    return list(SensitiveAccessLog.objects.order_by("id").values_list(
-        "action", "entity", "export_name", "field", "row_count", "reason"))
+    return list(
+        SensitiveAccessLog.objects.order_by("id").values_list(
+            "action", "entity", "export_name", "field", "row_count", "reason"
+        )
+    )
 
 
 def _rows(response) -> list[tuple]:
@@ -38,8 +41,17 @@ def test_people_export_is_masked_for_a_role_without_the_right(client, divisions)
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     assert "no-store" in response["Cache-Control"]
-    assert rows[0] == ("姓名", "居民身份证号码", "性别", "出生日期", "户籍所在地", "户籍类型",
-                       "文化程度", "家庭编号", "残疾人（持证）")
+    assert rows[0] == (
+        "姓名",
+        "居民身份证号码",
+        "性别",
+        "出生日期",
+        "户籍所在地",
+        "户籍类型",
+        "文化程度",
+        "家庭编号",
+        "残疾人（持证）",
+    )
     assert [(r[0], r[1], r[8]) for r in rows[1:]] == [
         ("宁江甲社区", mask_resident_id(world.community_person.resident_id), "已隐藏"),
         ("宁江乙街道", mask_resident_id(world.township_person.resident_id), "已隐藏"),
@@ -57,12 +69,16 @@ def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divi
     rows = _rows(client.get(reverse("registry:person_export")))
     # then
     assert [(r[0], r[1], r[8]) for r in rows[1:]] == [
-        ("前郭丙外县", world.other_person.resident_id, "是")]
-    assert list(SensitiveAccessLog.objects.values_list(
-        "actor", "action", "entity", "export_name", "field", "row_count", "object_id")) == [
-        (user.pk, "export", "person", "人员名单", "resident_id", 1, None)]
-    assert (f"registry export: user={user.pk} export=人员名单 rows=1 unmasked=True "
-            "refused=False") in caplog.text
+        ("前郭丙外县", world.other_person.resident_id, "是")
+    ]
+    assert list(
+        SensitiveAccessLog.objects.values_list(
+            "actor", "action", "entity", "export_name", "field", "row_count", "object_id"
+        )
+    ) == [(user.pk, "export", "person", "人员名单", "resident_id", 1, None)]
+    assert (
+        f"registry export: user={user.pk} export=人员名单 rows=1 unmasked=True refused=False"
+    ) in caplog.text
     assert world.other_person.resident_id not in caplog.text
 
 
@@ -79,8 +95,15 @@ def test_export_keeps_the_list_filters(client, divisions):
 
 def test_export_neutralises_cells_that_a_spreadsheet_would_run(client, divisions):
     # given employers whose names start like formulas
-    names = ["=HYPERLINK(\"http://x.example\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "\tTab",
-             "\rCR", "正常单位"]
+    names = [
+        '=HYPERLINK("http://x.example","点击")',
+        "+1+2",
+        "-3",
+        "@SUM(A1)",
+        "\tTab",
+        "\rCR",
+        "正常单位",
+    ]
     for name in names:
         EmployerFactory(name=name, division=divisions["220702001"])
     client.force_login(staff("nj", "220702"))
@@ -90,8 +113,14 @@ def test_export_neutralises_cells_that_a_spreadsheet_would_run(client, divisions
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
     cells = [row[0] for row in book.active.iter_rows(min_row=2)]
     assert [c.value for c in cells] == [
-        "'=HYPERLINK(\"http://x.example\",\"点击\")", "'+1+2", "'-3", "'@SUM(A1)", "'\tTab",
-        "'\nCR", "正常单位"]  # (XML reads a stored CR back as LF)
+        '\'=HYPERLINK("http://x.example","点击")',
+        "'+1+2",
+        "'-3",
+        "'@SUM(A1)",
+        "'\tTab",
+        "'\nCR",
+        "正常单位",
+    ]  # (XML reads a stored CR back as LF)
     assert {c.data_type for c in cells} == {"s"}
 
 
@@ -109,8 +138,10 @@ def test_households_export_hides_difficulty_categories_without_the_right(client,
     # when
     rows = _rows(client.get(reverse("registry:household_export")))
     # then
-    assert rows == [("家庭编号", "所在地", "成员人数", "困难类别（现行）"),
-                    ("QG-0001", "前郭尔罗斯镇", 1, "已隐藏")]
+    assert rows == [
+        ("家庭编号", "所在地", "成员人数", "困难类别（现行）"),
+        ("QG-0001", "前郭尔罗斯镇", 1, "已隐藏"),
+    ]
 
 
 def test_households_export_shows_difficulty_categories_to_the_full_right(client, divisions):
@@ -121,13 +152,14 @@ def test_households_export_shows_difficulty_categories_to_the_full_right(client,
     rows = _rows(client.get(reverse("registry:household_export")))
     # then
     assert rows[1] == ("QG-0001", "前郭尔罗斯镇", 1, "低保家庭")
-    assert list(SensitiveAccessLog.objects.values_list("action", "export_name", "field",
-                                                       "row_count")) == [
-        ("export", "家庭名单", "household_status", 1)]
+    assert list(
+        SensitiveAccessLog.objects.values_list("action", "export_name", "field", "row_count")
+    ) == [("export", "家庭名单", "household_status", 1)]
 
 
 def test_an_export_of_exactly_the_row_cap_is_written_and_one_more_is_refused(
-        client, divisions, settings):
+    client, divisions, settings
+):
     # given a cap of 2 rows; 宁江区 holds 2 people, the city 3
     settings.EXPORT_MAX_ROWS = 2
     build_world(divisions)
@@ -150,8 +182,15 @@ def test_an_export_of_exactly_the_row_cap_is_written_and_one_more_is_refused(
     assert "前郭丙外县" not in html
     assert _logged() == [
         ("export", "person", "人员名单", "", 2, "筛选：无"),
-        ("export", "person", "人员名单", "resident_id", 3,
-         "已拒绝（3 行，超过导出上限 2 行）；筛选：性别=male")]
+        (
+            "export",
+            "person",
+            "人员名单",
+            "resident_id",
+            3,
+            "已拒绝（3 行，超过导出上限 2 行）；筛选：性别=male",
+        ),
+    ]
 
 
 def test_the_list_offers_no_export_link_over_the_cap(client, divisions, settings):
@@ -178,6 +217,8 @@ def test_an_export_without_personal_data_is_logged_too(client, divisions):
     rows = _rows(client.get(reverse("registry:employer_export"), {"kind": "enterprise"}))
     # then
     assert len(rows) == 2
-    assert list(SensitiveAccessLog.objects.values_list(
-        "actor", "action", "entity", "export_name", "field", "row_count", "reason")) == [
-        (user.pk, "export", "employer", "用人单位名单", "", 1, "筛选：单位类型=enterprise")]
+    assert list(
+        SensitiveAccessLog.objects.values_list(
+            "actor", "action", "entity", "export_name", "field", "row_count", "reason"
+        )
+    ) == [(user.pk, "export", "employer", "用人单位名单", "", 1, "筛选：单位类型=enterprise")]

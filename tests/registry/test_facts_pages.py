@@ -17,11 +17,19 @@ def test_the_person_page_shows_when_each_business_began_normal_operation(client,
     # given
     world = build_world(divisions)
     person = world.township_person
-    for licensed, since in ((dt.date(2017, 3, 1), dt.date(2017, 4, 15)),
-                            (dt.date(2018, 6, 1), None)):
-        m.Business.objects.create(person=person, division=person.division, name=f"经营{licensed}",
-                                  kind="individual_business", license_date=licensed,
-                                  operating_since=since, status="operating")
+    for licensed, since in (
+        (dt.date(2017, 3, 1), dt.date(2017, 4, 15)),
+        (dt.date(2018, 6, 1), None),
+    ):
+        m.Business.objects.create(
+            person=person,
+            division=person.division,
+            name=f"经营{licensed}",
+            kind="individual_business",
+            license_date=licensed,
+            operating_since=since,
+            status="operating",
+        )
     client.force_login(staff("nj", "220702"))
     # when
     response = client.get(reverse("registry:person_detail", args=[person.pk]))
@@ -41,12 +49,12 @@ def test_the_page_shows_the_results_of_the_one_derivation(client, divisions):
     # then
     expected = evaluate_record("person", person.pk, clock.today())
     assert {r.rule: r.status for r in response.context["results"]} == {
-        r.rule: r.status for r in expected}
+        r.rule: r.status for r in expected
+    }
     assert response.context["engine_problem"] == ""
 
 
-def test_a_stored_value_the_engine_refuses_shows_a_notice_instead_of_results(client,
-                                                                             divisions):
+def test_a_stored_value_the_engine_refuses_shows_a_notice_instead_of_results(client, divisions):
     # given a hukou type written around the services
     world = build_world(divisions)
     person = world.township_person
@@ -58,5 +66,6 @@ def test_a_stored_value_the_engine_refuses_shows_a_notice_instead_of_results(cli
     assert response.status_code == 200
     assert list(response.context["results"]) == []
     assert response.context["engine_problem"] == (
-        "登记数据不完整或有误，暂不能测评（facts.hukou_type）。")
+        "登记数据不完整或有误，暂不能测评（facts.hukou_type）。"
+    )
     assert "登记数据不完整或有误" in response.content.decode()

@@ -26,18 +26,36 @@ from tests.registry.staff import build_world, staff
 SRC = Path(__file__).resolve().parents[2] / "src" / "jiuye"
 LOG_METHODS = frozenset({"debug", "info", "warning", "error", "exception", "critical", "log"})
 # attributes and variables that hold personal data or free text typed by staff
-PERSONAL = frozenset({"resident_id", "name", "phone", "bank_account", "reason", "q",
-                      "first_name", "last_name", "full_name", "raw", "cells", "values"})
+PERSONAL = frozenset(
+    {
+        "resident_id",
+        "name",
+        "phone",
+        "bank_account",
+        "reason",
+        "q",
+        "first_name",
+        "last_name",
+        "full_name",
+        "raw",
+        "cells",
+        "values",
+    }
+)
 # a whole identity number: 18 characters (or the old 15 digits) not inside a longer run
 WHOLE_ID = re.compile(r"(?<![\dXx])(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
 
 
 def _logger_calls(tree: ast.AST) -> list[ast.Call]:
-    return [node for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in LOG_METHODS
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id in {"logger", "log", "logging"}]
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in LOG_METHODS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in {"logger", "log", "logging"}
+    ]
 
 
 def _personal_names(call: ast.Call) -> set[str]:
@@ -71,13 +89,13 @@ def test_no_logger_call_in_the_code_is_handed_personal_data():
 
 def test_the_guard_catches_a_logged_name():
     # given
-    tree = ast.parse('logger.info("saw %s (%s)", person.name, person.pk)\n'
-                     'logger.warning(f"id {resident_id}")')
+    tree = ast.parse(
+        'logger.info("saw %s (%s)", person.name, person.pk)\nlogger.warning(f"id {resident_id}")'
+    )
     # when
     found = [_personal_names(call) for call in _logger_calls(tree)]
     # then
-    assert found == [{"person.name"}, {"resident_id", "an f-string (format lazily, with ids "
-                                                      "only)"}]
+    assert found == [{"person.name"}, {"resident_id", "an f-string (format lazily, with ids only)"}]
 
 
 @pytest.fixture
@@ -105,9 +123,9 @@ def log_lines(settings, tmp_path):
     root.setLevel(level)
 
 
-def test_reveals_exports_and_a_roster_import_log_no_number_and_no_name(client, divisions,
-                                                                         settings, tmp_path,
-                                                                         log_lines):
+def test_reveals_exports_and_a_roster_import_log_no_number_and_no_name(
+    client, divisions, settings, tmp_path, log_lines
+):
     # given a county worker with the full right; the limit at 1 reveal, the cap at 1 row
     settings.REVEAL_LIMIT_PER_HOUR = 1
     settings.EXPORT_MAX_ROWS = 1
@@ -116,8 +134,9 @@ def test_reveals_exports_and_a_roster_import_log_no_number_and_no_name(client, d
     client.force_login(user)
     person = world.township_person
     reveal = reverse("registry:person_reveal", args=[person.pk])
-    roster = people_file(tmp_path / "p.xlsx", [person_row(ID_A, "张三"),
-                                              person_row(ID_B, "李四", "999999999")])
+    roster = people_file(
+        tmp_path / "p.xlsx", [person_row(ID_A, "张三"), person_row(ID_B, "李四", "999999999")]
+    )
     # when: a reveal, a refused reveal, a search, an export by name, a refused export,
     # a record of another county, and a roster uploaded, previewed and confirmed
     shown = client.post(reveal, {"reason": f"核对{person.name}的身份"})
@@ -127,16 +146,29 @@ def test_reveals_exports_and_a_roster_import_log_no_number_and_no_name(client, d
     too_long = client.get(reverse("registry:person_export"))
     elsewhere = client.get(reverse("registry:person_detail", args=[world.other_person.pk]))
     with roster.open("rb") as handle:
-        uploaded = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        uploaded = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     token = uploaded["Location"].rstrip("/").rsplit("/", 1)[1]
     preview = client.get(uploaded["Location"])
     errors = client.get(reverse("registry:rosters:errors", args=[token]))
     confirmed = client.post(reverse("registry:rosters:confirm", args=[token]))
     # then every step happened ...
-    assert [r.status_code for r in (shown, refused, listed, exported, too_long, elsewhere,
-                                    uploaded, preview, errors, confirmed)] == [
-        200, 429, 200, 200, 400, 404, 302, 200, 200, 302]
+    assert [
+        r.status_code
+        for r in (
+            shown,
+            refused,
+            listed,
+            exported,
+            too_long,
+            elsewhere,
+            uploaded,
+            preview,
+            errors,
+            confirmed,
+        )
+    ] == [200, 429, 200, 200, 400, 404, 302, 200, 200, 302]
     assert m.Person.objects.filter(resident_id=ID_A).exists()
     text = "\n".join(log_lines)
     assert "sensitive reveal: user=" in text
@@ -150,19 +182,22 @@ def test_reveals_exports_and_a_roster_import_log_no_number_and_no_name(client, d
     assert "核对" not in text
 
 
-def test_a_roster_with_refused_rows_logs_none_of_their_cells(client, divisions, tmp_path,
-                                                             log_lines):
+def test_a_roster_with_refused_rows_logs_none_of_their_cells(
+    client, divisions, tmp_path, log_lines
+):
     # given a roster whose rows are all refused (bad division, bad checksum)
     user = StaffUserFactory(username="ningjiang")
     staff_models.StaffProfile.objects.create(user=user, division=divisions["220702"])
     client.force_login(user)
     bad_id = ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1")
-    roster = people_file(tmp_path / "p.xlsx", [person_row(bad_id, "王五"),
-                                              person_row(ID_B, "赵六", "999999999")])
+    roster = people_file(
+        tmp_path / "p.xlsx", [person_row(bad_id, "王五"), person_row(ID_B, "赵六", "999999999")]
+    )
     # when
     with roster.open("rb") as handle:
-        uploaded = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        uploaded = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     preview = client.get(uploaded["Location"])
     # then
     assert preview.status_code == 200

@@ -24,8 +24,11 @@ HEADER = "地区代码,年度,城镇登记失业率(%),来源"
 
 
 def _rates() -> list[tuple[str, int, int, str]]:
-    return list(UnemploymentRate.objects.order_by("region_code", "year").values_list(
-        "region_code", "year", "rate_bp", "source"))
+    return list(
+        UnemploymentRate.objects.order_by("region_code", "year").values_list(
+            "region_code", "year", "rate_bp", "source"
+        )
+    )
 
 
 def _csv(tmp_path: Path, *lines: str, header: str = HEADER) -> Path:
@@ -49,16 +52,15 @@ def test_setup_loads_the_package_figures_in_basis_points_once():
         ("22", 2017, 352, PACKAGE_2017),
         ("22", 2018, 346, "国家统计局发布的2018年分省城镇登记失业率（见 shared/data/README.md）"),
     ]
-    assert "jiuye.registry.reference:load_package_rates" in dict(
-        bootstrap.REFERENCE_STEPS).values()
+    assert "jiuye.registry.reference:load_package_rates" in dict(bootstrap.REFERENCE_STEPS).values()
 
 
 def test_setup_follows_a_corrected_package_but_keeps_an_administrators_figure():
     # given one row as the package wrote it (since corrected), one an administrator wrote
-    UnemploymentRate.objects.create(region_code="22", year=2017, rate_bp=350,
-                                    source=PACKAGE_2017)
-    UnemploymentRate.objects.create(region_code="22", year=2018, rate_bp=340,
-                                    source="吉林省统计公报（管理员录入）")
+    UnemploymentRate.objects.create(region_code="22", year=2017, rate_bp=350, source=PACKAGE_2017)
+    UnemploymentRate.objects.create(
+        region_code="22", year=2018, rate_bp=340, source="吉林省统计公报（管理员录入）"
+    )
     # when
     report = load_package_rates()
     # then
@@ -67,8 +69,10 @@ def test_setup_follows_a_corrected_package_but_keeps_an_administrators_figure():
     assert "保留管理员录入 1 条" in str(report)
 
 
-@pytest.mark.parametrize(("text", "bp"), [("3.52", 352), ("3.46", 346), ("4", 400),
-                                          ("0.1", 10), (" 3.5% ", 350), ("99.99", 9999)])
+@pytest.mark.parametrize(
+    ("text", "bp"),
+    [("3.52", 352), ("3.46", 346), ("4", 400), ("0.1", 10), (" 3.5% ", 350), ("99.99", 9999)],
+)
 def test_percent_text_becomes_exact_basis_points(text, bp):
     assert parse_percent(text) == bp
 
@@ -92,11 +96,18 @@ def test_rates_load_adds_a_regions_figure_with_its_source_and_the_facts_use_it(t
     assert second.exit_code == 0, second.output
     assert "新增 0 条，更新 0 条，未变 1 条" in second.output
     assert ("220700", 2017, 360, "测试来源：松原市统计公报（示例）") in _rates()
-    assert case_for("employer", employer.pk, dt.date(2018, 6, 1)).facts[
-        "pooling_region_unemployment_rate"] == 360
+    assert (
+        case_for("employer", employer.pk, dt.date(2018, 6, 1)).facts[
+            "pooling_region_unemployment_rate"
+        ]
+        == 360
+    )
     log = ChangeLog.objects.get(entity="rate")
     assert (log.action, log.source, log.changes["rate_bp"]) == (
-        "create", "exchange", {"old": None, "new": 360})
+        "create",
+        "exchange",
+        {"old": None, "new": 360},
+    )
 
 
 def test_a_different_value_is_reported_and_replaced_only_with_replace(tmp_path):
@@ -110,8 +121,9 @@ def test_a_different_value_is_reported_and_replaced_only_with_replace(tmp_path):
     replaced = _load(path, "--replace")
     # then
     assert refused.exit_code == 1
-    assert f"22 2017 年：库中 3.52%（{PACKAGE_2017}），文件 3.50%（测试来源：更正）" \
-        in refused.output
+    assert (
+        f"22 2017 年：库中 3.52%（{PACKAGE_2017}），文件 3.50%（测试来源：更正）" in refused.output
+    )
     assert "1 条与库中已有取值不同，整个文件未导入" in refused.output
     assert after_refusal == before
     assert replaced.exit_code == 0, replaced.output
@@ -127,19 +139,25 @@ def test_a_different_value_is_reported_and_replaced_only_with_replace(tmp_path):
 
 def test_every_bad_row_is_listed_and_nothing_is_loaded(tmp_path):
     # given
-    path = _csv(tmp_path, "220700,2017,3.60,", "2207001,18,3.521,测试",
-                "220700,2018,3.1,测试", "220700,2018,3.2,测试")
+    path = _csv(
+        tmp_path,
+        "220700,2017,3.60,",
+        "2207001,18,3.521,测试",
+        "220700,2018,3.1,测试",
+        "220700,2018,3.2,测试",
+    )
     # when
     result = _load(path)
     # then
     assert result.exit_code == 1
-    for message in ("第2行 来源：必填（统计公报或文件名称）",
-                    "第3行 地区代码：应为2、4、6、9或12位数字（“2207001”）",
-                    "第3行 年度：应为四位年份（“18”）",
-                    "第3行 城镇登记失业率(%)：应为0到100之间的百分数，最多两位小数，如 3.52"
-                    "（“3.521”）",
-                    "第5行 地区代码、年度：与第4行重复",
-                    "5 处错误，整个文件未导入"):
+    for message in (
+        "第2行 来源：必填（统计公报或文件名称）",
+        "第3行 地区代码：应为2、4、6、9或12位数字（“2207001”）",
+        "第3行 年度：应为四位年份（“18”）",
+        "第3行 城镇登记失业率(%)：应为0到100之间的百分数，最多两位小数，如 3.52（“3.521”）",
+        "第5行 地区代码、年度：与第4行重复",
+        "5 处错误，整个文件未导入",
+    ):
         assert message in result.output
     assert _rates() == []
 
@@ -161,11 +179,14 @@ def test_the_admin_lets_an_administrator_add_a_rate_with_its_source(client):
     admin = get_user_model().objects.create_superuser("rates_admin", password="x-pass-123")
     client.force_login(admin)
     # when
-    response = client.post("/admin/registry/unemploymentrate/add/", {
-        "region_code": "220700", "year": "2018", "rate_bp": "355",
-        "source": "测试：管理员录入"})
-    refused = client.post("/admin/registry/unemploymentrate/add/", {
-        "region_code": "220700", "year": "2019", "rate_bp": "355", "source": ""})
+    response = client.post(
+        "/admin/registry/unemploymentrate/add/",
+        {"region_code": "220700", "year": "2018", "rate_bp": "355", "source": "测试：管理员录入"},
+    )
+    refused = client.post(
+        "/admin/registry/unemploymentrate/add/",
+        {"region_code": "220700", "year": "2019", "rate_bp": "355", "source": ""},
+    )
     # then
     assert response.status_code == 302
     assert refused.status_code == 200

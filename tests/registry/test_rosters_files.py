@@ -12,8 +12,7 @@ from tests.registry.rosterkit import ID_A, ID_B, NOW, TODAY, people_file, person
 
 
 def _preview(path, **kwargs):
-    return preview(path, "person", filename=path.name, user_id=None, today=TODAY, now=NOW,
-                   **kwargs)
+    return preview(path, "person", filename=path.name, user_id=None, today=TODAY, now=NOW, **kwargs)
 
 
 @pytest.fixture
@@ -45,7 +44,8 @@ def test_a_renamed_text_file_is_refused(tmp_path):
     # then
     assert (caught.value.code, caught.value.message) == (
         "not_xlsx",
-        "文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件，请用花名册模板填写后上传")
+        "文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件，请用花名册模板填写后上传",
+    )
 
 
 def test_a_zip_without_a_workbook_is_refused(tmp_path):
@@ -104,7 +104,8 @@ def test_missing_and_renamed_headers_are_named(divisions, tmp_path, var):
     # then
     assert caught.value.message == (
         "缺少列：“姓名”、“退役军人”；无法识别的列（可能被改名）：B列“名字”。"
-        "请使用“人员花名册”模板的表头，不要改名或删除列")
+        "请使用“人员花名册”模板的表头，不要改名或删除列"
+    )
     assert not (var / "rosters").exists()
 
 
@@ -133,7 +134,8 @@ def test_formulas_and_merged_cells_are_reported_by_cell(divisions, tmp_path, var
     # then
     assert [tuple(r) for r in batch.frame("errors").rows()] == [
         (2, "姓名", "单元格含公式，请复制后“粘贴为数值”"),
-        (3, "累计缴纳失业保险费月数", "合并单元格（J3:K3），请取消合并并逐格填写")]
+        (3, "累计缴纳失业保险费月数", "合并单元格（J3:K3），请取消合并并逐格填写"),
+    ]
     assert (batch.rows, batch.valid_rows, batch.bad_rows) == (2, 0, 2)
 
 
@@ -144,4 +146,5 @@ def test_a_numeric_id_cell_fails_its_check_digit(divisions, tmp_path, var):
     batch = _preview(path)
     # then
     assert [tuple(r) for r in batch.frame("errors").rows()] == [
-        (2, "居民身份证号码", "居民身份证号码校验码不正确，请核对号码")]
+        (2, "居民身份证号码", "居民身份证号码校验码不正确，请核对号码")
+    ]

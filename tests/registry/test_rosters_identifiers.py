@@ -44,8 +44,9 @@ def _module_resident(value: str) -> tuple[str | None, str | None]:
 def credit_like(draw: st.DrawFn) -> str:
     """Mostly well-formed codes with the right check character, some broken on purpose."""
     kind = draw(st.sampled_from([*KINDS, "93", "1A", "Z1"]))
-    region = draw(st.sampled_from(["220702", "220700", "100000", "990000", "2207X2",
-                                   "000000", "110105"]))
+    region = draw(
+        st.sampled_from(["220702", "220700", "100000", "990000", "2207X2", "000000", "110105"])
+    )
     body = draw(st.text(alphabet=CHARSET + "IOa", min_size=9, max_size=9))
     first17 = kind + region + body
     try:
@@ -93,8 +94,9 @@ def test_a_wrong_check_character_and_an_unknown_authority_are_refused():
 
 @st.composite
 def resident_like(draw: st.DrawFn) -> str:
-    region = draw(st.sampled_from(["220702", "220721", "220700", "110105", "990101",
-                                   "220781", "22070X"]))
+    region = draw(
+        st.sampled_from(["220702", "220721", "220700", "110105", "990101", "220781", "22070X"])
+    )
     born = draw(st.dates(min_value=date(1890, 1, 1), max_value=date(2020, 12, 31)))
     sequence = draw(st.integers(0, 999))
     first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
@@ -109,7 +111,8 @@ def test_identity_numbers_of_a_column_are_what_the_module_says(values):
     series = pl.Series(values, dtype=pl.String)
     frame = resident_ids(series, TODAY)
     fast = _fast_resident_ids(series, TODAY).to_list()
-    for value, taken, number, error in zip(values, fast, frame["number"], frame["error"],
-                                           strict=True):
+    for value, taken, number, error in zip(
+        values, fast, frame["number"], frame["error"], strict=True
+    ):
         assert (number, error) == _module_resident(value), value
         assert taken == (_module_resident(value)[0] == value), value

@@ -31,8 +31,7 @@ def county_staff(divisions):
 
 
 def _preview(path):
-    return batches.preview(path, "person", filename=path.name, user_id=None, today=TODAY,
-                           now=NOW)
+    return batches.preview(path, "person", filename=path.name, user_id=None, today=TODAY, now=NOW)
 
 
 def _age(folder, hours):
@@ -42,8 +41,9 @@ def _age(folder, hours):
 
 def _upload(client, path):
     with path.open("rb") as handle:
-        response = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        response = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     assert response.status_code == 302
     return response["Location"].rstrip("/").rsplit("/", 1)[1]
 

@@ -46,8 +46,9 @@ def test_upload_preview_confirm_and_error_download(client, county_staff, tmp_pat
     path = people_file(tmp_path / "p.xlsx", [person_row(ID_A), person_row(ID_B, None)])
     # when
     with path.open("rb") as handle:
-        uploaded = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        uploaded = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     preview = client.get(uploaded["Location"])
     token = uploaded["Location"].rstrip("/").rsplit("/", 1)[1]
     errors = client.get(reverse("registry:rosters:errors", args=[token]))
@@ -74,8 +75,9 @@ def test_a_bad_file_is_told_in_chinese_without_a_500(client, county_staff, tmp_p
     path.write_text("not a workbook", encoding="utf-8")
     # when
     with path.open("rb") as handle:
-        response = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        response = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     # then
     assert response.status_code == 400
     assert "不是 Excel 工作簿" in response.content.decode()
@@ -88,8 +90,9 @@ def test_an_oversized_upload_is_refused_by_the_form(client, county_staff, tmp_pa
     path = people_file(tmp_path / "p.xlsx", [person_row(ID_A)])
     # when
     with path.open("rb") as handle:
-        response = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        response = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     # then
     assert response.status_code == 400
     assert "文件过大" in response.content.decode()
@@ -101,8 +104,9 @@ def test_staff_without_a_jurisdiction_cannot_upload(client, divisions, tmp_path)
     path = people_file(tmp_path / "p.xlsx", [person_row(ID_A)])
     # when
     with path.open("rb") as handle:
-        response = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})
+        response = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     # then
     assert response.status_code == 403
     assert m.Person.objects.count() == 0
@@ -113,8 +117,9 @@ def test_another_users_batch_is_not_found(client, county_staff, divisions, tmp_p
     client.force_login(county_staff)
     path = people_file(tmp_path / "p.xlsx", [person_row(ID_A)])
     with path.open("rb") as handle:
-        location = client.post(reverse("registry:rosters:upload"),
-                               {"kind": "person", "file": handle})["Location"]
+        location = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )["Location"]
     other = StaffUserFactory(username="other")
     staff_models.StaffProfile.objects.create(user=other, division=divisions["220702"])
     client.force_login(other)

@@ -45,15 +45,14 @@ def world(divisions):
     community = Division.objects.get(code=COMMUNITY)
     household = m.Household.objects.create(number="XF-0001", division=community)
     m.HouseholdMember.objects.create(household=household, person=person, relation="户主")
-    m.HouseholdStatus.objects.create(household=household, kind="dibao",
-                                     start=dt.date(2018, 1, 1))
+    m.HouseholdStatus.objects.create(household=household, kind="dibao", start=dt.date(2018, 1, 1))
     return world
 
 
 @pytest.mark.parametrize(("role", "division", "full", "households"), ROLES)
-def test_lists_show_disability_and_difficulty_only_with_the_right(client, world, role,
-                                                                  division, full,
-                                                                  households):
+def test_lists_show_disability_and_difficulty_only_with_the_right(
+    client, world, role, division, full, households
+):
     # given
     client.force_login(staff(role, division, full=full))
     # when
@@ -61,10 +60,8 @@ def test_lists_show_disability_and_difficulty_only_with_the_right(client, world,
     listed = client.get(reverse("registry:household_list"), {"q": "XF-0001"})
     by_status = client.get(reverse("registry:household_list"), {"status": "tekun"})
     # then
-    assert [values[8] for _, values in people.context["rows"]] == [
-        "是" if full else "已隐藏"]
-    assert [values[3] for _, values in listed.context["rows"]] == [
-        "低保家庭" if full else "已隐藏"]
+    assert [values[8] for _, values in people.context["rows"]] == ["是" if full else "已隐藏"]
+    assert [values[3] for _, values in listed.context["rows"]] == ["低保家庭" if full else "已隐藏"]
     assert ("status" in [c.param for c, _ in listed.context["choices"]]) is full
     # (no household is 特困: the filter is obeyed with the right, ignored without)
     assert by_status.context["page"].paginator.count == (0 if full else households)
@@ -74,9 +71,9 @@ def test_lists_show_disability_and_difficulty_only_with_the_right(client, world,
 
 
 @pytest.mark.parametrize(("role", "division", "full", "households"), ROLES)
-def test_exports_show_disability_and_difficulty_only_with_the_right(client, world, role,
-                                                                    division, full,
-                                                                    households):
+def test_exports_show_disability_and_difficulty_only_with_the_right(
+    client, world, role, division, full, households
+):
     # given
     client.force_login(staff(role, division, full=full))
     # when
@@ -87,11 +84,13 @@ def test_exports_show_disability_and_difficulty_only_with_the_right(client, worl
     assert [row[3] for row in listed[1:]] == ["低保家庭" if full else "已隐藏"]
     logged = staff_models.SensitiveAccessLog.objects.order_by("id")
     assert list(logged.values_list("field", flat=True)) == (
-        ["resident_id", "household_status"] if full else ["", ""])
+        ["resident_id", "household_status"] if full else ["", ""]
+    )
 
 
 def test_a_community_worker_with_the_right_sees_nothing_sensitive_outside_the_community(
-        client, world):
+    client, world
+):
     # given the 前郭县 person is disabled and the 前郭县 household is 低保
     client.force_login(staff("community_full", COMMUNITY, full=True))
     # when
@@ -109,15 +108,23 @@ def test_employer_pages_of_an_individual_business_show_no_owner(client, world):
     shop.kind = m.EmployerKind.INDIVIDUAL_BUSINESS
     shop.name = "宁江区小李烧烤店"
     shop.save()
-    m.EmploymentRecord.objects.create(person=owner, employer=shop, form="self_employed",
-                                      start=dt.date(2018, 5, 1))
-    m.Business.objects.create(person=owner, division=shop.division, name=shop.name,
-                              kind="individual_business", license_date=dt.date(2018, 5, 1),
-                              status="operating")
+    m.EmploymentRecord.objects.create(
+        person=owner, employer=shop, form="self_employed", start=dt.date(2018, 5, 1)
+    )
+    m.Business.objects.create(
+        person=owner,
+        division=shop.division,
+        name=shop.name,
+        kind="individual_business",
+        license_date=dt.date(2018, 5, 1),
+        status="operating",
+    )
     client.force_login(staff("county", "220702"))
     # when
-    pages = [client.get(reverse("registry:employer_list")),
-             client.get(reverse("registry:employer_detail", args=[shop.pk]))]
+    pages = [
+        client.get(reverse("registry:employer_list")),
+        client.get(reverse("registry:employer_detail", args=[shop.pk])),
+    ]
     rows = _xlsx(client.get(reverse("registry:employer_export")))
     # then the registered name and the credit code are shown, the owner is not
     for page in pages:
@@ -132,21 +139,27 @@ def test_employer_pages_of_an_individual_business_show_no_owner(client, world):
 
 # Detail pages: the same rule, and a rule's conclusion is withheld whenever it reads a
 # sensitive fact (a 符合 on 就业困难人员 would otherwise tell what the page hides).
-DETAIL_ROLES = [("community", COMMUNITY, False), ("community_full", COMMUNITY, True),
-                ("county", "220702", False), ("city_full", "220700", True)]
+DETAIL_ROLES = [
+    ("community", COMMUNITY, False),
+    ("community_full", COMMUNITY, True),
+    ("county", "220702", False),
+    ("city_full", "220700", True),
+]
 
 
 @pytest.mark.parametrize(("role", "division", "full"), DETAIL_ROLES)
 def test_person_detail_shows_difficulty_and_what_follows_only_with_the_right(
-        client, world, role, division, full):
+    client, world, role, division, full
+):
     # given a certified difficult, disabled person with two benefits received
     person = world.community_person
-    m.DifficultyCertification.objects.create(person=person, division=person.division,
-                                             category="残疾人", start=dt.date(2018, 3, 1))
-    for rule, fen in (("job_seeking_subsidy", 100_000), ("rural_skills_training_subsidy",
-                                                         64_000)):
-        m.BenefitReceipt.objects.create(person=person, rule=rule, paid_on=dt.date(2018, 7, 1),
-                                        amount_fen=fen)
+    m.DifficultyCertification.objects.create(
+        person=person, division=person.division, category="残疾人", start=dt.date(2018, 3, 1)
+    )
+    for rule, fen in (("job_seeking_subsidy", 100_000), ("rural_skills_training_subsidy", 64_000)):
+        m.BenefitReceipt.objects.create(
+            person=person, rule=rule, paid_on=dt.date(2018, 7, 1), amount_fen=fen
+        )
     client.force_login(staff(role, division, full=full))
     # when
     response = client.get(reverse("registry:person_detail", args=[person.pk]))
@@ -166,7 +179,8 @@ def test_person_detail_shows_difficulty_and_what_follows_only_with_the_right(
 
 @pytest.mark.parametrize(("role", "division", "full"), DETAIL_ROLES)
 def test_household_detail_withholds_conclusions_on_difficulty_without_the_right(
-        client, world, role, division, full):
+    client, world, role, division, full
+):
     # given the community's 低保 household
     household = m.Household.objects.get(number="XF-0001")
     client.force_login(staff(role, division, full=full))

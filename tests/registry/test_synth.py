@@ -61,8 +61,10 @@ def test_synth_to_parquet_writes_linked_tables(db, tmp_path):
     # given
     load_songyuan_2017()
     # when
-    result = CliRunner().invoke(app, ["synth", "--persons", "100", "--firms", "5", "--seed",
-                                      "9", "--parquet", str(tmp_path)])
+    result = CliRunner().invoke(
+        app,
+        ["synth", "--persons", "100", "--firms", "5", "--seed", "9", "--parquet", str(tmp_path)],
+    )
     # then
     assert result.exit_code == 0, result.output
     persons = pl.read_parquet(tmp_path / "persons.parquet")
@@ -80,20 +82,29 @@ def test_the_programme_records_are_reproducible_and_fit_the_people_they_belong_t
     spec = SynthSpec(persons=3000, firms=50, seed=2018)
     # when
     first, second = generate(spec), generate(spec)
+
     # then
     def records(pop):
-        return ([(g.person.resident_id, g.program, g.start, g.end, g.assessment_passed)
-                 for g in pop.grassroots_services],
-                [(r.person.resident_id, r.recognised_on, r.revoked_on) for r in pop.recognitions],
-                [(r.person.resident_id, r.registered_on, r.ended_on) for r in pop.rural_transfers],
-                [m.relation for m in pop.members])
+        return (
+            [
+                (g.person.resident_id, g.program, g.start, g.end, g.assessment_passed)
+                for g in pop.grassroots_services
+            ],
+            [(r.person.resident_id, r.recognised_on, r.revoked_on) for r in pop.recognitions],
+            [(r.person.resident_id, r.registered_on, r.ended_on) for r in pop.rural_transfers],
+            [m.relation for m in pop.members],
+        )
+
     assert records(first) == records(second)
     assert len(first.grassroots_services) > 0
     assert len(first.recognitions) > 0
     assert len(first.rural_transfers) > 0
-    assert all(r.person.hukou_type == "rural" and r.registered_on <= spec.as_of
-               and (r.ended_on is None or r.registered_on < r.ended_on <= spec.as_of)
-               for r in first.rural_transfers)
+    assert all(
+        r.person.hukou_type == "rural"
+        and r.registered_on <= spec.as_of
+        and (r.ended_on is None or r.registered_on < r.ended_on <= spec.as_of)
+        for r in first.rural_transfers
+    )
     for g in first.grassroots_services:
         assert g.person.education_level in HIGHER_EDUCATION
         assert 0 <= (g.start - g.person.graduation_date).days <= 90
@@ -102,14 +113,19 @@ def test_the_programme_records_are_reproducible_and_fit_the_people_they_belong_t
         else:
             assert g.end == add_months(g.start, 24) <= spec.as_of
     founders = {b.person.resident_id: b.license_date for b in first.businesses}
-    assert all(r.person.resident_id in founders and r.person.hukou_type == "rural"
-               and r.recognised_on > founders[r.person.resident_id]
-               for r in first.recognitions)
+    assert all(
+        r.person.resident_id in founders
+        and r.person.hukou_type == "rural"
+        and r.recognised_on > founders[r.person.resident_id]
+        for r in first.recognitions
+    )
     children = [mb for mb in first.members if mb.relation in CHILD_RELATIONS]
     assert children
     heads = {mb.household.number: mb.person for mb in first.members if mb.relation == "户主"}
-    assert all((mb.person.birth_date - heads[mb.household.number].birth_date).days >= 18 * 365
-               for mb in children)
+    assert all(
+        (mb.person.birth_date - heads[mb.household.number].birth_date).days >= 18 * 365
+        for mb in children
+    )
 
 
 def test_operating_dates_follow_the_licence_from_their_own_stream_and_leave_the_rest(db):
@@ -123,5 +139,6 @@ def test_operating_dates_follow_the_licence_from_their_own_stream_and_leave_the_
     assert dates == [(b.license_date, b.operating_since) for b in second.businesses]
     known = [(licensed, since) for licensed, since in dates if since is not None]
     assert 0 < len(known) < len(dates)
-    assert all(0 <= (since - licensed).days <= 90 and since <= spec.as_of
-               for licensed, since in known)
+    assert all(
+        0 <= (since - licensed).days <= 90 and since <= spec.as_of for licensed, since in known
+    )

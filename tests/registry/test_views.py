@@ -32,7 +32,8 @@ def test_people_list_shows_masked_numbers_even_to_a_role_with_the_full_right(cli
 
 
 def test_person_detail_masks_the_number_and_hides_sensitive_facts_without_the_right(
-        client, divisions):
+    client, divisions
+):
     # given
     world = build_world(divisions)
     client.force_login(staff("qg", "220721"))
@@ -54,16 +55,18 @@ def test_person_detail_offers_the_reveal_to_a_role_with_the_right(client, divisi
     world = build_world(divisions)
     client.force_login(staff("qg", "220721", full=True))
     # when
-    html = client.get(reverse("registry:person_detail", args=[world.other_person.pk])
-                      ).content.decode()
+    html = client.get(
+        reverse("registry:person_detail", args=[world.other_person.pk])
+    ).content.decode()
     # then
     assert world.other_person.resident_id not in html
     assert "显示完整号码" in html
     assert "<dt>残疾人（持证）</dt><dd>是</dd>" in html
 
 
-def test_reveal_shows_the_number_logs_who_saw_it_and_never_logs_the_number(client, divisions,
-                                                                         caplog):
+def test_reveal_shows_the_number_logs_who_saw_it_and_never_logs_the_number(
+    client, divisions, caplog
+):
     # given
     world = build_world(divisions)
     user = staff("qg", "220721", full=True)
@@ -71,14 +74,17 @@ def test_reveal_shows_the_number_logs_who_saw_it_and_never_logs_the_number(clien
     person = world.other_person
     caplog.set_level(logging.DEBUG)
     # when
-    response = client.post(reverse("registry:person_reveal", args=[person.pk]),
-                           {"reason": "办理补贴申请核对身份"})
+    response = client.post(
+        reverse("registry:person_reveal", args=[person.pk]), {"reason": "办理补贴申请核对身份"}
+    )
     # then
     assert response.status_code == 200
     assert person.resident_id in response.content.decode()
-    assert list(SensitiveAccessLog.objects.values_list(
-        "actor", "action", "entity", "object_id", "field", "reason")) == [
-        (user.pk, "reveal", "person", person.pk, "resident_id", "办理补贴申请核对身份")]
+    assert list(
+        SensitiveAccessLog.objects.values_list(
+            "actor", "action", "entity", "object_id", "field", "reason"
+        )
+    ) == [(user.pk, "reveal", "person", person.pk, "resident_id", "办理补贴申请核对身份")]
     assert "sensitive reveal" in caplog.text
     assert person.resident_id not in caplog.text
     assert person.resident_id[-8:] not in caplog.text
@@ -89,8 +95,11 @@ def test_reveal_by_htmx_returns_only_the_number_fragment(client, divisions):
     world = build_world(divisions)
     client.force_login(staff("qg", "220721", full=True))
     # when
-    response = client.post(reverse("registry:person_reveal", args=[world.other_person.pk]),
-                           {"reason": "核对"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("registry:person_reveal", args=[world.other_person.pk]),
+        {"reason": "核对"},
+        HTTP_HX_REQUEST="true",
+    )
     # then
     html = response.content.decode()
     assert html.strip().startswith('<div id="resident-id">')
@@ -103,8 +112,9 @@ def test_reveal_is_refused_without_the_right_and_nothing_is_logged(client, divis
     world = build_world(divisions)
     client.force_login(staff("qg", "220721"))
     # when
-    response = client.post(reverse("registry:person_reveal", args=[world.other_person.pk]),
-                           {"reason": "核对"})
+    response = client.post(
+        reverse("registry:person_reveal", args=[world.other_person.pk]), {"reason": "核对"}
+    )
     # then
     assert response.status_code == 403
     assert world.other_person.resident_id not in response.content.decode()
@@ -135,8 +145,9 @@ def test_reveal_checks_the_csrf_token(divisions):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff("qg", "220721", full=True))
     # when
-    response = client.post(reverse("registry:person_reveal", args=[world.other_person.pk]),
-                           {"reason": "核对"})
+    response = client.post(
+        reverse("registry:person_reveal", args=[world.other_person.pk]), {"reason": "核对"}
+    )
     # then
     assert response.status_code == 403
     assert SensitiveAccessLog.objects.count() == 0
@@ -162,8 +173,9 @@ def test_a_whole_identity_number_is_not_searched(client, divisions):
     world = build_world(divisions)
     client.force_login(staff("nj", "220702"))
     # when
-    response = client.get(reverse("registry:person_list"),
-                          {"q": world.community_person.resident_id})
+    response = client.get(
+        reverse("registry:person_list"), {"q": world.community_person.resident_id}
+    )
     # then
     html = response.content.decode()
     assert "请不要输入完整身份证号码" in html
@@ -185,7 +197,8 @@ def test_people_filters_by_area_and_choice(client, divisions):
     assert _names_listed(elsewhere) == []
     assert _names_listed(women) == []
     assert '<option value="220702001">220702001 团结街道办事处</option>' in (
-        community.content.decode())
+        community.content.decode()
+    )
 
 
 def test_people_list_is_paginated(client, divisions):
@@ -207,8 +220,9 @@ def test_employer_search_by_credit_code_and_household_search_by_member(client, d
     world = build_world(divisions)
     client.force_login(staff("nj", "220702"))
     # when
-    employers = client.get(reverse("registry:employer_list"),
-                           {"q": world.employer.credit_code.lower()})
+    employers = client.get(
+        reverse("registry:employer_list"), {"q": world.employer.credit_code.lower()}
+    )
     households = client.get(reverse("registry:household_list"), {"q": "宁江乙"})
     # then
     assert [r[1][0] for r in employers.context["rows"]] == ["宁江测试机械厂"]
@@ -221,8 +235,13 @@ def test_person_detail_shows_records_and_what_the_engine_concludes_today(client,
     person = world.township_person
     person.hukou_type = "rural"
     person.save()
-    m.Training.objects.create(person=person, kind="employment_skills", class_hours=80,
-                              start=dt.date(2018, 6, 1), completed_on=dt.date(2018, 8, 1))
+    m.Training.objects.create(
+        person=person,
+        kind="employment_skills",
+        class_hours=80,
+        start=dt.date(2018, 6, 1),
+        completed_on=dt.date(2018, 8, 1),
+    )
     client.force_login(staff("nj", "220702"))
     # when
     response = client.get(reverse("registry:person_detail", args=[person.pk]))
@@ -238,13 +257,13 @@ def test_person_detail_shows_records_and_what_the_engine_concludes_today(client,
 
 
 def test_household_detail_lists_members_masked_and_hides_statuses_without_the_right(
-        client, divisions):
+    client, divisions
+):
     # given
     world = build_world(divisions)
     client.force_login(staff("qg", "220721"))
     # when
-    response = client.get(reverse("registry:household_detail",
-                                  args=[world.other_household.pk]))
+    response = client.get(reverse("registry:household_detail", args=[world.other_household.pk]))
     # then
     html = response.content.decode()
     assert "前郭丙外县" in html
@@ -260,8 +279,9 @@ def test_household_detail_shows_statuses_to_the_full_right(client, divisions):
     world = build_world(divisions)
     client.force_login(staff("qg", "220721", full=True))
     # when
-    html = client.get(reverse("registry:household_detail", args=[world.other_household.pk])
-                      ).content.decode()
+    html = client.get(
+        reverse("registry:household_detail", args=[world.other_household.pk])
+    ).content.decode()
     # then
     assert "<td>低保家庭</td><td>2017-01-01</td>" in html
 
@@ -269,8 +289,9 @@ def test_household_detail_shows_statuses_to_the_full_right(client, divisions):
 def test_employer_detail_shows_years(client, divisions):
     # given
     world = build_world(divisions)
-    m.EmployerYear.objects.create(employer=world.employer, year=2018, layoffs=2,
-                                  avg_insured=100, ui_premiums_fen=1_234_500)
+    m.EmployerYear.objects.create(
+        employer=world.employer, year=2018, layoffs=2, avg_insured=100, ui_premiums_fen=1_234_500
+    )
     client.force_login(staff("nj", "220702"))
     # when
     response = client.get(reverse("registry:employer_detail", args=[world.employer.pk]))

@@ -16,10 +16,19 @@ def test_person_detail_shows_programme_records_with_their_state_today(client, di
     world = build_world(divisions)
     person = world.township_person
     today = clock.today()
-    f.GrassrootsServiceFactory(person=person, program="tegang", start=dt.date(2016, 8, 1),
-                               end=dt.date(2018, 8, 1), assessment_passed=True)
-    f.RecognitionFactory(person=person, recognised_on=dt.date(2019, 5, 1), revoked_on=today,
-                         document_number="松返创认〔2019〕7号")
+    f.GrassrootsServiceFactory(
+        person=person,
+        program="tegang",
+        start=dt.date(2016, 8, 1),
+        end=dt.date(2018, 8, 1),
+        assessment_passed=True,
+    )
+    f.RecognitionFactory(
+        person=person,
+        recognised_on=dt.date(2019, 5, 1),
+        revoked_on=today,
+        document_number="松返创认〔2019〕7号",
+    )
     f.RuralTransferRegistrationFactory(person=person, registered_on=today)
     client.force_login(staff("nj", "220702"))
     # when

@@ -86,7 +86,8 @@ AGES = (15, 16, 30, 54, 55, 59, 60)
 def _birth_strategy(as_of: date) -> st.SearchStrategy[date]:
     near = st.integers(-2, 2).map(lambda k: timedelta(days=k))
     return st.tuples(st.sampled_from(AGES), near).map(
-        lambda p: add_months(as_of, -12 * p[0]) + p[1])
+        lambda p: add_months(as_of, -12 * p[0]) + p[1]
+    )
 
 
 def _value_strategy(spec: FactSpec, as_of: date) -> st.SearchStrategy[Any]:
@@ -277,29 +278,37 @@ def _versioned_package() -> PolicyPackage:
     from policies.songyuan_2018.rules import RULES
 
     base = PKG.rules["startup_subsidy"]
-    added = Condition("registered_unemployed", "进行了失业登记", "二（三）",
-                      Fact("registered_unemployed"))
-    amended = dataclasses.replace(base, conditions=(*base.conditions, added),
-                                  since=VERSION_DAY)
-    return PolicyPackage(name=PKG.name, title=PKG.title, in_force=PKG.in_force, facts=FACTS,
-                         rules=[*RULES, amended], parameters=PKG.parameters.values(),
-                         references=PKG.references.values())
+    added = Condition(
+        "registered_unemployed", "进行了失业登记", "二（三）", Fact("registered_unemployed")
+    )
+    amended = dataclasses.replace(base, conditions=(*base.conditions, added), since=VERSION_DAY)
+    return PolicyPackage(
+        name=PKG.name,
+        title=PKG.title,
+        in_force=PKG.in_force,
+        facts=FACTS,
+        rules=[*RULES, amended],
+        parameters=PKG.parameters.values(),
+        references=PKG.references.values(),
+    )
 
 
 VERSION_DAY = date(2020, 1, 1)
 PKG_V = _versioned_package()
 
 
-def _single_on(pkg: PolicyPackage, entity: str, as_of: date, row: dict[str, Any]
-               ) -> dict[str, tuple[Any, ...]]:
+def _single_on(
+    pkg: PolicyPackage, entity: str, as_of: date, row: dict[str, Any]
+) -> dict[str, tuple[Any, ...]]:
     specs = {s.name: s for s in _specs(entity)}
     facts = {name: specs[name].to_json(v) for name, v in row.items() if v is not None}
     case = pkg.parse_case({"entity": entity, "as_of": as_of.isoformat(), "facts": facts})
     return {r.rule: (STATUS[r.status], r.amount_fen, r.missing_facts) for r in pkg.evaluate(case)}
 
 
-def _batch_per_row(pkg: PolicyPackage, entity: str, days: list[date],
-                   rows: list[dict[str, Any]]) -> list[dict[str, tuple[Any, ...]]]:
+def _batch_per_row(
+    pkg: PolicyPackage, entity: str, days: list[date], rows: list[dict[str, Any]]
+) -> list[dict[str, tuple[Any, ...]]]:
     specs = _specs(entity)
     frame = pl.DataFrame(
         {"applied": days, **{s.name: [row[s.name] for row in rows] for s in specs}},
@@ -308,16 +317,31 @@ def _batch_per_row(pkg: PolicyPackage, entity: str, days: list[date],
     out = pkg.evaluate_frame(frame, entity=entity, as_of="applied")
     rule_ids = [r.id for r in pkg.select_rules(None, entity)]
     return [
-        {rid: (rec[rid], rec[f"{rid}__amount_fen"],
-               pkg.decode_missing(rid, rec[f"{rid}__missing"])) for rid in rule_ids}
+        {
+            rid: (
+                rec[rid],
+                rec[f"{rid}__amount_fen"],
+                pkg.decode_missing(rid, rec[f"{rid}__missing"]),
+            )
+            for rid in rule_ids
+        }
         for rec in out.iter_rows(named=True)
     ]
 
 
 _DAYS = st.one_of(
     st.dates(FIRST_AS_OF, LAST_AS_OF),
-    st.sampled_from((FIRST_AS_OF, date(2018, 12, 31), date(2019, 1, 1), date(2019, 12, 31),
-                     VERSION_DAY, date(2020, 2, 29), date(2021, 2, 28))),
+    st.sampled_from(
+        (
+            FIRST_AS_OF,
+            date(2018, 12, 31),
+            date(2019, 1, 1),
+            date(2019, 12, 31),
+            VERSION_DAY,
+            date(2020, 2, 29),
+            date(2021, 2, 28),
+        )
+    ),
 )
 
 
@@ -327,15 +351,18 @@ def _dated_batches(
 ) -> tuple[str, list[date], list[dict[str, Any]]]:
     entity = draw(st.sampled_from(ENTITIES))
     days = draw(st.lists(_DAYS, min_size=1, max_size=6))
-    rows = [draw(st.fixed_dictionaries({s.name: _value_strategy(s, day)
-                                        for s in _specs(entity)})) for day in days]
+    rows = [
+        draw(st.fixed_dictionaries({s.name: _value_strategy(s, day) for s in _specs(entity)}))
+        for day in days
+    ]
     return entity, days, rows
 
 
 @settings(max_examples=200, deadline=None)
 @given(_dated_batches(), st.booleans())
 def test_a_date_per_row_decides_as_single_cases_on_each_date(
-    batch: tuple[str, list[date], list[dict[str, Any]]], versioned: bool,
+    batch: tuple[str, list[date], list[dict[str, Any]]],
+    versioned: bool,
 ) -> None:
     # given
     entity, days, rows = batch
@@ -363,25 +390,35 @@ def test_a_thousand_random_rows_over_four_years_decide_alike_with_a_date_per_row
         singles = [_single_on(PKG_V, entity, d, r) for d, r in zip(days, rows, strict=True)]
 
         # then
-        mismatches.extend((entity, i, rid) for i, (b, s) in enumerate(zip(frames, singles,
-                                                                            strict=True))
-                          for rid in s if b[rid] != s[rid])
+        mismatches.extend(
+            (entity, i, rid)
+            for i, (b, s) in enumerate(zip(frames, singles, strict=True))
+            for rid in s
+            if b[rid] != s[rid]
+        )
     assert mismatches == []
 
 
 def test_the_versioned_start_up_subsidy_changes_on_its_day_in_frames() -> None:
     # given: a founder meeting the first version but not registered as unemployed
-    facts = {"is_college_graduate": True, "is_first_business": True,
-             "business_kind": "individual_business", "business_license_date": date(2018, 5, 1),
-             "business_operating_since": date(2018, 5, 1),
-             "business_operating_normally": True, "has_social_insurance": True,
-             "registered_unemployed": False, "received_startup_subsidy": False}
+    facts = {
+        "is_college_graduate": True,
+        "is_first_business": True,
+        "business_kind": "individual_business",
+        "business_license_date": date(2018, 5, 1),
+        "business_operating_since": date(2018, 5, 1),
+        "business_operating_normally": True,
+        "has_social_insurance": True,
+        "registered_unemployed": False,
+        "received_startup_subsidy": False,
+    }
     days = [date(2019, 12, 31), VERSION_DAY]
     frame = pl.DataFrame([{**facts, "applied": d} for d in days])
 
     # when
-    out = PKG_V.evaluate_frame(frame, entity="person", as_of="applied",
-                               rule_ids=["startup_subsidy"], with_missing=False)
+    out = PKG_V.evaluate_frame(
+        frame, entity="person", as_of="applied", rule_ids=["startup_subsidy"], with_missing=False
+    )
     singles = [_single_on(PKG_V, "person", d, facts)["startup_subsidy"][0] for d in days]
 
     # then

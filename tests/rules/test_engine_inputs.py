@@ -361,13 +361,17 @@ def test_evaluate_frame_refuses_an_as_of_before_the_policy() -> None:
     assert (caught.value.code, caught.value.field) == ("as_of_before_policy", "as_of")
 
 
-@pytest.mark.parametrize(("fact", "value"), [
-    ("ui_contribution_months", 2**31),
-    ("last_year_ui_premiums", "10000000000.01"),
-    ("pooling_region_unemployment_rate", "100.01"),
-])
+@pytest.mark.parametrize(
+    ("fact", "value"),
+    [
+        ("ui_contribution_months", 2**31),
+        ("last_year_ui_premiums", "10000000000.01"),
+        ("pooling_region_unemployment_rate", "100.01"),
+    ],
+)
 def test_values_beyond_the_bounds_that_keep_batch_arithmetic_exact_are_refused(
-        fact: str, value: object) -> None:
+    fact: str, value: object
+) -> None:
     # given
     spec = package().facts[fact]
     # when / then
@@ -376,11 +380,14 @@ def test_values_beyond_the_bounds_that_keep_batch_arithmetic_exact_are_refused(
     assert (error.value.code, error.value.field) == ("invalid_type", f"facts.{fact}")
 
 
-@pytest.mark.parametrize(("fact", "value", "expected"), [
-    ("ui_contribution_months", 2**31 - 1, 2**31 - 1),
-    ("last_year_ui_premiums", "10000000000.00", 10**12),
-    ("pooling_region_unemployment_rate", "100", 10000),
-])
+@pytest.mark.parametrize(
+    ("fact", "value", "expected"),
+    [
+        ("ui_contribution_months", 2**31 - 1, 2**31 - 1),
+        ("last_year_ui_premiums", "10000000000.00", 10**12),
+        ("pooling_region_unemployment_rate", "100", 10000),
+    ],
+)
 def test_values_at_the_bounds_are_accepted(fact: str, value: object, expected: int) -> None:
     # then
     assert package().facts[fact].coerce(value) == expected

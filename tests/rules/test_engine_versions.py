@@ -32,21 +32,33 @@ INSURED = Condition("insured", "参加社会保险", "一", Fact("insured"))
 
 
 def _amount(start: date, fen: int | None, source: str = "原文") -> Parameter:
-    return Parameter("grant.amount_fen", "补贴标准", "fen", "一",
-                     (ParamValue(start, fen, source),))
+    return Parameter("grant.amount_fen", "补贴标准", "fen", "一", (ParamValue(start, fen, source),))
 
 
 def _grant(*conditions: Condition, since: date | None = None, version: str = "") -> Rule:
-    return Rule("grant", "补贴", "person", "一", "benefit", conditions,
-                amount=Param("grant.amount_fen"), since=since, version=version)
+    return Rule(
+        "grant",
+        "补贴",
+        "person",
+        "一",
+        "benefit",
+        conditions,
+        amount=Param("grant.amount_fen"),
+        since=since,
+        version=version,
+    )
 
 
 def _versioned() -> PolicyPackage:
     """``grant`` needs residence from 2018-04-13, and insurance too from 2020-01-01."""
     return PolicyPackage(
-        name="town", title="某镇文件", in_force=IN_FORCE, facts=FACTS,
+        name="town",
+        title="某镇文件",
+        in_force=IN_FORCE,
+        facts=FACTS,
         rules=[_grant(RESIDENT, INSURED, since=AMENDED), _grant(RESIDENT)],
-        parameters=[_amount(IN_FORCE, 100000)])
+        parameters=[_amount(IN_FORCE, 100000)],
+    )
 
 
 def _status(pkg: PolicyPackage, on: date, facts: dict[str, bool]) -> str:
@@ -98,8 +110,9 @@ def test_a_condition_added_on_a_date_applies_from_that_day_only() -> None:
 def test_results_and_their_json_name_the_version_package_and_document() -> None:
     # given
     pkg = _versioned()
-    case = pkg.parse_case({"entity": "person", "as_of": "2020-01-01",
-                           "facts": {"resident": True, "insured": True}})
+    case = pkg.parse_case(
+        {"entity": "person", "as_of": "2020-01-01", "facts": {"resident": True, "insured": True}}
+    )
 
     # when
     (result,) = pkg.evaluate(case)
@@ -107,18 +120,29 @@ def test_results_and_their_json_name_the_version_package_and_document() -> None:
 
     # then
     assert (result.version, result.package, result.document) == (
-        "2020-01-01 起", "town", "某镇文件")
+        "2020-01-01 起",
+        "town",
+        "某镇文件",
+    )
     assert (payload["version"], payload["package"], payload["document"]) == (
-        "2020-01-01 起", "town", "某镇文件")
+        "2020-01-01 起",
+        "town",
+        "某镇文件",
+    )
     assert payload["reasons"][1]["origin_clauses"] == []
     assert payload["amount_yuan"] == "1000.00"
 
 
 def test_an_explicit_version_label_is_kept() -> None:
     # given
-    pkg = PolicyPackage(name="t", title="文件", in_force=IN_FORCE, facts=FACTS,
-                        rules=[_grant(RESIDENT, version="修订版")],
-                        parameters=[_amount(IN_FORCE, 1)])
+    pkg = PolicyPackage(
+        name="t",
+        title="文件",
+        in_force=IN_FORCE,
+        facts=FACTS,
+        rules=[_grant(RESIDENT, version="修订版")],
+        parameters=[_amount(IN_FORCE, 1)],
+    )
 
     # when / then
     assert pkg.version_label(pkg.rules["grant"]) == "修订版"
@@ -127,9 +151,14 @@ def test_an_explicit_version_label_is_kept() -> None:
 def test_two_versions_from_the_same_day_are_refused() -> None:
     # when / then
     with pytest.raises(ValueError, match="duplicate rule grant"):
-        PolicyPackage(name="t", title="文件", in_force=IN_FORCE, facts=FACTS,
-                      rules=[_grant(RESIDENT), _grant(RESIDENT, INSURED, since=IN_FORCE)],
-                      parameters=[_amount(IN_FORCE, 1)])
+        PolicyPackage(
+            name="t",
+            title="文件",
+            in_force=IN_FORCE,
+            facts=FACTS,
+            rules=[_grant(RESIDENT), _grant(RESIDENT, INSURED, since=IN_FORCE)],
+            parameters=[_amount(IN_FORCE, 1)],
+        )
 
 
 def test_the_batch_compiles_the_version_in_force_on_its_date() -> None:
@@ -150,12 +179,14 @@ def test_the_batch_compiles_the_version_in_force_on_its_date() -> None:
 def test_rows_on_either_side_of_a_version_boundary_use_their_own_version() -> None:
     # given: the same person applying the day before and the day of the amendment
     pkg = _versioned()
-    frame = pl.DataFrame({
-        "id": [1, 2, 3, 4],
-        "applied": [AMENDED, date(2019, 12, 31), date(2021, 5, 1), IN_FORCE],
-        "resident": [True, True, True, True],
-        "insured": [False, False, None, None],
-    })
+    frame = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "applied": [AMENDED, date(2019, 12, 31), date(2021, 5, 1), IN_FORCE],
+            "resident": [True, True, True, True],
+            "insured": [False, False, None, None],
+        }
+    )
 
     # when
     out = pkg.evaluate_frame(frame, entity="person", as_of="applied", keep=["id"])
@@ -165,7 +196,11 @@ def test_rows_on_either_side_of_a_version_boundary_use_their_own_version() -> No
     assert out["grant"].to_list() == [False, True, None, True]
     assert out["grant__amount_fen"].to_list() == [None, 100000, None, 100000]
     assert [pkg.decode_missing("grant", m) for m in out["grant__missing"]] == [
-        (), (), ("insured",), ()]
+        (),
+        (),
+        ("insured",),
+        (),
+    ]
 
 
 def test_a_date_column_with_a_gap_or_before_the_policy_is_refused() -> None:
@@ -187,19 +222,41 @@ def test_a_date_column_with_a_gap_or_before_the_policy_is_refused() -> None:
 
 
 def _province() -> PolicyPackage:
-    return PolicyPackage(name="province", title="省文件", in_force=IN_FORCE, facts=FACTS,
-                         rules=[_grant(RESIDENT)],
-                         parameters=[Parameter("grant.amount_fen", "补贴标准", "fen", "一", (
-                             ParamValue(IN_FORCE, 100000, "省文件"),
-                             ParamValue(date(2021, 1, 1), 200000, "省文件修订")))])
+    return PolicyPackage(
+        name="province",
+        title="省文件",
+        in_force=IN_FORCE,
+        facts=FACTS,
+        rules=[_grant(RESIDENT)],
+        parameters=[
+            Parameter(
+                "grant.amount_fen",
+                "补贴标准",
+                "fen",
+                "一",
+                (
+                    ParamValue(IN_FORCE, 100000, "省文件"),
+                    ParamValue(date(2021, 1, 1), 200000, "省文件修订"),
+                ),
+            )
+        ],
+    )
 
 
 def _city(**changes: object) -> PolicyPackage:
     extra = FactSpec("local", "bool", "person", "是否在本市就业")
-    local = Rule("local_grant", "本市补贴", "person", "二", "benefit",
-                 (Condition("local", "在本市就业", "二", Fact("local")),))
+    local = Rule(
+        "local_grant",
+        "本市补贴",
+        "person",
+        "二",
+        "benefit",
+        (Condition("local", "在本市就业", "二", Fact("local")),),
+    )
     settings: dict[str, object] = {
-        "name": "city", "title": "市文件", "in_force": date(2019, 1, 1),
+        "name": "city",
+        "title": "市文件",
+        "in_force": date(2019, 1, 1),
         "facts": [*FACTS, extra],
         "rules": [_grant(RESIDENT, INSURED, since=AMENDED), local],
         "parameters": [_amount(date(2019, 6, 1), 150000, "市文件")],
@@ -232,8 +289,10 @@ def test_the_higher_precedence_parameter_entry_wins_even_over_a_later_lower_one(
     both = compose([_province(), _city()])
 
     # when
-    values = [both.params_at(day)["grant.amount_fen"]
-              for day in (date(2019, 5, 31), date(2019, 6, 1), date(2021, 1, 1))]
+    values = [
+        both.params_at(day)["grant.amount_fen"]
+        for day in (date(2019, 5, 31), date(2019, 6, 1), date(2021, 1, 1))
+    ]
 
     # then: the province's 2021 figure does not override the city's
     assert values == [100000, 150000, 150000]
@@ -243,9 +302,14 @@ def test_the_higher_precedence_parameter_entry_wins_even_over_a_later_lower_one(
 def test_an_amendment_adds_its_facts_rules_and_the_composed_package_runs_batches() -> None:
     # given
     both = compose([_city(), _province()])
-    frame = pl.DataFrame({"applied": [date(2019, 12, 31), AMENDED, date(2018, 5, 1)],
-                          "resident": [True, True, True], "insured": [False, False, False],
-                          "local": [True, True, True]})
+    frame = pl.DataFrame(
+        {
+            "applied": [date(2019, 12, 31), AMENDED, date(2018, 5, 1)],
+            "resident": [True, True, True],
+            "insured": [False, False, False],
+            "local": [True, True, True],
+        }
+    )
 
     # when
     out = both.evaluate_frame(frame, entity="person", as_of="applied")
@@ -261,8 +325,13 @@ def test_an_amendment_adds_its_facts_rules_and_the_composed_package_runs_batches
 
 def test_a_fact_defined_twice_with_another_type_is_an_error() -> None:
     # given
-    city = _city(facts=[FactSpec("resident", "int", "person", "居住年限"), FACTS[1],
-                        FactSpec("local", "bool", "person", "是否在本市就业")])
+    city = _city(
+        facts=[
+            FactSpec("resident", "int", "person", "居住年限"),
+            FACTS[1],
+            FactSpec("local", "bool", "person", "是否在本市就业"),
+        ]
+    )
 
     # when / then
     with pytest.raises(ValueError, match="fact resident is defined differently"):
@@ -288,8 +357,11 @@ def test_the_songyuan_package_alone_composes_into_the_same_results() -> None:
     # given
     pkg = package()
     alone = compose([pkg])
-    payload = {"entity": "person", "as_of": "2019-06-01",
-               "facts": {"is_college_graduate": True, "graduation_date": "2019-06-30"}}
+    payload = {
+        "entity": "person",
+        "as_of": "2019-06-01",
+        "facts": {"is_college_graduate": True, "graduation_date": "2019-06-30"},
+    }
 
     # when
     direct = [pkg.result_json(r) for r in pkg.evaluate(pkg.parse_case(payload))]
@@ -310,6 +382,7 @@ def test_case_errors_are_jiuye_errors_with_status_422_and_the_same_shape() -> No
     assert isinstance(error, JiuyeError)
     assert error.http_status == 422
     assert error.as_dict() == {
-        "code": "unknown_fact", "message": "未知的事实项（facts.foo）",
-        "extra": {"field": "facts.foo", "message_zh": "未知的事实项",
-                  "message_en": "unknown fact"}}
+        "code": "unknown_fact",
+        "message": "未知的事实项（facts.foo）",
+        "extra": {"field": "facts.foo", "message_zh": "未知的事实项", "message_en": "unknown fact"},
+    }

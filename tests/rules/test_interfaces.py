@@ -17,10 +17,13 @@ GRADUATE_FOUNDER: dict[str, Any] = {
     "entity": "person",
     "as_of": "2019-06-01",
     "facts": {
-        "is_college_graduate": True, "is_first_business": True,
-        "business_kind": "small_micro_enterprise", "business_license_date": "2018-04-01",
+        "is_college_graduate": True,
+        "is_first_business": True,
+        "business_kind": "small_micro_enterprise",
+        "business_license_date": "2018-04-01",
         "business_operating_since": "2018-04-01",
-        "business_operating_normally": True, "has_social_insurance": True,
+        "business_operating_normally": True,
+        "has_social_insurance": True,
     },
     "receipts": [],
 }
@@ -33,8 +36,7 @@ def _cli(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
 
 def _post(body: Any, query: str = "") -> tuple[int, Any]:
     data = body if isinstance(body, str) else json.dumps(body)
-    response = Client().post(f"/api/v1/evaluate{query}", data=data,
-                             content_type="application/json")
+    response = Client().post(f"/api/v1/evaluate{query}", data=data, content_type="application/json")
     return response.status_code, response.json()
 
 
@@ -50,19 +52,30 @@ def test_cli_and_api_return_the_same_result_json(tmp_path: Path) -> None:
     assert json.loads(out) == body
     startup = next(r for r in body["results"] if r["rule"] == "startup_subsidy")
     assert (startup["status"], startup["amount_yuan"], startup["clause"]) == (
-        "eligible", "5000.00", "二（三）")
+        "eligible",
+        "5000.00",
+        "二（三）",
+    )
 
 
 def test_cli_reads_the_case_from_stdin_and_limits_rules_and_overrides_the_date() -> None:
     # when: one day before the first anniversary of the licence
-    code, out, _ = _cli("evaluate", "-", "--as-of", "2019-03-31", "--rule", "startup_subsidy",
-                        stdin=json.dumps(GRADUATE_FOUNDER))
+    code, out, _ = _cli(
+        "evaluate",
+        "-",
+        "--as-of",
+        "2019-03-31",
+        "--rule",
+        "startup_subsidy",
+        stdin=json.dumps(GRADUATE_FOUNDER),
+    )
     # then
     assert code == 0
     result = json.loads(out)
     assert result["as_of"] == "2019-03-31"
     assert [(r["rule"], r["status"]) for r in result["results"]] == [
-        ("startup_subsidy", "ineligible")]
+        ("startup_subsidy", "ineligible")
+    ]
 
 
 def test_api_takes_the_as_of_date_and_rules_from_the_query() -> None:
@@ -71,29 +84,49 @@ def test_api_takes_the_as_of_date_and_rules_from_the_query() -> None:
     # then
     assert status == 200
     assert [(r["rule"], r["status"], r["amount_yuan"]) for r in body["results"]] == [
-        ("startup_subsidy", "eligible", "5000.00")]
+        ("startup_subsidy", "eligible", "5000.00")
+    ]
 
 
-@pytest.mark.parametrize(("body", "code", "field"), [
-    ({**GRADUATE_FOUNDER, "facts": {"no_such_fact": True}}, "unknown_fact",
-     "facts.no_such_fact"),
-    ({**GRADUATE_FOUNDER, "facts": {"is_college_graduate": "yes"}}, "invalid_type",
-     "facts.is_college_graduate"),
-    ({**GRADUATE_FOUNDER, "facts": {"business_license_date": "2019-02-30"}}, "invalid_type",
-     "facts.business_license_date"),
-    ({**GRADUATE_FOUNDER, "facts": {"resident_id": "220702199001011235"}}, "invalid_value",
-     "facts.resident_id"),
-    ({**GRADUATE_FOUNDER, "as_of": "2018-04-12"}, "as_of_before_policy", "as_of"),
-    ({**GRADUATE_FOUNDER, "as_of": "2019-13-01"}, "invalid_date", "as_of"),
-    ({**GRADUATE_FOUNDER, "entity": "alien"}, "invalid_entity", "entity"),
-    ({**GRADUATE_FOUNDER, "facts": {"ownership": "private"}}, "fact_entity_mismatch",
-     "facts.ownership"),
-    ({**GRADUATE_FOUNDER, "receipts": [{"rule": "nope"}]}, "unknown_rule", "receipts[0].rule"),
-    ("{not json", "invalid_json", "body"),
-    ([1, 2], "invalid_case", "case"),
-])
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        (
+            {**GRADUATE_FOUNDER, "facts": {"no_such_fact": True}},
+            "unknown_fact",
+            "facts.no_such_fact",
+        ),
+        (
+            {**GRADUATE_FOUNDER, "facts": {"is_college_graduate": "yes"}},
+            "invalid_type",
+            "facts.is_college_graduate",
+        ),
+        (
+            {**GRADUATE_FOUNDER, "facts": {"business_license_date": "2019-02-30"}},
+            "invalid_type",
+            "facts.business_license_date",
+        ),
+        (
+            {**GRADUATE_FOUNDER, "facts": {"resident_id": "220702199001011235"}},
+            "invalid_value",
+            "facts.resident_id",
+        ),
+        ({**GRADUATE_FOUNDER, "as_of": "2018-04-12"}, "as_of_before_policy", "as_of"),
+        ({**GRADUATE_FOUNDER, "as_of": "2019-13-01"}, "invalid_date", "as_of"),
+        ({**GRADUATE_FOUNDER, "entity": "alien"}, "invalid_entity", "entity"),
+        (
+            {**GRADUATE_FOUNDER, "facts": {"ownership": "private"}},
+            "fact_entity_mismatch",
+            "facts.ownership",
+        ),
+        ({**GRADUATE_FOUNDER, "receipts": [{"rule": "nope"}]}, "unknown_rule", "receipts[0].rule"),
+        ("{not json", "invalid_json", "body"),
+        ([1, 2], "invalid_case", "case"),
+    ],
+)
 def test_bad_input_is_refused_with_422_and_exit_2_naming_the_field(
-        body: Any, code: str, field: str, tmp_path: Path) -> None:
+    body: Any, code: str, field: str, tmp_path: Path
+) -> None:
     # given
     case = tmp_path / "bad.json"
     case.write_text(body if isinstance(body, str) else json.dumps(body), encoding="utf-8")
@@ -131,8 +164,13 @@ def test_rules_endpoint_lists_every_rule_with_conditions_and_clauses() -> None:
     body = Client().get("/api/v1/rules").json()
     # then
     ids = {r["id"] for r in body}
-    assert {"startup_subsidy", "job_stabilization_subsidy", "skill_upgrade_subsidy",
-            "soe_veteran_hiring_quota", "home_service_training_base_subsidy"} <= ids
+    assert {
+        "startup_subsidy",
+        "job_stabilization_subsidy",
+        "skill_upgrade_subsidy",
+        "soe_veteran_hiring_quota",
+        "home_service_training_base_subsidy",
+    } <= ids
     startup = next(r for r in body if r["id"] == "startup_subsidy")
     assert startup["clause"] == "二（三）"
     assert startup["once"] is True
@@ -178,9 +216,13 @@ def test_the_packages_in_force_are_the_same_from_cli_and_api() -> None:
     assert code == 0
     assert json.loads(out) == api
     assert api["name"] == "songyuan_2018"
-    assert api["packages"] == [{
-        "name": "songyuan_2018", "precedence": 100,
-        "title": "松原市关于做好当前和今后一段时期就业创业工作若干政策措施（2018年4月13日）"}]
+    assert api["packages"] == [
+        {
+            "name": "songyuan_2018",
+            "precedence": 100,
+            "title": "松原市关于做好当前和今后一段时期就业创业工作若干政策措施（2018年4月13日）",
+        }
+    ]
     assert (api["rules"], api["in_force"]) == (24, "2018-04-13")
 
 

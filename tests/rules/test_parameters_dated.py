@@ -32,14 +32,16 @@ STARTUP = {
     "is_college_graduate": True,
     "is_first_business": True,
     "business_kind": "small_micro_enterprise",
-    "business_license_date": "2018-05-20", "business_operating_since": "2018-05-20",
+    "business_license_date": "2018-05-20",
+    "business_operating_since": "2018-05-20",
     "business_operating_normally": True,
     "has_social_insurance": True,
 }
 
 
-def _package_copy_with(tmp_path: Path, parameter: str, start: date, value: int,
-                       source: str) -> Path:
+def _package_copy_with(
+    tmp_path: Path, parameter: str, start: date, value: int, source: str
+) -> Path:
     """A copy of the shipped package where an administrator added one dated value."""
     root = tmp_path / "songyuan_2018"
     shutil.copytree(HERE, root)
@@ -52,8 +54,12 @@ def _package_copy_with(tmp_path: Path, parameter: str, start: date, value: int,
 
 def _job_seeking_1000_from_july_2019(tmp_path: Path) -> Path:
     return _package_copy_with(
-        tmp_path, "job_seeking_subsidy.amount_fen", date(2019, 7, 1), 100000,
-        "测试：市人社局、市财政局公布的一次性求职创业补贴标准（每人1000元）")
+        tmp_path,
+        "job_seeking_subsidy.amount_fen",
+        date(2019, 7, 1),
+        100000,
+        "测试：市人社局、市财政局公布的一次性求职创业补贴标准（每人1000元）",
+    )
 
 
 def _result(pkg: Any, rule: str, facts: dict[str, Any], as_of: str) -> tuple[Any, ...]:
@@ -109,8 +115,13 @@ def test_a_dated_job_seeking_amount_applies_in_batch_from_its_start_date_on(tmp_
 
 def test_a_changed_startup_amount_changes_results_from_its_date_only(tmp_path: Path) -> None:
     # given
-    root = _package_copy_with(tmp_path, "startup_subsidy.amount_fen", date(2020, 1, 1), 600000,
-                              "测试：调整后的一次性初创企业补贴标准（6000元）")
+    root = _package_copy_with(
+        tmp_path,
+        "startup_subsidy.amount_fen",
+        date(2020, 1, 1),
+        600000,
+        "测试：调整后的一次性初创企业补贴标准（6000元）",
+    )
 
     # when
     edited = load_package(root)
@@ -135,8 +146,7 @@ def test_a_changed_startup_amount_changes_results_from_its_date_only(tmp_path: P
 
 def test_a_parameter_value_without_a_source_is_refused(tmp_path: Path) -> None:
     # given
-    root = _package_copy_with(tmp_path, "startup_subsidy.amount_fen", date(2020, 1, 1), 600000,
-                              "")
+    root = _package_copy_with(tmp_path, "startup_subsidy.amount_fen", date(2020, 1, 1), 600000, "")
 
     # when
     with pytest.raises(ValueError, match="source") as caught:

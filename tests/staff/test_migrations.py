@@ -32,25 +32,60 @@ def test_the_moves_keep_every_row_and_fill_the_access_log_columns() -> None:
     old = _migrate(BEFORE)
     user = old.get_model("auth", "User").objects.create(username="clerk")
     division = old.get_model("geo", "Division").objects.create(
-        code="220700", name="松原市", level=2, vintage=dt.date(2017, 12, 31))
+        code="220700", name="松原市", level=2, vintage=dt.date(2017, 12, 31)
+    )
     old.get_model("registry", "StaffProfile").objects.create(user=user, division=division)
     log = old.get_model("registry", "SensitiveAccessLog").objects
-    log.create(actor=user, action="reveal", entity="person", object_id=1,
-               field="resident_id", reason="核对", row_count=1, at=AT)
-    log.create(actor=user, action="reveal", entity="person", object_id=1,
-               field="resident_id", reason="已拒绝（超出每小时 3 个的上限）：核对", row_count=0,
-               at=AT)
-    log.create(actor=user, action="export", entity="person", field="", export_name="人员名单",
-               reason="筛选：姓名含张", row_count=9, at=AT)
-    log.create(actor=user, action="export", entity="person", field="resident_id",
-               export_name="人员名单", reason="已拒绝（9 行，超过导出上限 5 行）；筛选：无",
-               row_count=9, at=AT)
+    log.create(
+        actor=user,
+        action="reveal",
+        entity="person",
+        object_id=1,
+        field="resident_id",
+        reason="核对",
+        row_count=1,
+        at=AT,
+    )
+    log.create(
+        actor=user,
+        action="reveal",
+        entity="person",
+        object_id=1,
+        field="resident_id",
+        reason="已拒绝（超出每小时 3 个的上限）：核对",
+        row_count=0,
+        at=AT,
+    )
+    log.create(
+        actor=user,
+        action="export",
+        entity="person",
+        field="",
+        export_name="人员名单",
+        reason="筛选：姓名含张",
+        row_count=9,
+        at=AT,
+    )
+    log.create(
+        actor=user,
+        action="export",
+        entity="person",
+        field="resident_id",
+        export_name="人员名单",
+        reason="已拒绝（9 行，超过导出上限 5 行）；筛选：无",
+        row_count=9,
+        at=AT,
+    )
     old.get_model("registry", "ChangeLog").objects.create(
-        entity="person", object_id=1, action="create", source="screen", changes={"a": 1},
-        at=AT)
+        entity="person", object_id=1, action="create", source="screen", changes={"a": 1}, at=AT
+    )
     old.get_model("portal", "ContentChange").objects.create(
-        model="portal.guide", object_id=3, object_repr="指南", changed_by=user,
-        changes={"time_limit": ["20个工作日", "10个工作日"]})
+        model="portal.guide",
+        object_id=3,
+        object_repr="指南",
+        changed_by=user,
+        changes={"time_limit": ["20个工作日", "10个工作日"]},
+    )
 
     # when
     try:
@@ -59,14 +94,24 @@ def test_the_moves_keep_every_row_and_fill_the_access_log_columns() -> None:
         # then
         staff_log = new.get_model("staff", "SensitiveAccessLog").objects.order_by("id")
         assert list(staff_log.values_list("action", "outcome", "unmasked", "filters")) == [
-            ("reveal", "shown", True, ""), ("reveal", "refused", False, ""),
-            ("export", "shown", False, "姓名含张"), ("export", "refused", False, "")]
+            ("reveal", "shown", True, ""),
+            ("reveal", "refused", False, ""),
+            ("export", "shown", False, "姓名含张"),
+            ("export", "refused", False, ""),
+        ]
         assert new.get_model("staff", "StaffProfile").objects.get().user_id == user.pk
         history = new.get_model("core", "ChangeLog").objects.order_by("id")
-        assert list(history.values_list("entity", "object_id", "action", "actor_id",
-                                        "changes")) == [
+        assert list(
+            history.values_list("entity", "object_id", "action", "actor_id", "changes")
+        ) == [
             ("person", 1, "create", None, {"a": 1}),
-            ("portal.guide", 3, "update", user.pk,
-             {"time_limit": {"old": "20个工作日", "new": "10个工作日"}})]
+            (
+                "portal.guide",
+                3,
+                "update",
+                user.pk,
+                {"time_limit": {"old": "20个工作日", "new": "10个工作日"}},
+            ),
+        ]
     finally:
         _migrate(_latest())

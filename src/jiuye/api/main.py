@@ -37,8 +37,7 @@ def build_api() -> NinjaAPI:
     for prefix, target in ROUTERS:
         new_api.add_router(prefix, _load(target))
 
-    def jiuye_error(request: HttpRequest,
-                    error: JiuyeError | type[JiuyeError]) -> HttpResponse:
+    def jiuye_error(request: HttpRequest, error: JiuyeError | type[JiuyeError]) -> HttpResponse:
         # One error shape for every endpoint: {"code", "message", "extra"}.
         if isinstance(error, type):  # ninja's signature allows the class; never raised so
             error = error("error", "出错了")

@@ -39,24 +39,45 @@ class EvaluateQuery(Schema):
 
 
 def _case_body_schema() -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": facts_schema(), "example": {
-            "entity": "person", "as_of": "2019-06-01",
-            "facts": {"is_college_graduate": True, "is_first_business": True,
-                      "business_kind": "small_micro_enterprise",
-                      "business_license_date": "2018-04-01",
-                      "business_operating_since": "2018-04-10",
-                      "business_operating_normally": True, "has_social_insurance": True},
-            "receipts": []}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": facts_schema(),
+                    "example": {
+                        "entity": "person",
+                        "as_of": "2019-06-01",
+                        "facts": {
+                            "is_college_graduate": True,
+                            "is_first_business": True,
+                            "business_kind": "small_micro_enterprise",
+                            "business_license_date": "2018-04-01",
+                            "business_operating_since": "2018-04-10",
+                            "business_operating_normally": True,
+                            "has_social_insurance": True,
+                        },
+                        "receipts": [],
+                    },
+                }
+            },
+        }
+    }
 
 
-@router.post("/evaluate", response={200: dict[str, Any], 422: ErrorOut},
-             summary="测评一个案例", openapi_extra=_case_body_schema(), url_name="evaluate")
+@router.post(
+    "/evaluate",
+    response={200: dict[str, Any], 422: ErrorOut},
+    summary="测评一个案例",
+    openapi_extra=_case_body_schema(),
+    url_name="evaluate",
+)
 def evaluate(request: HttpRequest, query: Query[EvaluateQuery]) -> Status[dict[str, Any]]:
     """按全部（或 ?rule= 指定的）规则测评案例；?as_of= 覆盖案例中的测评日期。"""
     try:
-        result = evaluate_json(load_json(request.body), as_of=parse_as_of(query.as_of),
-                               rule_ids=query.rule)
+        result = evaluate_json(
+            load_json(request.body), as_of=parse_as_of(query.as_of), rule_ids=query.rule
+        )
     except CaseError as error:
         return Status(422, error.as_dict())
     return Status(200, result)
@@ -67,10 +88,15 @@ def rules(request: HttpRequest) -> list[dict[str, Any]]:
     return rules_json()
 
 
-@router.get("/parameters", response={200: list[dict[str, Any]], 422: ErrorOut},
-            summary="全部分日期参数", url_name="parameters")
-def parameters(request: HttpRequest, as_of: str | None = None
-               ) -> Status[list[dict[str, Any]] | dict[str, Any]]:
+@router.get(
+    "/parameters",
+    response={200: list[dict[str, Any]], 422: ErrorOut},
+    summary="全部分日期参数",
+    url_name="parameters",
+)
+def parameters(
+    request: HttpRequest, as_of: str | None = None
+) -> Status[list[dict[str, Any]] | dict[str, Any]]:
     try:
         when = parse_as_of(as_of)
     except CaseError as error:

@@ -45,8 +45,14 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-COMMAND_MODULES: tuple[str, ...] = ("jiuye.cli.setup", "jiuye.cli.rules", "jiuye.cli.synth",
-                                     "jiuye.cli.geo", "jiuye.cli.reference", "jiuye.cli.facts")
+COMMAND_MODULES: tuple[str, ...] = (
+    "jiuye.cli.setup",
+    "jiuye.cli.rules",
+    "jiuye.cli.synth",
+    "jiuye.cli.geo",
+    "jiuye.cli.reference",
+    "jiuye.cli.facts",
+)
 
 
 @app.callback()

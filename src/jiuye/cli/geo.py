@@ -36,15 +36,18 @@ def geo_load(
     bootstrap.migrate()
     report = load_vintage(vintage)
     listing = TOWNSHIP_LISTS[vintage]
-    console.print(f"[green]✓[/] 松原市乡镇街道区划（{vintage} 年版，截至 "
-                  f"{listing.vintage.isoformat()}）：{report}")
+    console.print(
+        f"[green]✓[/] 松原市乡镇街道区划（{vintage} 年版，截至 "
+        f"{listing.vintage.isoformat()}）：{report}"
+    )
 
 
 @app.command("geo-load-communities")
 def geo_load_communities(
     file: Annotated[Path, typer.Argument(help="社区村区划文件（.csv 或 .xlsx）。")],
     vintage: str | None = typer.Option(
-        None, "--vintage", help="版本日期 YYYY-MM-DD（默认：已导入的最新乡镇街道区划表的日期）。"),
+        None, "--vintage", help="版本日期 YYYY-MM-DD（默认：已导入的最新乡镇街道区划表的日期）。"
+    ),
     source: str | None = typer.Option(None, "--source", help="来源（默认：文件名）。"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只校验，不写入。"),
 ) -> None:
@@ -58,8 +61,9 @@ def geo_load_communities(
 
     bootstrap.migrate()
     # a file refused as a whole (DivisionFileError) reaches the CLI's one handler: exit 2
-    report = load_communities(file, source=source or f"区划代码文件 {file.name}",
-                              vintage=on, dry_run=dry_run)
+    report = load_communities(
+        file, source=source or f"区划代码文件 {file.name}", vintage=on, dry_run=dry_run
+    )
     if report.problems:
         for problem in report.problems:
             errors.print(str(problem))

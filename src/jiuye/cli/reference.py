@@ -44,10 +44,14 @@ def rates_load(
         console.print(
             f"{stored.region_code} {stored.year} 年：库中 {percent_text(stored.rate_bp)}%"
             f"（{stored.source}），文件 {percent_text(offered.rate_bp)}%（{offered.source}）"
-            + ("，已替换" if replace and not dry_run else ""))
+            + ("，已替换" if replace and not dry_run else "")
+        )
     if report.conflicts and not replace:
-        _fail(f"{len(report.conflicts)} 条与库中已有取值不同，整个文件未导入；"
-              "确认以文件为准时加 --replace", 1)
+        _fail(
+            f"{len(report.conflicts)} 条与库中已有取值不同，整个文件未导入；"
+            "确认以文件为准时加 --replace",
+            1,
+        )
     if dry_run:
         console.print(f"校验通过（未写入）：{report}")
         return

@@ -18,8 +18,9 @@ def _emit(data: Any) -> None:
 
 
 def _fail(error: CaseError) -> None:
-    sys.stderr.write(f"错误 / error [{error.code}] {error.field}: "
-                     f"{error.message_zh} / {error.message_en}\n")
+    sys.stderr.write(
+        f"错误 / error [{error.code}] {error.field}: {error.message_zh} / {error.message_en}\n"
+    )
     raise typer.Exit(code=2)
 
 
@@ -38,11 +39,14 @@ def evaluate(
         else:
             path = Path(case_file)
             if not path.is_file():
-                raise CaseError("file_not_found", "CASE", f"找不到文件：{case_file}",
-                                f"no such file: {case_file}")
+                raise CaseError(
+                    "file_not_found",
+                    "CASE",
+                    f"找不到文件：{case_file}",
+                    f"no such file: {case_file}",
+                )
             text = path.read_text(encoding="utf-8")
-        result = evaluate_json(load_json(text), as_of=parse_as_of(as_of, "--as-of"),
-                               rule_ids=rule)
+        result = evaluate_json(load_json(text), as_of=parse_as_of(as_of, "--as-of"), rule_ids=rule)
     except CaseError as error:
         _fail(error)
         return

@@ -38,8 +38,10 @@ def setup_demo(
 
     with console.status("正在生成合成人口……"):
         loaded = ensure_demo_population()
-    console.print(f"[green]✓[/] 合成演示人口：{DEMO_SPEC.persons} 人"
-                  + ("" if loaded else "（已存在，未重复写入）"))
+    console.print(
+        f"[green]✓[/] 合成演示人口：{DEMO_SPEC.persons} 人"
+        + ("" if loaded else "（已存在，未重复写入）")
+    )
     accounts = bootstrap.ensure_demo_accounts()
     table = Table(title="演示账号（仅供演示，切勿用于生产环境）")
     for column in ("用户名", "密码", "角色"):
@@ -61,8 +63,11 @@ def _purge_rosters(hours: float | None = None) -> int:
 @app.command("rosters-purge")
 def rosters_purge(
     hours: float | None = typer.Option(
-        None, "--hours", min=0,
-        help="删除早于该小时数的批次（默认取 JIUYE_ROSTER_MAX_AGE_HOURS，24）。"),
+        None,
+        "--hours",
+        min=0,
+        help="删除早于该小时数的批次（默认取 JIUYE_ROSTER_MAX_AGE_HOURS，24）。",
+    ),
 ) -> None:
     """删除 var/rosters/ 下过期的花名册上传批次（含完整身份证号码）；可由定时任务执行。"""
     setup_django()

@@ -14,8 +14,16 @@ from jiuye.core.models import ChangeLog
 class ChangeLogAdmin(admin.ModelAdmin[ChangeLog]):
     list_display = ("at", "entity", "object_id", "action", "source", "actor")
     list_filter = ("entity", "action", "source")
-    readonly_fields = ("entity", "object_id", "object_id_last", "action", "source", "actor",
-                       "changes", "at")
+    readonly_fields = (
+        "entity",
+        "object_id",
+        "object_id_last",
+        "action",
+        "source",
+        "actor",
+        "changes",
+        "at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

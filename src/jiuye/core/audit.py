@@ -29,13 +29,19 @@ from jiuye.core import clock
 from jiuye.core.models import ChangeLog, Source
 
 __all__ = [
-    "COLUMNS", "Entry", "after_commit", "diff", "record", "record_frames", "record_many",
-    "record_runs", "runs",
+    "COLUMNS",
+    "Entry",
+    "after_commit",
+    "diff",
+    "record",
+    "record_frames",
+    "record_many",
+    "record_runs",
+    "runs",
 ]
 
 #: The columns of a history row, as :func:`record_frames` expects them.
-COLUMNS = ("entity", "object_id", "object_id_last", "action", "changes", "source",
-           "actor_id", "at")
+COLUMNS = ("entity", "object_id", "object_id_last", "action", "changes", "source", "actor_id", "at")
 BATCH_SIZE = 1000
 
 AnyActor = AbstractBaseUser | AnonymousUser | None
@@ -58,8 +64,7 @@ class FrameWriter(Protocol):
 
 def _in_write(what: str) -> None:
     if not connection.in_atomic_block:
-        raise RuntimeError(f"{what} must run inside the write's transaction "
-                           "(transaction.atomic)")
+        raise RuntimeError(f"{what} must run inside the write's transaction (transaction.atomic)")
 
 
 def _source(source: str) -> str:
@@ -89,30 +94,63 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     >>> diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": "x"})
     {'b': {'old': 2, 'new': 3}, 'c': {'old': None, 'new': 'x'}}
     """
-    return {name: {"old": jsonable(before.get(name)), "new": jsonable(value)}
-            for name, value in after.items() if before.get(name) != value}
+    return {
+        name: {"old": jsonable(before.get(name)), "new": jsonable(value)}
+        for name, value in after.items()
+        if before.get(name) != value
+    }
 
 
-def record(*, actor: AnyActor, action: str, entity: str, object_id: int,
-           changes: Mapping[str, Any], source: str, object_id_last: int | None = None,
-           at: datetime | None = None) -> ChangeLog:
+def record(
+    *,
+    actor: AnyActor,
+    action: str,
+    entity: str,
+    object_id: int,
+    changes: Mapping[str, Any],
+    source: str,
+    object_id_last: int | None = None,
+    at: datetime | None = None,
+) -> ChangeLog:
     """Record one write: ``actor`` did ``action`` to ``entity`` ``object_id`` from
     ``source``, changing ``changes``; inside the write's transaction."""
     _in_write("audit.record")
     return ChangeLog.objects.create(
-        entity=entity, object_id=object_id, object_id_last=object_id_last, action=action,
-        source=_source(source), actor_id=_actor_id(actor), changes=dict(changes),
-        at=at or clock.now())
+        entity=entity,
+        object_id=object_id,
+        object_id_last=object_id_last,
+        action=action,
+        source=_source(source),
+        actor_id=_actor_id(actor),
+        changes=dict(changes),
+        at=at or clock.now(),
+    )
 
 
-def record_many(entries: Iterable[Entry], *, actor: AnyActor, source: str,
-                at: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+def record_many(
+    entries: Iterable[Entry],
+    *,
+    actor: AnyActor,
+    source: str,
+    at: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
     """Record many writes of one actor and source in bulk inserts; returns the count."""
     _in_write("audit.record_many")
     stamp, who, where = at or clock.now(), _actor_id(actor), _source(source)
-    rows = [ChangeLog(entity=e.entity, object_id=e.object_id, object_id_last=e.object_id_last,
-                      action=e.action, changes=dict(e.changes), source=where, actor_id=who,
-                      at=stamp) for e in entries]
+    rows = [
+        ChangeLog(
+            entity=e.entity,
+            object_id=e.object_id,
+            object_id_last=e.object_id_last,
+            action=e.action,
+            changes=dict(e.changes),
+            source=where,
+            actor_id=who,
+            at=stamp,
+        )
+        for e in entries
+    ]
     ChangeLog.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
 
@@ -133,15 +171,27 @@ def runs(ids: Iterable[int]) -> list[tuple[int, int, int]]:
     return found
 
 
-def record_runs(*, actor: AnyActor, entity: str, ids: Sequence[int], source: str,
-                changes: Mapping[str, Any], action: str = "create",
-                at: datetime | None = None) -> int:
+def record_runs(
+    *,
+    actor: AnyActor,
+    entity: str,
+    ids: Sequence[int],
+    source: str,
+    changes: Mapping[str, Any],
+    action: str = "create",
+    at: datetime | None = None,
+) -> int:
     """A bulk creation as one event: one row per run of consecutive ``ids``
     (``object_id`` .. ``object_id_last``), ``changes`` plus the run's ``rows``."""
     return record_many(
-        (Entry(entity, first, action, {**changes, "rows": count}, last)
-         for first, last, count in runs(ids)),
-        actor=actor, source=source, at=at)
+        (
+            Entry(entity, first, action, {**changes, "rows": count}, last)
+            for first, last, count in runs(ids)
+        ),
+        actor=actor,
+        source=source,
+        at=at,
+    )
 
 
 def record_frames(frames: Any, *, write: FrameWriter, source: str) -> Any:

@@ -32,8 +32,13 @@ class JiuyeError(Exception):
 
     http_status: ClassVar[int] = 400
 
-    def __init__(self, code: str, message: str, *, extra: Mapping[str, Any] | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = str(code)
         self.message = message

@@ -27,8 +27,16 @@ from typing import ClassVar
 from jiuye.core.errors import JiuyeError
 
 __all__ = [
-    "OLE_MAGIC", "FileCode", "FileError", "SheetScan", "check_header_position", "check_xlsx",
-    "column_letter", "header_problems", "max_inflated_bytes", "max_upload_bytes",
+    "OLE_MAGIC",
+    "FileCode",
+    "FileError",
+    "SheetScan",
+    "check_header_position",
+    "check_xlsx",
+    "column_letter",
+    "header_problems",
+    "max_inflated_bytes",
+    "max_upload_bytes",
     "read_csv_text",
 ]
 
@@ -36,7 +44,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 200          # plain sheet XML inflates 5–40×; bombs inflate 1000× and more
+MAX_RATIO = 200  # plain sheet XML inflates 5–40×; bombs inflate 1000× and more
 MAX_CELL_FINDINGS = 10_000
 _CHUNK = 4 * 1024 * 1024
 _OVERLAP = 4096
@@ -98,17 +106,23 @@ def _setting(*names: str, default: int) -> int:
 
 
 def max_upload_bytes() -> int:
-    return _setting("UPLOAD_MAX_BYTES", "ROSTER_MAX_UPLOAD_BYTES",
-                    default=DEFAULT_MAX_UPLOAD_BYTES)
+    return _setting("UPLOAD_MAX_BYTES", "ROSTER_MAX_UPLOAD_BYTES", default=DEFAULT_MAX_UPLOAD_BYTES)
 
 
 def max_inflated_bytes() -> int:
-    return _setting("UPLOAD_MAX_INFLATED_BYTES", "ROSTER_MAX_INFLATED_BYTES",
-                    default=DEFAULT_MAX_INFLATED_BYTES)
+    return _setting(
+        "UPLOAD_MAX_INFLATED_BYTES", "ROSTER_MAX_INFLATED_BYTES", default=DEFAULT_MAX_INFLATED_BYTES
+    )
 
 
-def check_xlsx(path: Path, *, max_bytes: int | None = None, max_inflated: int | None = None,
-               template: str = "模板", error: type[FileError] = FileError) -> SheetScan:
+def check_xlsx(
+    path: Path,
+    *,
+    max_bytes: int | None = None,
+    max_inflated: int | None = None,
+    template: str = "模板",
+    error: type[FileError] = FileError,
+) -> SheetScan:
     """The container checks of an .xlsx and the scan of its first sheet.
 
     ``template`` names what the user should fill in ("花名册模板"); ``error`` is the
@@ -118,45 +132,68 @@ def check_xlsx(path: Path, *, max_bytes: int | None = None, max_inflated: int | 
     inflated_limit = max_inflated_bytes() if max_inflated is None else max_inflated
     size = path.stat().st_size
     if size > limit:
-        raise error(FileCode.TOO_LARGE, f"文件过大：{size / 2**20:.1f} MB，"
-                                        f"上限为 {limit / 2**20:.0f} MB，请分批上传")
+        raise error(
+            FileCode.TOO_LARGE,
+            f"文件过大：{size / 2**20:.1f} MB，上限为 {limit / 2**20:.0f} MB，请分批上传",
+        )
     if size == 0:
         raise error(FileCode.EMPTY, "文件为空")
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == OLE_MAGIC:
-        raise error(FileCode.XLS, "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中"
-                                  "“另存为”Excel 工作簿（.xlsx，不设密码）后再上传")
+        raise error(
+            FileCode.XLS,
+            "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中"
+            "“另存为”Excel 工作簿（.xlsx，不设密码）后再上传",
+        )
     if not zipfile.is_zipfile(path):
-        raise error(FileCode.NOT_XLSX, "文件不是 Excel 工作簿（.xlsx），可能是改了扩展名"
-                                       f"的其他文件，请用{template}填写后上传")
+        raise error(
+            FileCode.NOT_XLSX,
+            f"文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件，请用{template}填写后上传",
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             sheet = _first_sheet(archive, error)
             _check_sizes(archive, inflated_limit, error)
             return _scan(archive, sheet, inflated_limit, error)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError,
-            NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
         raise error(FileCode.NOT_XLSX, "文件已损坏或不是 Excel 工作簿（.xlsx）") from exc
 
 
-def check_header_position(scan: SheetScan, *, error: type[FileError] = FileError,
-                          empty: str = "第一个工作表是空的", merged_hint: str = "") -> None:
+def check_header_position(
+    scan: SheetScan,
+    *,
+    error: type[FileError] = FileError,
+    empty: str = "第一个工作表是空的",
+    merged_hint: str = "",
+) -> None:
     """The header in row 1 from column A, not merged."""
     if scan.first_row is None:
         raise error(FileCode.EMPTY, empty)
     if scan.first_row != 1 or scan.first_cell != "A1":
-        raise error(FileCode.HEADER_POSITION, "表头应在第1行、从A列开始，请勿在表头上方"
-                                              "或左侧插入空行、空列")
+        raise error(
+            FileCode.HEADER_POSITION, "表头应在第1行、从A列开始，请勿在表头上方或左侧插入空行、空列"
+        )
     merged = [ref for _, row, ref in scan.merged if row == 1]
     if merged:
         raise error(FileCode.HEADER_MERGED, f"表头有合并单元格（{merged[0]}）{merged_hint}")
 
 
-def read_csv_text(path: Path, *, max_bytes: int | None = None, too_large: str | None = None,
-                  not_csv: str = "文件不是 CSV 文本（可能是改了扩展名的 Excel 或其他文件），"
-                                 "请另存为 CSV（逗号分隔）",
-                  error: type[FileError] = FileError) -> str:
+def read_csv_text(
+    path: Path,
+    *,
+    max_bytes: int | None = None,
+    too_large: str | None = None,
+    not_csv: str = "文件不是 CSV 文本（可能是改了扩展名的 Excel 或其他文件），"
+    "请另存为 CSV（逗号分隔）",
+    error: type[FileError] = FileError,
+) -> str:
     """The text of a CSV upload: refused when too large, binary or in an unknown encoding."""
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     size = path.stat().st_size
@@ -174,10 +211,14 @@ def read_csv_text(path: Path, *, max_bytes: int | None = None, too_large: str | 
             raise error(FileCode.ENCODING, "无法识别文件编码，请保存为 UTF-8 的 CSV") from exc
 
 
-def header_problems(found: Sequence[str], expected: Sequence[str], *,
-                    required: Collection[str] | None = None,
-                    ignored: Collection[str] = (),
-                    locate: Callable[[int], str] = lambda i: f"第{i + 1}列") -> list[str]:
+def header_problems(
+    found: Sequence[str],
+    expected: Sequence[str],
+    *,
+    required: Collection[str] | None = None,
+    ignored: Collection[str] = (),
+    locate: Callable[[int], str] = lambda i: f"第{i + 1}列",
+) -> list[str]:
     """What is wrong with a header row: missing, unknown (renamed) and doubled columns.
 
     >>> header_problems(["姓名", "电话", "姓名"], ["姓名", "证件号"],
@@ -190,11 +231,15 @@ def header_problems(found: Sequence[str], expected: Sequence[str], *,
     missing = [h for h in needed if h not in names]
     if missing:
         problems.append("缺少列：" + "、".join(f"“{h}”" for h in missing))
-    extra = [(i, n) for i, n in enumerate(names)
-             if n and n not in expected and n not in ignored and not n.startswith("__UNNAMED__")]
+    extra = [
+        (i, n)
+        for i, n in enumerate(names)
+        if n and n not in expected and n not in ignored and not n.startswith("__UNNAMED__")
+    ]
     if extra:
-        problems.append("无法识别的列（可能被改名）：" + "、".join(
-            f"{locate(i)}“{n}”" for i, n in extra))
+        problems.append(
+            "无法识别的列（可能被改名）：" + "、".join(f"{locate(i)}“{n}”" for i, n in extra)
+        )
     doubled = sorted({n for n in names if names.count(n) > 1 and n in expected})
     if doubled:
         problems.append("重复的列：" + "、".join(f"“{h}”" for h in doubled))
@@ -207,11 +252,15 @@ def _first_sheet(archive: zipfile.ZipFile, error: type[FileError]) -> str:
         raise error(FileCode.NOT_XLSX, "压缩包中没有 Excel 工作簿，不是 .xlsx 文件")
     for info in archive.infolist():
         if info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") and (
-                info.file_size > 10 * 2**20):
+            info.file_size > 10 * 2**20
+        ):
             raise error(FileCode.ZIP_BOMB, "工作簿结构异常（疑似压缩炸弹），已拒绝")
     found = _SHEET.search(archive.read("xl/workbook.xml"))
-    rels = archive.read("xl/_rels/workbook.xml.rels") if (
-        "xl/_rels/workbook.xml.rels" in names) else b""
+    rels = (
+        archive.read("xl/_rels/workbook.xml.rels")
+        if ("xl/_rels/workbook.xml.rels" in names)
+        else b""
+    )
     targets = {rid: target for rid, target in _REL.findall(rels)}
     targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
     if found is None or found.group(1) not in targets:
@@ -223,8 +272,7 @@ def _first_sheet(archive: zipfile.ZipFile, error: type[FileError]) -> str:
     return name
 
 
-def _check_sizes(archive: zipfile.ZipFile, inflated_limit: int,
-                 error: type[FileError]) -> None:
+def _check_sizes(archive: zipfile.ZipFile, inflated_limit: int, error: type[FileError]) -> None:
     declared = sum(info.file_size for info in archive.infolist())
     if declared > inflated_limit:
         raise error(FileCode.ZIP_BOMB, "解压后体积过大（疑似压缩炸弹），已拒绝；请分批上传")
@@ -233,8 +281,9 @@ def _check_sizes(archive: zipfile.ZipFile, inflated_limit: int,
             raise error(FileCode.ZIP_BOMB, "文件压缩比异常（疑似压缩炸弹），已拒绝")
 
 
-def _scan(archive: zipfile.ZipFile, sheet: str, inflated_limit: int,
-          error: type[FileError]) -> SheetScan:
+def _scan(
+    archive: zipfile.ZipFile, sheet: str, inflated_limit: int, error: type[FileError]
+) -> SheetScan:
     scan = SheetScan()
     inflated = 0
     tail = b""
@@ -252,8 +301,9 @@ def _scan(archive: zipfile.ZipFile, sheet: str, inflated_limit: int,
             _find_formulas(window, scan)
             for col, row_no, end in _MERGE.findall(window):
                 if len(scan.merged) < MAX_CELL_FINDINGS:
-                    scan.merged.append((col.decode(), int(row_no),
-                                        f"{col.decode()}{int(row_no)}:{end.decode()}"))
+                    scan.merged.append(
+                        (col.decode(), int(row_no), f"{col.decode()}{int(row_no)}:{end.decode()}")
+                    )
             tail = window[-_OVERLAP:]
     scan.merged = sorted(set(scan.merged), key=lambda m: (m[1], m[0]))
     return scan

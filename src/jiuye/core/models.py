@@ -27,9 +27,10 @@ class Source(models.TextChoices):
 class ChangeLogQuerySet(models.QuerySet["ChangeLog"]):
     def of(self, entity: str, object_id: int) -> ChangeLogQuerySet:
         """The history of one record: its own rows and the bulk creations that include it."""
-        return self.filter(Q(object_id=object_id)
-                           | Q(object_id__lt=object_id, object_id_last__gte=object_id),
-                           entity=entity)
+        return self.filter(
+            Q(object_id=object_id) | Q(object_id__lt=object_id, object_id_last__gte=object_id),
+            entity=entity,
+        )
 
 
 class ChangeLog(models.Model):
@@ -51,13 +52,21 @@ class ChangeLog(models.Model):
     entity = models.CharField(_("对象类型"), max_length=20)
     object_id = models.BigIntegerField(_("对象编号"))
     object_id_last = models.BigIntegerField(
-        _("批量新建的最后对象编号"), blank=True, null=True,
-        help_text=_("批量导入新建的一段连续编号的记录：从对象编号到此编号"))
+        _("批量新建的最后对象编号"),
+        blank=True,
+        null=True,
+        help_text=_("批量导入新建的一段连续编号的记录：从对象编号到此编号"),
+    )
     action = models.CharField(_("操作"), max_length=10)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"),
-                              on_delete=models.PROTECT, blank=True, null=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        blank=True,
+        null=True,
+        related_name="+",
+    )
     changes = models.JSONField(_("变更内容"), default=dict)
     at = models.DateTimeField(_("时间"), default=clock.now)
 
@@ -70,7 +79,9 @@ class ChangeLog(models.Model):
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["entity", "object_id"], name="registry_ch_entity_1a5f9d_idx"),
-            models.Index(fields=["entity", "object_id_last"],
-                         condition=Q(object_id_last__isnull=False),
-                         name="registry_changelog_runs"),
+            models.Index(
+                fields=["entity", "object_id_last"],
+                condition=Q(object_id_last__isnull=False),
+                name="registry_changelog_runs",
+            ),
         ]

@@ -37,12 +37,12 @@ def age(birth: pl.Expr, as_of: date) -> pl.Expr:
     if not leap:
         key = pl.when(key == 229).then(pl.lit(228, pl.Int32)).otherwise(key)
     today = as_of.month * 100 + as_of.day
-    return (as_of.year - birth.dt.year().cast(pl.Int32)
-            - pl.when(today < key).then(1).otherwise(0))
+    return as_of.year - birth.dt.year().cast(pl.Int32) - pl.when(today < key).then(1).otherwise(0)
 
 
-def of_working_age(sex: pl.Expr, birth: pl.Expr, as_of: date,
-                   ages: Mapping[str, tuple[int, int]]) -> pl.Expr:
+def of_working_age(
+    sex: pl.Expr, birth: pl.Expr, as_of: date, ages: Mapping[str, tuple[int, int]]
+) -> pl.Expr:
     """Born on or before ``as_of`` and within the working age of the person's sex."""
     years = age(birth, as_of)
     within: pl.Expr = pl.lit(False)
@@ -56,10 +56,16 @@ def relation_key(relation: pl.Expr) -> pl.Expr:
     return relation.str.replace_all(RELATION_SPACE, "")
 
 
-def hiring_unit_kind(kind: pl.Expr, size: pl.Expr, unit_kinds: tuple[str, ...],
-                     small_micro: tuple[str, ...]) -> pl.Expr:
+def hiring_unit_kind(
+    kind: pl.Expr, size: pl.Expr, unit_kinds: tuple[str, ...], small_micro: tuple[str, ...]
+) -> pl.Expr:
     """The engine's ``hiring_unit_kind`` of an employer; null when unknown."""
-    return (pl.when(kind.is_in(list(unit_kinds))).then(kind)
-            .when(size.is_null()).then(None)
-            .when(size.is_in(list(small_micro))).then(pl.lit("small_micro_enterprise"))
-            .otherwise(pl.lit("other_enterprise")))
+    return (
+        pl.when(kind.is_in(list(unit_kinds)))
+        .then(kind)
+        .when(size.is_null())
+        .then(None)
+        .when(size.is_in(list(small_micro)))
+        .then(pl.lit("small_micro_enterprise"))
+        .otherwise(pl.lit("other_enterprise"))
+    )

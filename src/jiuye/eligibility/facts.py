@@ -38,8 +38,9 @@ class RecordNotFound(JiuyeError):
     http_status: ClassVar[int] = 404
 
 
-def facts_for(entity: str, where: Where, as_of: date, *,
-              params: Mapping[str, object] | None = None) -> pl.DataFrame:
+def facts_for(
+    entity: str, where: Where, as_of: date, *, params: Mapping[str, object] | None = None
+) -> pl.DataFrame:
     """The facts of every ``entity`` ("person", "household", "employer") in ``where``.
 
     ``where`` is a division (its whole subtree) or ids of the entity. ``params``
@@ -56,8 +57,9 @@ def facts_for(entity: str, where: Where, as_of: date, *,
     raise ValueError(f"entity must be one of {ENTITIES}")
 
 
-def case_for(entity: str, record_id: int, as_of: date, *,
-             params: Mapping[str, object] | None = None) -> Case:
+def case_for(
+    entity: str, record_id: int, as_of: date, *, params: Mapping[str, object] | None = None
+) -> Case:
     """One record's facts on ``as_of`` as the engine's ``Case`` (engine values).
 
     The same definitions as :func:`facts_for`, over the record's rows. Only facts the
@@ -67,8 +69,9 @@ def case_for(entity: str, record_id: int, as_of: date, *,
     """
     frame = facts_for(entity, [record_id], as_of, params=params)
     if frame.height == 0:
-        raise RecordNotFound("record_not_found", "登记记录不存在",
-                             extra={"entity": entity, "id": record_id})
+        raise RecordNotFound(
+            "record_not_found", "登记记录不存在", extra={"entity": entity, "id": record_id}
+        )
     return row_case(frame.row(0, named=True), entity, as_of)
 
 
@@ -76,8 +79,11 @@ def row_case(row: Mapping[str, Any], entity: str, as_of: date) -> Case:
     """One frame row as a ``Case``: the package's facts of ``entity``, unknowns left out."""
     pkg = package()
     specs = {s.name: s for s in pkg.facts.for_entity(entity)}
-    facts = {name: _checked(specs[name], value) for name, value in row.items()
-             if name in specs and value is not None}
+    facts = {
+        name: _checked(specs[name], value)
+        for name, value in row.items()
+        if name in specs and value is not None
+    }
     return Case(entity, pkg.check_as_of(as_of), facts)
 
 
@@ -101,5 +107,9 @@ def _checked(spec: FactSpec, value: Value) -> Value:
     else:
         # bool, int, enum and code values are their own JSON forms
         return spec.coerce(value, where=at)
-    raise CaseError("invalid_value", at, "登记数据不符合事实项的类型或取值范围",
-                    f"a registry value outside the fact's type or range (max {MAX_INT})")
+    raise CaseError(
+        "invalid_value",
+        at,
+        "登记数据不符合事实项的类型或取值范围",
+        f"a registry value outside the fact's type or range (max {MAX_INT})",
+    )

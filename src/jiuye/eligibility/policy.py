@@ -49,8 +49,9 @@ def working_age(as_of: date) -> Mapping[str, tuple[int, int]]:
     return ages
 
 
-def stability_months(as_of: date, params: Mapping[str, object] | None = None
-                     ) -> tuple[int | None, int | None]:
+def stability_months(
+    as_of: date, params: Mapping[str, object] | None = None
+) -> tuple[int | None, int | None]:
     """The 稳定就业 figures in force on ``as_of``: (contract months, continuous months).
 
     Read from the policy package unless ``params`` (parameter name → value) is given;
@@ -58,8 +59,11 @@ def stability_months(as_of: date, params: Mapping[str, object] | None = None
     """
     values = package().params_at(as_of) if params is None else params
     keys = bindings()
-    figures = (values.get(keys.stable_min_contract_months),
-               values.get(keys.stable_min_continuous_months))
-    contract, continuous = (v if isinstance(v, int) and not isinstance(v, bool) else None
-                            for v in figures)
+    figures = (
+        values.get(keys.stable_min_contract_months),
+        values.get(keys.stable_min_continuous_months),
+    )
+    contract, continuous = (
+        v if isinstance(v, int) and not isinstance(v, bool) else None for v in figures
+    )
     return contract, continuous

@@ -21,8 +21,16 @@ from jiuye.rules import CaseError, RuleResult
 from jiuye.rules.model import KIND_LABELS
 from jiuye.rules.money import fen_to_yuan
 
-__all__ = ["HIDDEN", "SENSITIVE_FACTS", "WITHHELD", "Entitlement", "Entitlements",
-           "entitlements", "rule_title", "shown"]
+__all__ = [
+    "HIDDEN",
+    "SENSITIVE_FACTS",
+    "WITHHELD",
+    "Entitlement",
+    "Entitlements",
+    "entitlements",
+    "rule_title",
+    "shown",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +39,15 @@ WITHHELD = "withheld"
 HIDDEN = "已隐藏"
 STATUS_ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2, WITHHELD: 3}
 #: Facts about disability and poverty: a rule reading one is withheld without the right.
-SENSITIVE_FACTS = frozenset({"is_disabled", "is_dibao_household", "certified_difficulty",
-                             "poor_family_child", *readings().HOUSEHOLD_STATUS_FACTS})
+SENSITIVE_FACTS = frozenset(
+    {
+        "is_disabled",
+        "is_dibao_household",
+        "certified_difficulty",
+        "poor_family_child",
+        *readings().HOUSEHOLD_STATUS_FACTS,
+    }
+)
 VALUE_TEXT = {True: "是", False: "否", None: "未知"}
 
 
@@ -64,38 +79,57 @@ class Entitlements:
         return frozenset(e.rule for e in self.results if e.status == WITHHELD)
 
 
-def entitlements(entity: str, record_id: int, as_of: date, *,
-                 sees_sensitive: bool) -> Entitlements:
+def entitlements(entity: str, record_id: int, as_of: date, *, sees_sensitive: bool) -> Entitlements:
     """The engine's results for one registry record on a date, as the viewer may see them."""
     try:
         results = evaluate_record(entity, record_id, as_of)
     except CaseError as exc:
-        logger.warning("registry facts rejected by the engine: entity=%s code=%s field=%s",
-                       entity, exc.code, exc.field)
+        logger.warning(
+            "registry facts rejected by the engine: entity=%s code=%s field=%s",
+            entity,
+            exc.code,
+            exc.field,
+        )
         return Entitlements((), f"登记数据不完整或有误，暂不能测评（{exc.field}）。")
     return Entitlements(tuple(shown(results, entity, sees_sensitive=sees_sensitive)))
 
 
-def shown(results: list[RuleResult], entity: str, *,
-          sees_sensitive: bool) -> list[Entitlement]:
+def shown(results: list[RuleResult], entity: str, *, sees_sensitive: bool) -> list[Entitlement]:
     """Results as shown to a viewer with or without the sensitive right, best first."""
     labels = {spec.name: spec.label for spec in package().facts.for_entity(entity)}
     out = []
     for r in results:
-        reasons = tuple((x.text, x.clause, _value_text(x.value, x.facts, sees_sensitive))
-                        for x in r.reasons)
-        if not sees_sensitive and any(SENSITIVE_FACTS.intersection(x.facts)
-                                      for x in r.reasons):
-            out.append(Entitlement(rule=r.rule, title=r.title, clause=r.clause,
-                                   status=WITHHELD, status_label=HIDDEN, amount_yuan=None,
-                                   amount_text="", missing=(), reasons=reasons))
+        reasons = tuple(
+            (x.text, x.clause, _value_text(x.value, x.facts, sees_sensitive)) for x in r.reasons
+        )
+        if not sees_sensitive and any(SENSITIVE_FACTS.intersection(x.facts) for x in r.reasons):
+            out.append(
+                Entitlement(
+                    rule=r.rule,
+                    title=r.title,
+                    clause=r.clause,
+                    status=WITHHELD,
+                    status_label=HIDDEN,
+                    amount_yuan=None,
+                    amount_text="",
+                    missing=(),
+                    reasons=reasons,
+                )
+            )
             continue
-        out.append(Entitlement(
-            rule=r.rule, title=r.title, clause=r.clause, status=r.status,
-            status_label=KIND_LABELS[r.kind][r.status],
-            amount_yuan=None if r.amount_fen is None else fen_to_yuan(r.amount_fen),
-            amount_text=r.amount_text,
-            missing=tuple(labels.get(n, n) for n in r.missing_facts), reasons=reasons))
+        out.append(
+            Entitlement(
+                rule=r.rule,
+                title=r.title,
+                clause=r.clause,
+                status=r.status,
+                status_label=KIND_LABELS[r.kind][r.status],
+                amount_yuan=None if r.amount_fen is None else fen_to_yuan(r.amount_fen),
+                amount_text=r.amount_text,
+                missing=tuple(labels.get(n, n) for n in r.missing_facts),
+                reasons=reasons,
+            )
+        )
     out.sort(key=lambda e: (STATUS_ORDER[e.status], e.rule))
     return out
 

@@ -62,18 +62,22 @@ class CommunityLoad:
         return not self.problems and not self.dry_run
 
     def __str__(self) -> str:
-        return (f"{self.rows} 行：新增 {self.created} 个，更新 {self.updated} 个，"
-                f"未变 {self.unchanged} 个（版本日期 {self.vintage.isoformat()}）")
+        return (
+            f"{self.rows} 行：新增 {self.created} 个，更新 {self.updated} 个，"
+            f"未变 {self.unchanged} 个（版本日期 {self.vintage.isoformat()}）"
+        )
 
 
 def newest_township_vintage() -> dt.date | None:
     found: dt.date | None = Division.objects.filter(
-        level=DivisionLevel.TOWNSHIP, is_sample=False).aggregate(v=Max("vintage"))["v"]
+        level=DivisionLevel.TOWNSHIP, is_sample=False
+    ).aggregate(v=Max("vintage"))["v"]
     return found
 
 
-def load_communities(path: Path, *, source: str, vintage: dt.date | None = None,
-                     dry_run: bool = False) -> CommunityLoad:
+def load_communities(
+    path: Path, *, source: str, vintage: dt.date | None = None, dry_run: bool = False
+) -> CommunityLoad:
     """Check every row of ``path``; write them all (unless ``dry_run``) only if all pass.
 
     Raises :class:`DivisionFileError` when the file as a whole cannot be used.
@@ -83,24 +87,33 @@ def load_communities(path: Path, *, source: str, vintage: dt.date | None = None,
         raise DivisionFileError("source", f"来源必填，不超过{MAX_SOURCE}字")
     vintage = vintage or newest_township_vintage()
     if vintage is None:
-        raise DivisionFileError("no_townships", "区划表中还没有乡镇街道，请先运行 "
-                                                "jiuye setup-demo 或 jiuye geo-load")
+        raise DivisionFileError(
+            "no_townships", "区划表中还没有乡镇街道，请先运行 jiuye setup-demo 或 jiuye geo-load"
+        )
     sheet = read_community_file(path)
     if not sheet.rows and not sheet.problems:
         raise DivisionFileError("empty", "文件中没有数据行")
     communities, problems = _check(sheet.rows, vintage)
     # a formula or a merged cell explains whatever else is wrong with that cell
     cells = {(p.row, p.column) for p in sheet.problems}
-    problems = sorted({*(p for p in problems if (p.row, p.column) not in cells),
-                       *sheet.problems}, key=_position)
-    report = CommunityLoad(vintage=vintage, rows=len(sheet.rows), problems=tuple(problems),
-                           dry_run=dry_run)
+    problems = sorted(
+        {*(p for p in problems if (p.row, p.column) not in cells), *sheet.problems}, key=_position
+    )
+    report = CommunityLoad(
+        vintage=vintage, rows=len(sheet.rows), problems=tuple(problems), dry_run=dry_run
+    )
     if problems:
         return report
     with transaction.atomic():
         created, updated, unchanged = _upsert(communities, vintage, source, write=not dry_run)
-    return CommunityLoad(vintage=vintage, rows=len(sheet.rows), created=created,
-                         updated=updated, unchanged=unchanged, dry_run=dry_run)
+    return CommunityLoad(
+        vintage=vintage,
+        rows=len(sheet.rows),
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        dry_run=dry_run,
+    )
 
 
 def _position(problem: CellProblem) -> tuple[int, int, str]:
@@ -108,30 +121,43 @@ def _position(problem: CellProblem) -> tuple[int, int, str]:
     return problem.row, order, problem.column
 
 
-def _check(rows: list[tuple[int, dict[str, str]]], vintage: dt.date
-           ) -> tuple[list[Community], list[CellProblem]]:
+def _check(
+    rows: list[tuple[int, dict[str, str]]], vintage: dt.date
+) -> tuple[list[Community], list[CellProblem]]:
     problems: list[CellProblem] = []
     codes = [values.get(CODE, "") for _, values in rows]
     parents = _parents({c[:9] for c in codes if len(c) == 12 and c.isdigit()}, vintage)
-    samples = set(Division.objects.filter(is_sample=True, code__in=codes)
-                  .values_list("code", flat=True))
+    samples = set(
+        Division.objects.filter(is_sample=True, code__in=codes).values_list("code", flat=True)
+    )
     first_row: dict[str, int] = {}
     good: list[Community] = []
     for number, values in rows:
-        bad = [CellProblem(number, column, message) for column, message in
-               _row_problems(values, parents, samples, first_row.get(values.get(CODE, "")),
-                             vintage)]
+        bad = [
+            CellProblem(number, column, message)
+            for column, message in _row_problems(
+                values, parents, samples, first_row.get(values.get(CODE, "")), vintage
+            )
+        ]
         code = values.get(CODE, "")
         first_row.setdefault(code, number)
         problems += bad
         if not bad:
-            good.append(Community(number, code, values[NAME], values.get(URBAN_RURAL, ""),
-                                  parents[code[:9]]))
+            good.append(
+                Community(
+                    number, code, values[NAME], values.get(URBAN_RURAL, ""), parents[code[:9]]
+                )
+            )
     return good, problems
 
 
-def _row_problems(values: dict[str, str], parents: dict[str, Division], samples: set[str],
-                  seen_at: int | None, vintage: dt.date) -> list[tuple[str, str]]:
+def _row_problems(
+    values: dict[str, str],
+    parents: dict[str, Division],
+    samples: set[str],
+    seen_at: int | None,
+    vintage: dt.date,
+) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     code, name = values.get(CODE, ""), values.get(NAME, "")
     if not code:
@@ -168,29 +194,41 @@ def _row_problems(values: dict[str, str], parents: dict[str, Division], samples:
 def _parents(codes: set[str], vintage: dt.date) -> dict[str, Division]:
     """Each township code's row of the newest list on or before ``vintage`` (else its oldest)."""
     found: dict[str, Division] = {}
-    rows = Division.objects.filter(level=DivisionLevel.TOWNSHIP, code__in=codes,
-                                   is_sample=False).order_by("code", "vintage")
+    rows = Division.objects.filter(
+        level=DivisionLevel.TOWNSHIP, code__in=codes, is_sample=False
+    ).order_by("code", "vintage")
     for row in rows:
         if row.code not in found or row.vintage <= vintage:
             found[row.code] = row
     return found
 
 
-def _upsert(communities: list[Community], vintage: dt.date, source: str, *, write: bool
-            ) -> tuple[int, int, int]:
-    existing = {d.code: d for d in Division.objects.select_for_update().filter(
-        code__in=[c.code for c in communities], vintage=vintage, is_sample=False)}
+def _upsert(
+    communities: list[Community], vintage: dt.date, source: str, *, write: bool
+) -> tuple[int, int, int]:
+    existing = {
+        d.code: d
+        for d in Division.objects.select_for_update().filter(
+            code__in=[c.code for c in communities], vintage=vintage, is_sample=False
+        )
+    }
     new: list[Division] = []
     changed: list[Division] = []
     for c in communities:
         row = existing.get(c.code)
-        wanted = {"name": c.name, "parent_id": c.parent.pk, "urban_rural": c.urban_rural,
-                  "source": source}
+        wanted = {
+            "name": c.name,
+            "parent_id": c.parent.pk,
+            "urban_rural": c.urban_rural,
+            "source": source,
+        }
         if row is None:
-            new.append(Division(code=c.code, vintage=vintage, level=DivisionLevel.VILLAGE,
-                                **wanted))
+            new.append(
+                Division(code=c.code, vintage=vintage, level=DivisionLevel.VILLAGE, **wanted)
+            )
         elif row.level != DivisionLevel.VILLAGE or any(
-                getattr(row, k) != v for k, v in wanted.items()):
+            getattr(row, k) != v for k, v in wanted.items()
+        ):
             for key, value in wanted.items():
                 setattr(row, key, value)
             row.level = DivisionLevel.VILLAGE

@@ -50,6 +50,7 @@ def explanations() -> dict[str, str]:
         PARENT: "选填：所属乡镇街道的9位代码（或以000结尾的12位代码），须与区划代码前9位一致",
     }
 
+
 DATA_SHEET, HELP_SHEET = "社区村", "填写说明"
 
 
@@ -59,7 +60,7 @@ class DivisionFileError(FileError):
 
 @dataclass(frozen=True)
 class CellProblem:
-    row: int      # the row number a spreadsheet or text editor shows (header: 1)
+    row: int  # the row number a spreadsheet or text editor shows (header: 1)
     column: str
     message: str
 
@@ -69,8 +70,8 @@ class CellProblem:
 
 @dataclass(frozen=True)
 class Sheet:
-    rows: list[tuple[int, dict[str, str]]]   # (row number, header → text), blank rows left out
-    problems: list[CellProblem]               # cells no value can be trusted from
+    rows: list[tuple[int, dict[str, str]]]  # (row number, header → text), blank rows left out
+    problems: list[CellProblem]  # cells no value can be trusted from
 
 
 def read_community_file(path: Path) -> Sheet:
@@ -80,10 +81,13 @@ def read_community_file(path: Path) -> Sheet:
     if suffix == ".xlsx":
         return _read_xlsx(path)
     if suffix == ".xls":
-        raise DivisionFileError("xls", "不支持旧版 Excel（.xls），请在 Excel 中“另存为”"
-                                       "Excel 工作簿（.xlsx）或 CSV 后再导入")
-    raise DivisionFileError("file_type", f"不支持的文件类型“{path.suffix or '无扩展名'}”，"
-                                         "请使用 .csv 或 .xlsx 文件")
+        raise DivisionFileError(
+            "xls",
+            "不支持旧版 Excel（.xls），请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV 后再导入",
+        )
+    raise DivisionFileError(
+        "file_type", f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .csv 或 .xlsx 文件"
+    )
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -103,15 +107,16 @@ def _read_csv(path: Path) -> Sheet:
 def _read_xlsx(path: Path) -> Sheet:
     import fastexcel
 
-
     scan = check_xlsx(path, error=DivisionFileError)
     check_header_position(scan, error=DivisionFileError)
     try:
-        frame = fastexcel.read_excel(str(path)).load_sheet(
-            0, header_row=0, dtypes="string").to_polars()
+        frame = (
+            fastexcel.read_excel(str(path)).load_sheet(0, header_row=0, dtypes="string").to_polars()
+        )
     except Exception as exc:  # calamine's errors are plain exceptions of several types
-        raise DivisionFileError("unreadable", "无法读取该工作簿，请用 Excel 另存为 .xlsx "
-                                              "后重试") from exc
+        raise DivisionFileError(
+            "unreadable", "无法读取该工作簿，请用 Excel 另存为 .xlsx 后重试"
+        ) from exc
     headers = _check_headers(list(frame.columns))
     by_letter = {column_letter(i): h for i, h in headers.items()}
     rows = []
@@ -119,11 +124,18 @@ def _read_xlsx(path: Path) -> Sheet:
         values = {h: _cell_text(record[i]) for i, h in headers.items()}
         if any(values.values()):
             rows.append((number, values))
-    problems = [CellProblem(row, by_letter.get(col, f"{col}列"), "单元格含公式，请复制后"
-                            "“粘贴为数值”") for col, row in sorted(scan.formulas) if row > 1]
-    problems += [CellProblem(row, by_letter.get(col, f"{col}列"),
-                             f"合并单元格（{ref}），请取消合并并逐格填写")
-                 for col, row, ref in scan.merged if row > 1]
+    problems = [
+        CellProblem(row, by_letter.get(col, f"{col}列"), "单元格含公式，请复制后“粘贴为数值”")
+        for col, row in sorted(scan.formulas)
+        if row > 1
+    ]
+    problems += [
+        CellProblem(
+            row, by_letter.get(col, f"{col}列"), f"合并单元格（{ref}），请取消合并并逐格填写"
+        )
+        for col, row, ref in scan.merged
+        if row > 1
+    ]
     return Sheet(rows, problems)
 
 
@@ -141,8 +153,9 @@ def _check_headers(found: list[str]) -> dict[int, str]:
     known = {i: n for i, n in enumerate(names) if n in HEADERS}
     problems = header_problems(names, HEADERS, required=REQUIRED)
     if problems:
-        raise DivisionFileError("headers", "；".join(problems) + "。表头应为："
-                                + "、".join(HEADERS) + "（后两列选填）")
+        raise DivisionFileError(
+            "headers", "；".join(problems) + "。表头应为：" + "、".join(HEADERS) + "（后两列选填）"
+        )
     return known
 
 
@@ -168,12 +181,15 @@ def write_template(path: Path, rows: Sequence[Sequence[str]] = ()) -> Path:
     help_sheet = book.create_sheet(HELP_SHEET)
     help_sheet.append(["列名", "是否必填", "填写说明"])
     for header in HEADERS:
-        help_sheet.append([header, "必填" if header in REQUIRED else "选填",
-                           explanations()[header]])
+        help_sheet.append(
+            [header, "必填" if header in REQUIRED else "选填", explanations()[header]]
+        )
     help_sheet.append([])
-    for note in ("在“社区村”工作表第1行表头下逐行填写，不要改动表头；不要使用公式和合并单元格。",
-                 "所属乡镇街道须已在区划表中；有任何一行不合格时整个文件都不导入。",
-                 "也可保存为 CSV（UTF-8，逗号分隔），表头相同。"):
+    for note in (
+        "在“社区村”工作表第1行表头下逐行填写，不要改动表头；不要使用公式和合并单元格。",
+        "所属乡镇街道须已在区划表中；有任何一行不合格时整个文件都不导入。",
+        "也可保存为 CSV（UTF-8，逗号分隔），表头相同。",
+    ):
         help_sheet.append([note])
     help_sheet.column_dimensions["C"].width = 70
     path.parent.mkdir(parents=True, exist_ok=True)

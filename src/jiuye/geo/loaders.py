@@ -33,8 +33,6 @@ PROVINCE = ("220000", "吉林省")
 CITY = ("220700", "松原市")
 
 
-
-
 @dataclass(frozen=True)
 class TownshipList:
     """One published vintage of the township list under 2207."""
@@ -57,8 +55,9 @@ class LoadReport:
     closed: int = 0  # codes newly marked abolished (valid_to set)
 
     def __add__(self, other: LoadReport) -> LoadReport:
-        return LoadReport(self.created + other.created, self.updated + other.updated,
-                          self.closed + other.closed)
+        return LoadReport(
+            self.created + other.created, self.updated + other.updated, self.closed + other.closed
+        )
 
     def __str__(self) -> str:
         text = f"新增 {self.created} 条，已有 {self.updated} 条"
@@ -195,8 +194,9 @@ def close_abolished_townships() -> int:
     lists = sorted(
         listing.vintage
         for listing in TOWNSHIP_LISTS.values()
-        if Division.objects.filter(level=DivisionLevel.TOWNSHIP, vintage=listing.vintage,
-                                   source=SOURCE_NBS).exists()
+        if Division.objects.filter(
+            level=DivisionLevel.TOWNSHIP, vintage=listing.vintage, source=SOURCE_NBS
+        ).exists()
     )
     if len(lists) < 2:
         return 0
@@ -210,6 +210,7 @@ def close_abolished_townships() -> int:
         if seen == lists[-1]:
             continue
         gone_by = min(v for v in lists if v > seen)
-        closed += Division.objects.filter(
-            code=code, vintage=seen, valid_to__isnull=True).update(valid_to=gone_by)
+        closed += Division.objects.filter(code=code, vintage=seen, valid_to__isnull=True).update(
+            valid_to=gone_by
+        )
     return closed

@@ -51,9 +51,14 @@ class Division(models.Model):
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     is_sample = models.BooleanField(_("演示样例"), default=False)
-    urban_rural = models.CharField(_("城乡分类代码"), max_length=3, blank=True, default="",
-                                   choices=UrbanRural.choices,
-                                   help_text=_("社区村的城乡分类（111–220），不掌握时留空"))
+    urban_rural = models.CharField(
+        _("城乡分类代码"),
+        max_length=3,
+        blank=True,
+        default="",
+        choices=UrbanRural.choices,
+        help_text=_("社区村的城乡分类（111–220），不掌握时留空"),
+    )
 
     class Meta:
         verbose_name = _("行政区划")

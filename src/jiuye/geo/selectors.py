@@ -41,8 +41,9 @@ def divisions_at(on: dt.date, *, level: int, prefix: str = "") -> QuerySet[Divis
     vintage = list_vintage(on, level=level, prefix=prefix)
     if vintage is None:
         return Division.objects.none()
-    return Division.objects.filter(level=level, code__startswith=prefix, vintage=vintage,
-                                   is_sample=False).order_by("code")
+    return Division.objects.filter(
+        level=level, code__startswith=prefix, vintage=vintage, is_sample=False
+    ).order_by("code")
 
 
 def division_at(code: str, on: dt.date) -> Division | None:
@@ -59,8 +60,9 @@ def division_at(code: str, on: dt.date) -> Division | None:
     if before:
         row = before[-1]
     else:
-        first_list = Division.objects.filter(level=rows[0].level).aggregate(
-            first=Min("vintage"))["first"]
+        first_list = Division.objects.filter(level=rows[0].level).aggregate(first=Min("vintage"))[
+            "first"
+        ]
         if first_list is not None and rows[0].vintage > first_list:
             return None
         row = rows[0]

@@ -59,8 +59,14 @@ class GrassrootsServiceAdmin(ReadOnlyAdmin):
 
 @admin.register(m.Recognition)
 class RecognitionAdmin(ReadOnlyAdmin):
-    list_display = ("person_id", "kind", "recognised_on", "revoked_on", "recognised_by",
-                    "document_number")
+    list_display = (
+        "person_id",
+        "kind",
+        "recognised_on",
+        "revoked_on",
+        "recognised_by",
+        "document_number",
+    )
     list_filter = ("kind",)
     search_fields = ("document_number",)
 
@@ -70,9 +76,18 @@ class RuralTransferRegistrationAdmin(ReadOnlyAdmin):
     list_display = ("person_id", "registered_on", "ended_on", "division")
 
 
-for _model in (m.EmployerYear, m.EmploymentRecord, m.UnemploymentRegistration,
-               m.DifficultyCertification, m.Certificate, m.Training, m.Business,
-               m.BenefitReceipt, m.HouseholdMember, m.HouseholdStatus):
+for _model in (
+    m.EmployerYear,
+    m.EmploymentRecord,
+    m.UnemploymentRegistration,
+    m.DifficultyCertification,
+    m.Certificate,
+    m.Training,
+    m.Business,
+    m.BenefitReceipt,
+    m.HouseholdMember,
+    m.HouseholdStatus,
+):
     admin.site.register(_model, ReadOnlyAdmin)
 
 

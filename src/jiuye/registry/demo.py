@@ -21,14 +21,14 @@ def seed_loaded(seed: int) -> bool:
     return Household.objects.filter(number__startswith=f"SYN{seed}-").exists()
 
 
-def load_population(spec: SynthSpec,
-                    progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def load_population(
+    spec: SynthSpec, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
     """Generate and insert a population; a seed already loaded is not loaded again."""
     if seed_loaded(spec.seed):
         return {}
     taken = set(Person.objects.values_list("resident_id", flat=True))
-    return bulk_load(generate(spec, taken), actor=None, source=Source.SYNTHETIC,
-                     progress=progress)
+    return bulk_load(generate(spec, taken), actor=None, source=Source.SYNTHETIC, progress=progress)
 
 
 def ensure_demo_population() -> dict[str, int]:
@@ -52,10 +52,15 @@ def population_tables(population: BulkPopulation) -> dict[str, pl.DataFrame]:
                     continue
                 if isinstance(field, models.ForeignKey):
                     target = getattr(obj, field.name)
-                    row[f"{field.name}_code" if isinstance(target, Division)
-                        else f"{field.name}_id"] = (
-                        None if target is None else target.code if isinstance(target, Division)
-                        else ids[id(target)])
+                    row[
+                        f"{field.name}_code" if isinstance(target, Division) else f"{field.name}_id"
+                    ] = (
+                        None
+                        if target is None
+                        else target.code
+                        if isinstance(target, Division)
+                        else ids[id(target)]
+                    )
                 else:
                     row[field.name] = getattr(obj, field.attname)
             rows.append(row)

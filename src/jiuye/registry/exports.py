@@ -70,12 +70,13 @@ def _cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCe
 
 def _full_columns(listing: Listing) -> tuple[Column, ...]:
     """The listing's columns with the identity number unmasked (full-right exports only)."""
-    return tuple(Column(c.header, lambda o, v: o.resident_id) if c.header == ID_HEADER else c
-                 for c in listing.columns)
+    return tuple(
+        Column(c.header, lambda o, v: o.resident_id) if c.header == ID_HEADER else c
+        for c in listing.columns
+    )
 
 
-def write_workbook(listing: Listing, rows: Iterable[Any], viewer: Viewer,
-                   out: IO[bytes]) -> int:
+def write_workbook(listing: Listing, rows: Iterable[Any], viewer: Viewer, out: IO[bytes]) -> int:
     """Write the rows as one sheet to ``out``; returns the number of data rows."""
     columns = _full_columns(listing) if viewer.full_identity else listing.columns
     full = dataclasses.replace(listing, columns=columns)
@@ -110,8 +111,9 @@ def filter_text(listing: Listing, query: Query) -> str:
     return "；".join(f"{labels.get(k, k)}={v}" for k, v in query.params().items())
 
 
-def export_response(request: HttpRequest, listing: Listing, query: Query,
-                    viewer: Viewer) -> HttpResponse | FileResponse:
+def export_response(
+    request: HttpRequest, listing: Listing, query: Query, viewer: Viewer
+) -> HttpResponse | FileResponse:
     """The workbook as a download, or a refusal page if the filter matches too many rows;
     either way one access-log row, written before anything is sent."""
     field = listing.sensitive_field if unmasked(listing, viewer) else ""
@@ -119,29 +121,42 @@ def export_response(request: HttpRequest, listing: Listing, query: Query,
     cap = settings.EXPORT_MAX_ROWS
     total = query.queryset.count()
     if total > cap:
-        record_export(viewer_user=request.user, entity=listing.entity,
-                      export_name=listing.export_name, field=field, row_count=total,
-                      filters=filters, refused=True)
+        record_export(
+            viewer_user=request.user,
+            entity=listing.entity,
+            export_name=listing.export_name,
+            field=field,
+            row_count=total,
+            filters=filters,
+            refused=True,
+        )
         back = reverse(f"registry:{listing.entity}_list")
         params = query.params()
-        return render(request, "registry/export_refused.html", {
-            "listing": listing,
-            "viewer": viewer,
-            "total": total,
-            "cap": cap,
-            "back_url": f"{back}?{urlencode(params)}" if params else back,
-        }, status=400)
+        return render(
+            request,
+            "registry/export_refused.html",
+            {
+                "listing": listing,
+                "viewer": viewer,
+                "total": total,
+                "cap": cap,
+                "back_url": f"{back}?{urlencode(params)}" if params else back,
+            },
+            status=400,
+        )
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     # (sliced to the cap: rows added since the count cannot make the file longer)
-    count = write_workbook(listing, query.queryset[:cap].iterator(chunk_size=2000), viewer,
-                           out)
-    record_export(viewer_user=request.user, entity=listing.entity,
-                  export_name=listing.export_name, field=field, row_count=count,
-                  filters=filters)
+    count = write_workbook(listing, query.queryset[:cap].iterator(chunk_size=2000), viewer, out)
+    record_export(
+        viewer_user=request.user,
+        entity=listing.entity,
+        export_name=listing.export_name,
+        field=field,
+        row_count=count,
+        filters=filters,
+    )
     out.seek(0)
     stamp = clock.today().strftime("%Y%m%d")
-    response = FileResponse(out, as_attachment=True,
-                            filename=f"{listing.export_name}-{stamp}.xlsx")
-    response["Content-Type"] = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(out, as_attachment=True, filename=f"{listing.export_name}-{stamp}.xlsx")
+    response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return response

@@ -63,8 +63,9 @@ def read(qs: QuerySet[Any], columns: dict[str, pl.DataType]) -> pl.DataFrame:
 
 def in_force(start: str, end: str, as_of: date) -> Q:
     """Records started on or before ``as_of`` and not ended on or before it."""
-    return Q(**{f"{start}__lte": as_of}) & (Q(**{f"{end}__isnull": True})
-                                            | Q(**{f"{end}__gt": as_of}))
+    return Q(**{f"{start}__lte": as_of}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": as_of})
+    )
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ _STAND_IN_DAY = date(1111, 11, 11)
 _LOCAL = threading.local()
 
 
-def read_tables(group: str, reads: Sequence[TableRead], scope: Scope,
-                as_of: date) -> dict[str, pl.DataFrame]:
+def read_tables(
+    group: str, reads: Sequence[TableRead], scope: Scope, as_of: date
+) -> dict[str, pl.DataFrame]:
     """Each read for ``scope`` on ``as_of``, by name (the same rows however it is run).
 
     ``group`` names the set of reads (e.g. "person"): with a read's name, it keys the
@@ -102,11 +104,16 @@ def read_tables(group: str, reads: Sequence[TableRead], scope: Scope,
 def _read_one(group: str, spec: TableRead, record_id: int, as_of: date) -> pl.DataFrame:
     alias = DEFAULT_DB_ALIAS
     key = (alias, f"{group}.{spec.name}")
-    compiled: dict[tuple[str, str], tuple[SQLCompiler, str, tuple[Any, ...]]] = \
+    compiled: dict[tuple[str, str], tuple[SQLCompiler, str, tuple[Any, ...]]] = (
         _LOCAL.__dict__.setdefault("compiled", {})
+    )
     if key not in compiled:
-        qs = spec.rows(Scope(ids=(_STAND_IN_ID,)), _STAND_IN_DAY).using(alias).order_by() \
+        qs = (
+            spec.rows(Scope(ids=(_STAND_IN_ID,)), _STAND_IN_DAY)
+            .using(alias)
+            .order_by()
             .values_list(*spec.columns)
+        )
         compiler = qs.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         if _STAND_IN_ID not in params:
@@ -115,8 +122,14 @@ def _read_one(group: str, spec: TableRead, record_id: int, as_of: date) -> pl.Da
     compiler, sql, params = compiled[key]
     connection = connections[alias]
     day = connection.ops.adapt_datefield_value(_STAND_IN_DAY)
-    values = [record_id if p == _STAND_IN_ID else
-              connection.ops.adapt_datefield_value(as_of) if p == day else p for p in params]
+    values = [
+        record_id
+        if p == _STAND_IN_ID
+        else connection.ops.adapt_datefield_value(as_of)
+        if p == day
+        else p
+        for p in params
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         rows = list(compiler.results_iter(results=[cursor.fetchall()], tuple_expected=True))

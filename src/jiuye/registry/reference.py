@@ -55,7 +55,7 @@ class RateReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    kept: list[tuple[Rate, Rate]] = field(default_factory=list)       # (stored, offered)
+    kept: list[tuple[Rate, Rate]] = field(default_factory=list)  # (stored, offered)
     conflicts: list[tuple[Rate, Rate]] = field(default_factory=list)  # (stored, in file)
     problems: list[str] = field(default_factory=list)
 
@@ -71,7 +71,7 @@ def percent_text(rate_bp: int) -> str:
 
 
 def parse_percent(text: str) -> int:
-    """"3.52" → 352 basis points, exactly; ValueError for anything else.
+    """ "3.52" → 352 basis points, exactly; ValueError for anything else.
 
     >>> parse_percent("3.52"), parse_percent("4"), parse_percent(" 3.5% ")
     (352, 400, 350)
@@ -98,16 +98,21 @@ def load_package_rates() -> RateReport:
 
     table = package().references[TARGET]
     report = RateReport()
-    existing = {(r.region_code, r.year): r for r in UnemploymentRate.objects.filter(
-        region_code__in={region for region, _ in table.values})}
+    existing = {
+        (r.region_code, r.year): r
+        for r in UnemploymentRate.objects.filter(
+            region_code__in={region for region, _ in table.values}
+        )
+    }
     for (region, year), value in sorted(table.values.items()):
         if not isinstance(value, int):
             raise TypeError(f"{TARGET} {region} {year}: basis points expected, got {value!r}")
         offered = Rate(region, year, value, table.sources.get((region, year), ""))
         row = existing.get((region, year))
         if row is None:
-            UnemploymentRate.objects.create(region_code=region, year=year,
-                                            rate_bp=offered.rate_bp, source=offered.source)
+            UnemploymentRate.objects.create(
+                region_code=region, year=year, rate_bp=offered.rate_bp, source=offered.source
+            )
             report.created += 1
         elif _stored(row) == offered:
             report.unchanged += 1
@@ -124,17 +129,23 @@ def read_rate_file(path: Path) -> tuple[list[Rate], list[str]]:
     """Every row of the CSV checked: (rates, Chinese problems with row numbers)."""
     if path.suffix.lower() != ".csv":
         raise RateFileError("file_type", "请使用 CSV 文件（UTF-8 或 GB18030，逗号分隔）")
-    text = read_csv_text(path, max_bytes=MAX_BYTES, too_large="文件过大（上限 10 MB）",
-                         not_csv="文件不是 CSV 文本（可能是改了扩展名的 Excel 文件）",
-                         error=RateFileError)
+    text = read_csv_text(
+        path,
+        max_bytes=MAX_BYTES,
+        too_large="文件过大（上限 10 MB）",
+        not_csv="文件不是 CSV 文本（可能是改了扩展名的 Excel 文件）",
+        error=RateFileError,
+    )
     table = list(csv.reader(io.StringIO(text, newline="")))
     if not table:
         raise RateFileError("empty", "文件为空")
     names = [ALIASES.get(h.strip(), h.strip()) for h in table[0]]
     missing = [h for h in HEADERS if h not in names]
     if missing:
-        raise RateFileError("headers", "缺少列：" + "、".join(f"“{h}”" for h in missing)
-                            + "。表头应为：" + "、".join(HEADERS))
+        raise RateFileError(
+            "headers",
+            "缺少列：" + "、".join(f"“{h}”" for h in missing) + "。表头应为：" + "、".join(HEADERS),
+        )
     index = {h: names.index(h) for h in HEADERS}
     rates: list[Rate] = []
     problems: list[str] = []
@@ -177,16 +188,21 @@ def _row(values: dict[str, str]) -> tuple[Rate | None, list[str]]:
     return Rate(region, year, rate_bp, source), bad
 
 
-def load_rate_file(path: Path, *, replace: bool = False, actor: Any = None,
-                   dry_run: bool = False) -> RateReport:
+def load_rate_file(
+    path: Path, *, replace: bool = False, actor: Any = None, dry_run: bool = False
+) -> RateReport:
     """All rows or none: any bad row, or a conflict without ``replace``, writes nothing."""
     rates, problems = read_rate_file(path)
     report = RateReport(problems=problems)
     if problems:
         return report
     with transaction.atomic():
-        existing = {(r.region_code, r.year): r for r in UnemploymentRate.objects
-                    .select_for_update().filter(region_code__in={r.region_code for r in rates})}
+        existing = {
+            (r.region_code, r.year): r
+            for r in UnemploymentRate.objects.select_for_update().filter(
+                region_code__in={r.region_code for r in rates}
+            )
+        }
         plan: list[tuple[Rate, UnemploymentRate | None]] = []
         for rate in rates:
             row = existing.get((rate.region_code, rate.year))
@@ -212,6 +228,11 @@ def _write(rate: Rate, row: UnemploymentRate | None, actor: Any) -> None:
     row.rate_bp, row.source = rate.rate_bp, rate.source
     row.save()
     before = {} if old is None else {"rate_bp": old.rate_bp, "source": old.source}
-    audit.record(actor=actor, action="create" if old is None else "update", entity="rate",
-                 object_id=row.pk, source=Source.EXCHANGE,
-                 changes=audit.diff(before, {"rate_bp": rate.rate_bp, "source": rate.source}))
+    audit.record(
+        actor=actor,
+        action="create" if old is None else "update",
+        entity="rate",
+        object_id=row.pk,
+        source=Source.EXCHANGE,
+        changes=audit.diff(before, {"rate_bp": rate.rate_bp, "source": rate.source}),
+    )

@@ -43,15 +43,27 @@ from jiuye.registry.models.choices import HIGHER_EDUCATION
 from jiuye.registry.services.bulk import BulkPopulation
 from jiuye.rules.periods import add_months
 
-COUNTY_WEIGHTS = {"220702": 612816, "220721": 607640, "220722": 639205, "220723": 301438,
-                  "220781": 718987}
+COUNTY_WEIGHTS = {
+    "220702": 612816,
+    "220721": 607640,
+    "220722": 639205,
+    "220723": 301438,
+    "220781": 718987,
+}
 URBAN_SHARE = 0.4689
 ZONE = "220771"
 POOLING_REGION = "220700"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红宇浩然欣怡子涵梓轩"
-P_EDUCATION = {"primary": 15, "junior": 35, "senior": 15, "vocational": 10,
-               "junior_college": 12, "bachelor": 11, "postgraduate": 2}
+P_EDUCATION = {
+    "primary": 15,
+    "junior": 35,
+    "senior": 15,
+    "vocational": 10,
+    "junior_college": 12,
+    "bachelor": 11,
+    "postgraduate": 2,
+}
 GRADUATION_AGE = {"vocational": 18, "junior_college": 21, "bachelor": 22, "postgraduate": 25}
 P_EMPLOYED, P_REGISTERED = 0.60, 0.08
 P_FORM = {"employee": 70, "flexible": 17, "self_employed": 10, "internship": 3}
@@ -65,8 +77,7 @@ SIZE_RANGES = {"micro": (1, 9), "small": (10, 99), "medium": (100, 299), "large"
 MIN_WAGE_PERCENT_FEN = 1680
 P_RURAL_TRANSFER, P_TRANSFER_ENDED = 0.25, 0.1
 P_GRASSROOTS, GRASSROOTS_MONTHS = 0.1, 24
-P_PROGRAM = {"xuandiao": 15, "sanzhi_yifu": 35, "xibu": 15, "tegang": 25,
-             "public_service_post": 10}
+P_PROGRAM = {"xuandiao": 15, "sanzhi_yifu": 35, "xibu": 15, "tegang": 25, "public_service_post": 10}
 P_ASSESSMENT = {"passed": 90, "failed": 5, "unknown": 5}
 P_LEADER, P_REVOKED = 0.1, 0.1
 LEADER_OFFICE = "松原市农民工等人员返乡创业工作推进领导小组办公室"
@@ -138,34 +149,60 @@ class Generator:
             if body not in self.codes:
                 self.codes.add(body)
                 break
-        kind = _pick(rng, {"enterprise": 85, "social_organization": 5, "public_sector": 5,
-                           "individual_business": 5})
-        org_type = {"enterprise": ("9", "1"), "individual_business": ("9", "2"),
-                    "social_organization": ("5", "1"), "public_sector": ("1", "2")}[kind]
+        kind = _pick(
+            rng,
+            {
+                "enterprise": 85,
+                "social_organization": 5,
+                "public_sector": 5,
+                "individual_business": 5,
+            },
+        )
+        org_type = {
+            "enterprise": ("9", "1"),
+            "individual_business": ("9", "2"),
+            "social_organization": ("5", "1"),
+            "public_sector": ("1", "2"),
+        }[kind]
         size = _pick(rng, {"micro": 60, "small": 25, "medium": 12, "large": 3})
-        ownership = (_pick(rng, {"state_owned": 3, "state_controlled": 2, "private": 90,
-                                 "other": 5}) if kind == "enterprise" else None)
+        ownership = (
+            _pick(rng, {"state_owned": 3, "state_controlled": 2, "private": 90, "other": 5})
+            if kind == "enterprise"
+            else None
+        )
         division = self._township(county, True) if county != ZONE else self._zone()
         employer = m.Employer(
-            credit_code=make_credit_code(*org_type, county, body), name=f"松原合成单位{i + 1:05d}",
-            kind=kind, ownership=ownership, size_class=size, division=division,
-            pooling_region_code=POOLING_REGION)
+            credit_code=make_credit_code(*org_type, county, body),
+            name=f"松原合成单位{i + 1:05d}",
+            kind=kind,
+            ownership=ownership,
+            size_class=size,
+            division=division,
+            pooling_region_code=POOLING_REGION,
+        )
         self.pop.employers.append(employer)
         low, high = SIZE_RANGES[size]
         for year in (self.spec.as_of.year - 1, self.spec.as_of.year):
             insured = rng.randint(low, high)
-            self.pop.employer_years.append(m.EmployerYear(
-                employer=employer, year=year, ui_insured=rng.random() < 0.8,
-                ui_premiums_fen=insured * 12 * MIN_WAGE_PERCENT_FEN,
-                ui_arrears_fen=0 if rng.random() < 0.9 else rng.randint(1, 10**6),
-                avg_insured=insured, layoffs=0 if rng.random() < 0.85
-                else rng.randint(1, max(1, insured // 10)),
-                hires=rng.randint(0, max(1, insured // 5)),
-                recruitment_posts=rng.randint(0, max(1, insured // 5)),
-                veteran_posts=rng.randint(0, 2) if ownership in ("state_owned",
-                                                                 "state_controlled") else 0,
-                stabilization_measures=rng.random() < 0.7,
-                apprenticeship_pilot=rng.random() < 0.05, apprenticeship_training=None))
+            self.pop.employer_years.append(
+                m.EmployerYear(
+                    employer=employer,
+                    year=year,
+                    ui_insured=rng.random() < 0.8,
+                    ui_premiums_fen=insured * 12 * MIN_WAGE_PERCENT_FEN,
+                    ui_arrears_fen=0 if rng.random() < 0.9 else rng.randint(1, 10**6),
+                    avg_insured=insured,
+                    layoffs=0 if rng.random() < 0.85 else rng.randint(1, max(1, insured // 10)),
+                    hires=rng.randint(0, max(1, insured // 5)),
+                    recruitment_posts=rng.randint(0, max(1, insured // 5)),
+                    veteran_posts=rng.randint(0, 2)
+                    if ownership in ("state_owned", "state_controlled")
+                    else 0,
+                    stabilization_measures=rng.random() < 0.7,
+                    apprenticeship_pilot=rng.random() < 0.05,
+                    apprenticeship_training=None,
+                )
+            )
 
     def _zone(self) -> Division:
         # The development zone has no townships in the list: its employers sit in 宁江区.
@@ -180,9 +217,13 @@ class Generator:
         self.pop.households.append(household)
         for kind, share in P_HOUSEHOLD_STATUS.items():
             if rng.random() < share:
-                self.pop.household_statuses.append(m.HouseholdStatus(
-                    household=household, kind=kind,
-                    start=_day(rng, date(2014, 1, 1), self.spec.as_of)))
+                self.pop.household_statuses.append(
+                    m.HouseholdStatus(
+                        household=household,
+                        kind=kind,
+                        start=_day(rng, date(2014, 1, 1), self.spec.as_of),
+                    )
+                )
         head: m.Person | None = None
         spouse = False
         for _ in range(size):
@@ -190,8 +231,9 @@ class Generator:
             relation = "户主" if head is None else self._relation(head, person, spouse)
             spouse = spouse or relation == "配偶"
             head = head or person
-            self.pop.members.append(m.HouseholdMember(
-                household=household, person=person, relation=relation))
+            self.pop.members.append(
+                m.HouseholdMember(household=household, person=person, relation=relation)
+            )
 
     def _relation(self, head: m.Person, person: m.Person, spouse: bool) -> str:
         gap = (person.birth_date - head.birth_date).days / 365.25
@@ -205,8 +247,9 @@ class Generator:
         rng, as_of = self.rng, self.spec.as_of
         while True:
             sex: Sex = "male" if rng.random() < 0.5 else "female"
-            birth = _day(rng, date(as_of.year - 65, as_of.month, 1),
-                         date(as_of.year - 16, as_of.month, 1))
+            birth = _day(
+                rng, date(as_of.year - 65, as_of.month, 1), date(as_of.year - 16, as_of.month, 1)
+            )
             sequence = rng.randrange(0, 1000, 2) + (1 if sex == "male" else 0)
             number = make_resident_id(county, birth, sequence, sex)
             if number not in self.ids:
@@ -223,12 +266,18 @@ class Generator:
         roll = rng.random()
         disabled = None if roll < P_DISABILITY_UNKNOWN else roll < P_DISABILITY_UNKNOWN + P_DISABLED
         person = m.Person(
-            resident_id=number, sex=sex, birth_date=birth, division=where,
-            name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN)
-                                                for _ in range(rng.choice((1, 2)))),
-            hukou_type="urban" if urban else "rural", education_level=education,
-            graduation_date=graduation, is_disabled=disabled,
-            is_veteran=sex == "male" and rng.random() < 0.03)
+            resident_id=number,
+            sex=sex,
+            birth_date=birth,
+            division=where,
+            name=rng.choice(SURNAMES)
+            + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+            hukou_type="urban" if urban else "rural",
+            education_level=education,
+            graduation_date=graduation,
+            is_disabled=disabled,
+            is_veteran=sex == "male" and rng.random() < 0.03,
+        )
         self.pop.persons.append(person)
         status = rng.random()
         if status < P_EMPLOYED:
@@ -236,70 +285,112 @@ class Generator:
         elif status < P_EMPLOYED + P_REGISTERED:
             self._registration(person, where)
         if rng.random() < P_CERTIFICATE:
-            self.pop.certificates.append(m.Certificate(
-                person=person, level=rng.randint(3, 5), occupation=rng.choice(OCCUPATIONS),
-                issue_date=_day(rng, date(2015, 1, 1), as_of),
-                shortage_trade=rng.choice((True, False, None))))
+            self.pop.certificates.append(
+                m.Certificate(
+                    person=person,
+                    level=rng.randint(3, 5),
+                    occupation=rng.choice(OCCUPATIONS),
+                    issue_date=_day(rng, date(2015, 1, 1), as_of),
+                    shortage_trade=rng.choice((True, False, None)),
+                )
+            )
         if rng.random() < P_TRAINING:
             start = _day(rng, date(2016, 1, 1), as_of)
-            self.pop.trainings.append(m.Training(
-                person=person, kind=rng.choice(list(m.TrainingKind.values)),
-                class_hours=rng.choice((40, 80, 120, 160)), start=start,
-                completed_on=start + timedelta(days=30) if rng.random() < 0.8 else None))
+            self.pop.trainings.append(
+                m.Training(
+                    person=person,
+                    kind=rng.choice(list(m.TrainingKind.values)),
+                    class_hours=rng.choice((40, 80, 120, 160)),
+                    start=start,
+                    completed_on=start + timedelta(days=30) if rng.random() < 0.8 else None,
+                )
+            )
         if rng.random() < P_EXTRA_BUSINESS:
             self._business(person, where)
         self._programmes(person, where, self.pop.businesses[businesses_before:])
         return person
 
-    def _programmes(self, person: m.Person, where: Division,
-                    founded: list[m.Business]) -> None:
+    def _programmes(self, person: m.Person, where: Division, founded: list[m.Business]) -> None:
         """基层服务、返乡创业带头人认定 and 转移就业登记, from the second stream."""
         more, as_of = self.more, self.spec.as_of
         day = timedelta(days=1)
         adult = max(date(2012, 1, 1), person.birth_date + timedelta(days=16 * 366))
         if person.hukou_type == "rural" and more.random() < P_RURAL_TRANSFER and adult < as_of:
             registered = _day(more, adult, as_of)
-            ended = (_day(more, registered + day, as_of + day)
-                     if more.random() < P_TRANSFER_ENDED else None)
-            self.pop.rural_transfers.append(m.RuralTransferRegistration(
-                person=person, division=where, registered_on=registered, ended_on=ended))
+            ended = (
+                _day(more, registered + day, as_of + day)
+                if more.random() < P_TRANSFER_ENDED
+                else None
+            )
+            self.pop.rural_transfers.append(
+                m.RuralTransferRegistration(
+                    person=person, division=where, registered_on=registered, ended_on=ended
+                )
+            )
         graduated = person.graduation_date
-        if (person.education_level in HIGHER_EDUCATION and graduated
-                and date(2012, 1, 1) <= graduated <= as_of and more.random() < P_GRASSROOTS):
+        if (
+            person.education_level in HIGHER_EDUCATION
+            and graduated
+            and date(2012, 1, 1) <= graduated <= as_of
+            and more.random() < P_GRASSROOTS
+        ):
             start = graduated + timedelta(days=more.randrange(91))
             end = add_months(start, GRASSROOTS_MONTHS)
             done = end <= as_of
             result = _pick(more, dict(P_ASSESSMENT))
-            self.pop.grassroots_services.append(m.GrassrootsService(
-                person=person, division=where, program=_pick(more, dict(P_PROGRAM)),
-                start=start, end=end if done else None,
-                assessment_passed={"passed": True, "failed": False}.get(result)
-                if done else None))
+            self.pop.grassroots_services.append(
+                m.GrassrootsService(
+                    person=person,
+                    division=where,
+                    program=_pick(more, dict(P_PROGRAM)),
+                    start=start,
+                    end=end if done else None,
+                    assessment_passed={"passed": True, "failed": False}.get(result)
+                    if done
+                    else None,
+                )
+            )
         if person.hukou_type == "rural" and founded and more.random() < P_LEADER:
             first = min(b.license_date for b in founded) + timedelta(days=366)
             if first < as_of:
                 recognised = _day(more, first, as_of)
                 number = len(self.pop.recognitions) + 1
-                self.pop.recognitions.append(m.Recognition(
-                    person=person, kind=m.RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER,
-                    recognised_on=recognised, recognised_by=LEADER_OFFICE,
-                    document_number=f"松合成认〔{recognised.year}〕{number}号",
-                    revoked_on=_day(more, recognised + day, as_of + day)
-                    if more.random() < P_REVOKED else None))
+                self.pop.recognitions.append(
+                    m.Recognition(
+                        person=person,
+                        kind=m.RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER,
+                        recognised_on=recognised,
+                        recognised_by=LEADER_OFFICE,
+                        document_number=f"松合成认〔{recognised.year}〕{number}号",
+                        revoked_on=_day(more, recognised + day, as_of + day)
+                        if more.random() < P_REVOKED
+                        else None,
+                    )
+                )
 
     def _job(self, person: m.Person) -> None:
         rng, as_of = self.rng, self.spec.as_of
         form = _pick(rng, dict(P_FORM))
-        employer = (rng.choice(self.pop.employers)
-                    if form in ("employee", "internship") and self.pop.employers else None)
+        employer = (
+            rng.choice(self.pop.employers)
+            if form in ("employee", "internship") and self.pop.employers
+            else None
+        )
         has_contract = form == "employee"
-        self.pop.employments.append(m.EmploymentRecord(
-            person=person, employer=employer, form=form,
-            start=_day(rng, max(person.birth_date + timedelta(days=16 * 366), date(2005, 1, 1)),
-                       as_of),
-            contract_months=rng.choice((12, 24, 36, None)) if has_contract else None,
-            employer_pays_social_insurance=rng.choice((True, True, None)) if has_contract
-            else None))
+        self.pop.employments.append(
+            m.EmploymentRecord(
+                person=person,
+                employer=employer,
+                form=form,
+                start=_day(
+                    rng, max(person.birth_date + timedelta(days=16 * 366), date(2005, 1, 1)), as_of
+                ),
+                contract_months=rng.choice((12, 24, 36, None)) if has_contract else None,
+                employer_pays_social_insurance=rng.choice((True, True, None))
+                if has_contract
+                else None,
+            )
+        )
         if has_contract:
             person.ui_contribution_months = rng.randint(0, 120)
             person.has_social_insurance = True
@@ -309,28 +400,46 @@ class Generator:
     def _registration(self, person: m.Person, where: Division) -> None:
         rng, as_of = self.rng, self.spec.as_of
         registered = _day(rng, date(2016, 1, 1), as_of)
-        self.pop.unemployment_registrations.append(m.UnemploymentRegistration(
-            person=person, division=where, registered_on=registered,
-            laid_off_enterprise_worker=rng.random() < 0.2))
+        self.pop.unemployment_registrations.append(
+            m.UnemploymentRegistration(
+                person=person,
+                division=where,
+                registered_on=registered,
+                laid_off_enterprise_worker=rng.random() < 0.2,
+            )
+        )
         if rng.random() < P_DIFFICULTY_AMONG_REGISTERED:
-            self.pop.difficulty_certifications.append(m.DifficultyCertification(
-                person=person, division=where, category=rng.choice(DIFFICULTY_CATEGORIES),
-                start=registered + timedelta(days=10)))
+            self.pop.difficulty_certifications.append(
+                m.DifficultyCertification(
+                    person=person,
+                    division=where,
+                    category=rng.choice(DIFFICULTY_CATEGORIES),
+                    start=registered + timedelta(days=10),
+                )
+            )
 
     def _business(self, person: m.Person, where: Division) -> None:
         rng, as_of = self.rng, self.spec.as_of
         licensed = _day(rng, date(2012, 1, 1), as_of)
         business = m.Business(
-            person=person, division=where, name=f"合成经营实体{len(self.pop.businesses) + 1:06d}",
-            kind=_pick(rng, {"individual_business": 70, "small_micro_enterprise": 25,
-                             "other": 5}),
-            license_date=licensed, operating_since=self._operating_since(licensed),
-            status=_pick(rng, {"operating": 85, "suspended": 10, "closed": 5}))
+            person=person,
+            division=where,
+            name=f"合成经营实体{len(self.pop.businesses) + 1:06d}",
+            kind=_pick(rng, {"individual_business": 70, "small_micro_enterprise": 25, "other": 5}),
+            license_date=licensed,
+            operating_since=self._operating_since(licensed),
+            status=_pick(rng, {"operating": 85, "suspended": 10, "closed": 5}),
+        )
         self.pop.businesses.append(business)
         if self.startup_fen and rng.random() < 0.1:
-            self.pop.benefits.append(m.BenefitReceipt(
-                person=person, rule="startup_subsidy", amount_fen=self.startup_fen,
-                paid_on=min(as_of, licensed + timedelta(days=400))))
+            self.pop.benefits.append(
+                m.BenefitReceipt(
+                    person=person,
+                    rule="startup_subsidy",
+                    amount_fen=self.startup_fen,
+                    paid_on=min(as_of, licensed + timedelta(days=400)),
+                )
+            )
 
     def _operating_since(self, licensed: date) -> date | None:
         """开始正常经营日期, from the third stream (see the module docstring)."""

@@ -40,9 +40,11 @@ def _areas(request: HttpRequest, viewer: Viewer) -> list[tuple[str, str]]:
     if viewer.division is None:
         return []
     seen: dict[str, str] = {}
-    divisions = (visible_divisions(request.user)
-                 .filter(level__lte=max(DivisionLevel.TOWNSHIP, viewer.division.level))
-                 .order_by("code", "-vintage"))
+    divisions = (
+        visible_divisions(request.user)
+        .filter(level__lte=max(DivisionLevel.TOWNSHIP, viewer.division.level))
+        .order_by("code", "-vintage")
+    )
     for division in divisions:
         seen.setdefault(division.code, f"{division.code} {division.name}")
     return list(seen.items())
@@ -53,8 +55,10 @@ def _list_page(request: HttpRequest, listing: Listing) -> HttpResponse:
     query: Query = run_query(listing, viewer, request.GET)
     page = Paginator(query.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = query.params()
-    rows = [(reverse(listing.detail_url, args=[obj.pk]), row_values(listing, obj, viewer))
-            for obj in page.object_list]
+    rows = [
+        (reverse(listing.detail_url, args=[obj.pk]), row_values(listing, obj, viewer))
+        for obj in page.object_list
+    ]
     export_url = reverse(f"registry:{listing.entity}_export")
     context: dict[str, Any] = {
         "listing": listing,

@@ -28,10 +28,14 @@ ENTITY_LABELS = {"person": "人员", "household": "家庭", "employer": "用人�
 OUTCOMES: dict[str, tuple[str, Q]] = {
     "refused": ("已拒绝", Q(outcome=AccessOutcome.REFUSED)),
     "shown": ("已显示完整号码", Q(action=AccessAction.REVEAL, outcome=AccessOutcome.SHOWN)),
-    "unmasked": ("未脱敏导出", Q(action=AccessAction.EXPORT, outcome=AccessOutcome.SHOWN,
-                                 unmasked=True)),
-    "masked": ("已脱敏导出", Q(action=AccessAction.EXPORT, outcome=AccessOutcome.SHOWN,
-                               unmasked=False)),
+    "unmasked": (
+        "未脱敏导出",
+        Q(action=AccessAction.EXPORT, outcome=AccessOutcome.SHOWN, unmasked=True),
+    ),
+    "masked": (
+        "已脱敏导出",
+        Q(action=AccessAction.EXPORT, outcome=AccessOutcome.SHOWN, unmasked=False),
+    ),
 }
 
 
@@ -42,8 +46,7 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def filtered_log(params: Mapping[str, str]) -> tuple[QuerySet[SensitiveAccessLog],
-                                                     dict[str, str]]:
+def filtered_log(params: Mapping[str, str]) -> tuple[QuerySet[SensitiveAccessLog], dict[str, str]]:
     """The log rows a filter selects (newest first), and the filter values it used."""
     rows = SensitiveAccessLog.objects.select_related("actor")
     used: dict[str, str] = {}
@@ -72,12 +75,15 @@ def _line(row: SensitiveAccessLog) -> dict[str, Any]:
     actor = row.actor
     return {
         "at": row.at,
-        "actor": f"{actor.username}（{actor.get_full_name()}）" if actor.get_full_name()
+        "actor": f"{actor.username}（{actor.get_full_name()}）"
+        if actor.get_full_name()
         else actor.username,
         "action": row.get_action_display() if row.action == AccessAction.REVEAL else "导出名单",
-        "target": (f"{ENTITY_LABELS.get(row.entity, row.entity)} #{row.object_id}"
-                   if row.object_id is not None
-                   else row.export_name or ENTITY_LABELS.get(row.entity, row.entity)),
+        "target": (
+            f"{ENTITY_LABELS.get(row.entity, row.entity)} #{row.object_id}"
+            if row.object_id is not None
+            else row.export_name or ENTITY_LABELS.get(row.entity, row.entity)
+        ),
         "field": row.field or "—",
         "count": row.row_count,
         "outcome": access_outcome(row),
@@ -93,11 +99,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("只有审计人员和系统管理员可以查看敏感信息访问记录。")
     rows, used = filtered_log(request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/access_log.html", {
-        "page": page,
-        "lines": [_line(row) for row in page.object_list],
-        "used": used,
-        "actions": AccessAction.choices,
-        "outcomes": [(key, label) for key, (label, _) in OUTCOMES.items()],
-        "page_query": urlencode(used),
-    })
+    return render(
+        request,
+        "registry/access_log.html",
+        {
+            "page": page,
+            "lines": [_line(row) for row in page.object_list],
+            "used": used,
+            "actions": AccessAction.choices,
+            "outcomes": [(key, label) for key, (label, _) in OUTCOMES.items()],
+            "page_query": urlencode(used),
+        },
+    )

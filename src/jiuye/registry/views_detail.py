@@ -45,8 +45,9 @@ def _person(request: HttpRequest, pk: int) -> tuple[Viewer, m.Person]:
     return viewer, get_object_or_404(scoped(person_queryset(), viewer), pk=pk)
 
 
-def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
-                    error: str = "") -> dict[str, Any]:
+def _person_context(
+    viewer: Viewer, person: m.Person, *, revealed: bool = False, error: str = ""
+) -> dict[str, Any]:
     today = clock.today()
     shown = _results("person", person.pk, today, viewer)
     membership = getattr(person, "membership", None)
@@ -62,8 +63,9 @@ def _person_context(viewer: Viewer, person: m.Person, *, revealed: bool = False,
         "household_visible": household is not None
         and household.division.code.startswith(viewer.prefix or "\0"),
         "relation": membership.relation if membership is not None else "",
-        "benefits": [(b, rule_title(b.rule), b.rule in shown.withheld)
-                     for b in person.benefits.all()],
+        "benefits": [
+            (b, rule_title(b.rule), b.rule in shown.withheld) for b in person.benefits.all()
+        ],
         **_programmes(person, today),
         "history": history("person", person.pk, viewer),
         "today": today,
@@ -81,12 +83,18 @@ def _period_state(start: date, end: date | None, today: date, ended: str) -> str
 def _programmes(person: m.Person, today: date) -> dict[str, Any]:
     """基层服务、认定 and 转移就业登记 rows, each with its state today (end dates exclusive)."""
     return {
-        "grassroots": [(g, _period_state(g.start, g.end, today, "已结束"))
-                       for g in person.grassroots_services.all()],
-        "recognitions": [(r, _period_state(r.recognised_on, r.revoked_on, today, "已撤销"))
-                         for r in person.recognitions.all()],
-        "rural_transfers": [(r, _period_state(r.registered_on, r.ended_on, today, "已注销"))
-                            for r in person.rural_transfers.all()],
+        "grassroots": [
+            (g, _period_state(g.start, g.end, today, "已结束"))
+            for g in person.grassroots_services.all()
+        ],
+        "recognitions": [
+            (r, _period_state(r.recognised_on, r.revoked_on, today, "已撤销"))
+            for r in person.recognitions.all()
+        ],
+        "rural_transfers": [
+            (r, _period_state(r.registered_on, r.ended_on, today, "已注销"))
+            for r in person.rural_transfers.all()
+        ],
     }
 
 
@@ -114,11 +122,20 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, template, context, status=400)
     template = "registry/_resident_id.html" if htmx else "registry/person_detail.html"
     try:
-        record_reveal(viewer_user=request.user, entity="person", object_id=person.pk,
-                      field="resident_id", reason=reason)
+        record_reveal(
+            viewer_user=request.user,
+            entity="person",
+            object_id=person.pk,
+            field="resident_id",
+            reason=reason,
+        )
     except AccessRefused as refused:  # the hourly limit; htmx swaps only 2xx answers
-        return render(request, template, _person_context(viewer, person, error=refused.message),
-                      status=200 if htmx else 429)
+        return render(
+            request,
+            template,
+            _person_context(viewer, person, error=refused.message),
+            status=200 if htmx else 429,
+        )
     context = _person_context(viewer, person, revealed=True)
     return render(request, template, context)
 
@@ -128,24 +145,30 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
-    household = get_object_or_404(
-        scoped(household_queryset(), viewer), pk=pk)
+    household = get_object_or_404(scoped(household_queryset(), viewer), pk=pk)
     today = clock.today()
-    members = [mb for mb in household.members.all()
-               if mb.person.division.code.startswith(viewer.prefix or "\0")]
+    members = [
+        mb
+        for mb in household.members.all()
+        if mb.person.division.code.startswith(viewer.prefix or "\0")
+    ]
     statuses = list(household.statuses.all()) if viewer.sees_sensitive else []
     shown = _results("household", household.pk, today, viewer)
-    return render(request, "registry/household_detail.html", {
-        "viewer": viewer,
-        "household": household,
-        "members": [(mb, shown_resident_id(mb.person.resident_id)) for mb in members],
-        "hidden_members": len(household.members.all()) - len(members),
-        "statuses": [(s, t.in_force(s.start, s.end, today)) for s in statuses],
-        "history": history("household", household.pk, viewer),
-        "today": today,
-        "results": shown.results,
-        "engine_problem": shown.problem,
-    })
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "viewer": viewer,
+            "household": household,
+            "members": [(mb, shown_resident_id(mb.person.resident_id)) for mb in members],
+            "hidden_members": len(household.members.all()) - len(members),
+            "statuses": [(s, t.in_force(s.start, s.end, today)) for s in statuses],
+            "history": history("household", household.pk, viewer),
+            "today": today,
+            "results": shown.results,
+            "engine_problem": shown.problem,
+        },
+    )
 
 
 @never_cache
@@ -156,13 +179,17 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(scoped(employer_queryset(), viewer), pk=pk)
     today = clock.today()
     shown = _results("employer", employer.pk, today, viewer)
-    return render(request, "registry/employer_detail.html", {
-        "viewer": viewer,
-        "employer": employer,
-        "years": sorted(employer.years.all(), key=lambda y: -y.year),
-        "benefits": [(b, rule_title(b.rule)) for b in employer.benefits.all()],
-        "history": history("employer", employer.pk, viewer),
-        "today": today,
-        "results": shown.results,
-        "engine_problem": shown.problem,
-    })
+    return render(
+        request,
+        "registry/employer_detail.html",
+        {
+            "viewer": viewer,
+            "employer": employer,
+            "years": sorted(employer.years.all(), key=lambda y: -y.year),
+            "benefits": [(b, rule_title(b.rule)) for b in employer.benefits.all()],
+            "history": history("employer", employer.pk, viewer),
+            "today": today,
+            "results": shown.results,
+            "engine_problem": shown.problem,
+        },
+    )

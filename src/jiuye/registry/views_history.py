@@ -21,12 +21,18 @@ from jiuye.staff.access import Viewer
 
 SHOWN = 50
 ENTITY_MODELS: dict[str, type[models.Model]] = {
-    "person": m.Person, "household": m.Household, "employer": m.Employer}
+    "person": m.Person,
+    "household": m.Household,
+    "employer": m.Employer,
+}
 ACTIONS = {"create": "新建", "update": "修改", "add": "新增记录", "member": "家庭成员"}
 # child records named in a history row, beyond the person's records
 RECORD_MODELS: dict[str, type[models.Model]] = {
-    **PERSON_RECORDS, "member": m.HouseholdMember, "status": m.HouseholdStatus,
-    "year": m.EmployerYear}
+    **PERSON_RECORDS,
+    "member": m.HouseholdMember,
+    "status": m.HouseholdStatus,
+    "year": m.EmployerYear,
+}
 SENSITIVE_FIELDS = frozenset({"is_disabled"})
 SENSITIVE_RECORDS = frozenset({"difficulty_certification", "status", "benefit"})
 VALUE_TEXT = {True: "是", False: "否", None: "空"}
@@ -81,11 +87,15 @@ def _record_items(record: type[models.Model], change: object) -> list[tuple[str,
     """A child record's fields as text, in the model's field order (PostgreSQL's jsonb
     keeps keys in its own order): ``{"old": {...}, "new": {...}}`` or its values."""
     order = {f.name: i for i, f in enumerate(record._meta.get_fields())}
-    if isinstance(change, dict) and set(change) == {"old", "new"} and all(
-            isinstance(v, dict | None) for v in change.values()):
+    if (
+        isinstance(change, dict)
+        and set(change) == {"old", "new"}
+        and all(isinstance(v, dict | None) for v in change.values())
+    ):
         old, new = change["old"] or {}, change["new"] or {}
-        items = [(k, f"{_value(old.get(k), record, k)} → {_value(v, record, k)}")
-                 for k, v in new.items()]
+        items = [
+            (k, f"{_value(old.get(k), record, k)} → {_value(v, record, k)}") for k, v in new.items()
+        ]
     elif isinstance(change, dict):
         items = [(k, _pair(v, record, k)) for k, v in change.items()]
     else:
@@ -97,15 +107,22 @@ def _lines(log: m.ChangeLog, model: type[models.Model], sees: bool) -> tuple[str
     changes: dict[str, Any] = log.changes if isinstance(log.changes, dict) else {}
     if log.object_id_last is not None:  # one row for a whole import run
         fields = "、".join(_label(model, f) for f in changes.get("fields", []))
-        return (f"批量导入“{changes.get('roster', '')}”（文件 {changes.get('file', '')}，"
-                f"本批新建 {changes.get('rows', '')} 条），填写了：{fields}",)
+        return (
+            f"批量导入“{changes.get('roster', '')}”（文件 {changes.get('file', '')}，"
+            f"本批新建 {changes.get('rows', '')} 条），填写了：{fields}",
+        )
     lines = []
     for name, change in changes.items():
         hidden = not sees and (name in SENSITIVE_FIELDS or name in SENSITIVE_RECORDS)
         if name in RECORD_MODELS or name.startswith("year_"):
             record = RECORD_MODELS.get(name, m.EmployerYear)
-            text = HIDDEN if hidden else "；".join(
-                f"{_label(record, k)} {v}".strip() for k, v in _record_items(record, change))
+            text = (
+                HIDDEN
+                if hidden
+                else "；".join(
+                    f"{_label(record, k)} {v}".strip() for k, v in _record_items(record, change)
+                )
+            )
             lines.append(f"{_record_title(name)}：{text}")
         else:
             shown = HIDDEN if hidden else _pair(change, model, name)
@@ -116,11 +133,19 @@ def _lines(log: m.ChangeLog, model: type[models.Model], sees: bool) -> tuple[str
 def history(entity: str, object_id: int, viewer: Viewer) -> list[Entry]:
     """The newest :data:`SHOWN` history rows of one record, as lines of Chinese text."""
     model = ENTITY_MODELS[entity]
-    logs = (m.ChangeLog.objects.of(entity, object_id).select_related("actor")
-            .order_by("-at", "-id")[:SHOWN])
+    logs = (
+        m.ChangeLog.objects.of(entity, object_id)
+        .select_related("actor")
+        .order_by("-at", "-id")[:SHOWN]
+    )
     sources = dict(m.Source.choices)
-    return [Entry(at=log.at, actor=log.actor.get_username() if log.actor else "系统",
-                  source=str(sources.get(log.source, log.source)),
-                  action=ACTIONS.get(log.action, log.action),
-                  lines=_lines(log, model, viewer.sees_sensitive))
-            for log in logs]
+    return [
+        Entry(
+            at=log.at,
+            actor=log.actor.get_username() if log.actor else "系统",
+            source=str(sources.get(log.source, log.source)),
+            action=ACTIONS.get(log.action, log.action),
+            lines=_lines(log, model, viewer.sees_sensitive),
+        )
+        for log in logs
+    ]

@@ -127,11 +127,15 @@ def _household_statuses(obj: m.Household, viewer: Viewer) -> str:
 def _household_status_filter(value: str) -> Q:
     today = clock.today()
     return Q(statuses__kind=value, statuses__start__lte=today) & (
-        Q(statuses__end__isnull=True) | Q(statuses__end__gt=today))
+        Q(statuses__end__isnull=True) | Q(statuses__end__gt=today)
+    )
 
 
 PEOPLE = Listing(
-    entity="person", title="人员", export_name="人员名单", detail_url="registry:person_detail",
+    entity="person",
+    title="人员",
+    export_name="人员名单",
+    detail_url="registry:person_detail",
     search_hint="姓名、身份证号码后4位或家庭编号",
     base=lambda: m.Person.objects.select_related("division", "membership__household"),
     search=_person_search,
@@ -149,17 +153,24 @@ PEOPLE = Listing(
     choices=(
         Choice("sex", "性别", (("male", "男"), ("female", "女")), lambda v: Q(sex=v)),
         Choice("hukou", "户籍类型", tuple(m.HukouType.choices), lambda v: Q(hukou_type=v)),
-        Choice("education", "文化程度", tuple(m.EducationLevel.choices),
-               lambda v: Q(education_level=v)),
+        Choice(
+            "education", "文化程度", tuple(m.EducationLevel.choices), lambda v: Q(education_level=v)
+        ),
     ),
     sensitive_field="resident_id",
 )
 
 HOUSEHOLDS = Listing(
-    entity="household", title="家庭", export_name="家庭名单",
-    detail_url="registry:household_detail", search_hint="家庭编号或成员姓名",
-    base=lambda: m.Household.objects.select_related("division")
-    .prefetch_related("statuses").annotate(member_count=Count("members", distinct=True)),
+    entity="household",
+    title="家庭",
+    export_name="家庭名单",
+    detail_url="registry:household_detail",
+    search_hint="家庭编号或成员姓名",
+    base=lambda: (
+        m.Household.objects.select_related("division")
+        .prefetch_related("statuses")
+        .annotate(member_count=Count("members", distinct=True))
+    ),
     search=lambda q: Q(number__icontains=q) | Q(members__person__name__icontains=q),
     columns=(
         Column("家庭编号", lambda o, v: o.number),
@@ -168,15 +179,23 @@ HOUSEHOLDS = Listing(
         Column("困难类别（现行）", _household_statuses),
     ),
     choices=(
-        Choice("status", "困难类别", tuple(m.HouseholdStatusKind.choices),
-               _household_status_filter, sensitive=True),
+        Choice(
+            "status",
+            "困难类别",
+            tuple(m.HouseholdStatusKind.choices),
+            _household_status_filter,
+            sensitive=True,
+        ),
     ),
     sensitive_field="household_status",
 )
 
 EMPLOYERS = Listing(
-    entity="employer", title="用人单位", export_name="用人单位名单",
-    detail_url="registry:employer_detail", search_hint="单位名称或统一社会信用代码",
+    entity="employer",
+    title="用人单位",
+    export_name="用人单位名单",
+    detail_url="registry:employer_detail",
+    search_hint="单位名称或统一社会信用代码",
     base=lambda: m.Employer.objects.select_related("division"),
     # codes are stored canonical (upper case), so an exact match uses the unique index
     search=lambda q: Q(name__icontains=q) | Q(credit_code=q.strip().upper()),

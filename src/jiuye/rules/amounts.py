@@ -26,8 +26,9 @@ __all__ = ["DOWN", "HALF_UP", "Rate"]
 class Rate(Expr):
     """``base × numerator ÷ denominator`` in fen, rounded half up (default) or down."""
 
-    def __init__(self, base: Expr, numerator: Expr, denominator: Expr, *,
-                 rounding: Rounding = HALF_UP) -> None:
+    def __init__(
+        self, base: Expr, numerator: Expr, denominator: Expr, *, rounding: Rounding = HALF_UP
+    ) -> None:
         self.children = (base, numerator, denominator)
         self.rounding = rounding
 

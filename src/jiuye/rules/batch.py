@@ -34,7 +34,11 @@ __all__ = ["AS_OF_COLUMN", "Plan", "evaluate_frame", "mask_dtype"]
 AS_OF_COLUMN = "__as_of"
 _MATERIALISED = (And, Or, CaseExpr, Cmp, In, Not)
 _MASK_TYPES: tuple[tuple[int, pl.DataType], ...] = (
-    (8, pl.UInt8()), (16, pl.UInt16()), (32, pl.UInt32()), (64, pl.UInt64()))
+    (8, pl.UInt8()),
+    (16, pl.UInt16()),
+    (32, pl.UInt32()),
+    (64, pl.UInt64()),
+)
 _MAX_PLANS = 512
 
 
@@ -53,8 +57,9 @@ class Plan:
     ctx: FrameCtx
 
 
-def _rule_exprs(pkg: PolicyPackage, rule: Rule, root: Expr, ctx: FrameCtx,
-                with_missing: bool) -> list[pl.Expr]:
+def _rule_exprs(
+    pkg: PolicyPackage, rule: Rule, root: Expr, ctx: FrameCtx, with_missing: bool
+) -> list[pl.Expr]:
     """Status (Boolean), amount in fen (Int64) and, if asked, the missing-fact mask."""
     status = root.polars(ctx)
     if rule.amount is not None:
@@ -71,8 +76,11 @@ def _rule_exprs(pkg: PolicyPackage, rule: Rule, root: Expr, ctx: FrameCtx,
     if rule.amount is not None:
         rule.amount.missing_flags(ctx, [status.fill_null(False)], flags)
     dtype = mask_dtype(len(names))
-    parts = [reduce(operator.or_, flags[n]).fill_null(False).cast(dtype) * (1 << i)
-             for i, n in enumerate(names) if n in flags]
+    parts = [
+        reduce(operator.or_, flags[n]).fill_null(False).cast(dtype) * (1 << i)
+        for i, n in enumerate(names)
+        if n in flags
+    ]
     mask = reduce(operator.or_, parts) if parts else pl.lit(0, dtype=dtype)
     return [*out, mask.cast(dtype).alias(f"{rule.id}__missing")]
 
@@ -103,8 +111,15 @@ def _materialise(roots: Sequence[Expr], ctx: FrameCtx) -> list[tuple[pl.Expr, ..
     return [tuple(stages[h]) for h in sorted(stages)]
 
 
-def compile_rules(pkg: PolicyPackage, entity: str, rule_ids: tuple[str, ...], *,
-                  with_missing: bool, on: date, days: tuple[date, date] | None) -> Plan:
+def compile_rules(
+    pkg: PolicyPackage,
+    entity: str,
+    rule_ids: tuple[str, ...],
+    *,
+    with_missing: bool,
+    on: date,
+    days: tuple[date, date] | None,
+) -> Plan:
     """The plan of ``rule_ids`` in force on ``on``; cached on the package.
 
     ``days`` None compiles for the one as-of date ``on``; otherwise for a date per row in
@@ -115,13 +130,15 @@ def compile_rules(pkg: PolicyPackage, entity: str, rule_ids: tuple[str, ...], *,
     if isinstance(cached, Plan):
         return cached
     rules = [pkg.rule_at(rule_id, on) for rule_id in rule_ids]
-    ctx = FrameCtx(on, pkg.params_at(on), as_of_column=None if days is None else AS_OF_COLUMN,
-                   days=days)
+    ctx = FrameCtx(
+        on, pkg.params_at(on), as_of_column=None if days is None else AS_OF_COLUMN, days=days
+    )
     roots = {rule.id: All(*(c.expr for c in rule.all_conditions())) for rule in rules}
     amounts = [rule.amount for rule in rules if rule.amount is not None]
     stages = _materialise([*roots.values(), *amounts], ctx)
-    outputs = [e for rule in rules for e in _rule_exprs(pkg, rule, roots[rule.id], ctx,
-                                                       with_missing)]
+    outputs = [
+        e for rule in rules for e in _rule_exprs(pkg, rule, roots[rule.id], ctx, with_missing)
+    ]
     facts = sorted({name for rule in rules for name in rule.fact_names()})
     plan = Plan(tuple(stages), tuple(outputs), tuple(facts), ctx)
     if len(pkg._compiled) >= _MAX_PLANS:
@@ -130,16 +147,19 @@ def compile_rules(pkg: PolicyPackage, entity: str, rule_ids: tuple[str, ...], *,
     return plan
 
 
-def _prepare(pkg: PolicyPackage, frame: pl.LazyFrame, entity: str, plan: Plan,
-             ) -> pl.LazyFrame:
+def _prepare(
+    pkg: PolicyPackage,
+    frame: pl.LazyFrame,
+    entity: str,
+    plan: Plan,
+) -> pl.LazyFrame:
     """Null columns for the facts the plan reads and the frame lacks; reference figures."""
     present = set(frame.collect_schema().names())
     needed = set(plan.facts)
     for target, table in pkg.references.items():
         if target in needed and pkg.facts[target].entity == entity:
             needed.add(table.key)
-    fill = [pl.lit(None, dtype=pkg.facts[n].dtype).alias(n)
-            for n in sorted(needed - present)]
+    fill = [pl.lit(None, dtype=pkg.facts[n].dtype).alias(n) for n in sorted(needed - present)]
     frame = frame.with_columns(fill) if fill else frame
     ctx = plan.ctx
     for target, table in pkg.references.items():
@@ -152,7 +172,8 @@ def _prepare(pkg: PolicyPackage, frame: pl.LazyFrame, entity: str, plan: Plan,
             wanted = year + table.year_offset
             mapping = {k: v for (k, y), v in table.values.items() if y == wanted}
             by_year[year] = pl.col(table.key).replace_strict(
-                mapping, default=None, return_dtype=dtype)
+                mapping, default=None, return_dtype=dtype
+            )
         if ctx.days is None or len(by_year) == 1:
             looked_up = next(iter(by_year.values()))
         else:
@@ -164,8 +185,9 @@ def _prepare(pkg: PolicyPackage, frame: pl.LazyFrame, entity: str, plan: Plan,
     return frame
 
 
-def _run(pkg: PolicyPackage, frame: pl.LazyFrame, entity: str, plan: Plan,
-         keep: Sequence[str]) -> pl.LazyFrame:
+def _run(
+    pkg: PolicyPackage, frame: pl.LazyFrame, entity: str, plan: Plan, keep: Sequence[str]
+) -> pl.LazyFrame:
     lazy = _prepare(pkg, frame, entity, plan)
     for stage in plan.stages:
         lazy = lazy.with_columns(stage)
@@ -188,9 +210,16 @@ def _spans(pkg: PolicyPackage, first: date, last: date) -> list[tuple[date, date
     return out
 
 
-def evaluate_frame(pkg: PolicyPackage, frame: pl.DataFrame | pl.LazyFrame, *, entity: str,
-                   as_of: date | str, rule_ids: Sequence[str] | None, keep: Sequence[str],
-                   with_missing: bool) -> pl.DataFrame:
+def evaluate_frame(
+    pkg: PolicyPackage,
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    entity: str,
+    as_of: date | str,
+    rule_ids: Sequence[str] | None,
+    keep: Sequence[str],
+    with_missing: bool,
+) -> pl.DataFrame:
     """See ``PolicyPackage.evaluate_frame``."""
     ids = tuple(r.id for r in pkg.select_rules(rule_ids, entity))
     lazy = frame.lazy()
@@ -201,19 +230,28 @@ def evaluate_frame(pkg: PolicyPackage, frame: pl.DataFrame | pl.LazyFrame, *, en
     if as_of not in lazy.collect_schema().names():
         raise CaseError("missing_as_of", as_of, "缺少测评日期列", "the as-of column is missing")
     lazy = lazy.with_columns(pl.col(as_of).cast(pl.Date).alias(AS_OF_COLUMN))
-    stats = lazy.select(pl.col(AS_OF_COLUMN).min().alias("first"),
-                        pl.col(AS_OF_COLUMN).max().alias("last"),
-                        pl.col(AS_OF_COLUMN).null_count().alias("nulls")).collect().row(0)
+    stats = (
+        lazy.select(
+            pl.col(AS_OF_COLUMN).min().alias("first"),
+            pl.col(AS_OF_COLUMN).max().alias("last"),
+            pl.col(AS_OF_COLUMN).null_count().alias("nulls"),
+        )
+        .collect()
+        .row(0)
+    )
     first, last, nulls = stats
     if nulls:
-        raise CaseError("missing_as_of", as_of, f"有{nulls}行缺少测评日期",
-                        f"{nulls} rows have no as-of date")
+        raise CaseError(
+            "missing_as_of", as_of, f"有{nulls}行缺少测评日期", f"{nulls} rows have no as-of date"
+        )
     if first is None:  # no rows
         first = last = pkg.in_force
     pkg.check_as_of(first, as_of)
     spans = _spans(pkg, first, last)
-    plans = [compile_rules(pkg, entity, ids, with_missing=with_missing, on=on,
-                           days=(lo, hi)) for on, lo, hi in spans]
+    plans = [
+        compile_rules(pkg, entity, ids, with_missing=with_missing, on=on, days=(lo, hi))
+        for on, lo, hi in spans
+    ]
     if len(plans) == 1:
         return _run(pkg, lazy, entity, plans[0], keep).collect()
     lazy = lazy.with_row_index("__row")

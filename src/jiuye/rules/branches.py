@@ -32,7 +32,7 @@ class Case(Expr):
         for cond, value in self.branches:
             c = cond.polars(ctx)
             nothing = pl.lit(None)
-            chain = (pl.when(c.is_null()) if chain is None else chain.when(c.is_null()))
+            chain = pl.when(c.is_null()) if chain is None else chain.when(c.is_null())
             chain = chain.then(nothing).when(c).then(value.polars(ctx))
         if chain is None:
             return self.default.polars(ctx)
@@ -60,7 +60,6 @@ class IsSet(Expr):
 
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return _lit(ctx.params.get(self.name) is not None)
-
 
     def params(self) -> frozenset[str]:
         return frozenset((self.name,))

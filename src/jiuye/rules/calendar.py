@@ -41,8 +41,7 @@ import yaml
 from jiuye.rules.expr import _EPOCH, Env, Expr, FrameCtx, Lit, Outcome, Param, _unknown
 from jiuye.rules.periods import add_months
 
-__all__ = ["CalendarYear", "HolidayCalendar", "WithinDeadline", "calendar_name",
-           "load_calendar"]
+__all__ = ["CalendarYear", "HolidayCalendar", "WithinDeadline", "calendar_name", "load_calendar"]
 
 #: From this day of December on, a day also needs the next year's notice.
 _LATE_DECEMBER = 20
@@ -131,8 +130,12 @@ def _dates(raw: Any, where: str) -> frozenset[date]:
     for item in raw or []:
         if isinstance(item, date):
             days.add(item)
-        elif (isinstance(item, list) and len(item) == 2
-              and all(isinstance(d, date) for d in item) and item[0] <= item[1]):
+        elif (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(isinstance(d, date) for d in item)
+            and item[0] <= item[1]
+        ):
             first, last = item
             days |= {first + timedelta(days=k) for k in range((last - first).days + 1)}
         else:
@@ -152,10 +155,16 @@ def load_calendar(path: Path) -> HolidayCalendar:
         for key in ("year", "document", "title", "source"):
             if not entry.get(key):
                 raise ValueError(f"{where} 缺少 {key} / missing {key}")
-        years.append(CalendarYear(int(entry["year"]), str(entry["document"]),
-                                  str(entry["title"]), str(entry["source"]),
-                                  _dates(entry.get("holidays"), where),
-                                  _dates(entry.get("workdays"), where)))
+        years.append(
+            CalendarYear(
+                int(entry["year"]),
+                str(entry["document"]),
+                str(entry["title"]),
+                str(entry["source"]),
+                _dates(entry.get("holidays"), where),
+                _dates(entry.get("workdays"), where),
+            )
+        )
     if len({y.year for y in years}) != len(years):
         raise ValueError(f"{path}: 同一年份有两条 / a year is listed twice")
     return HolidayCalendar(years)
@@ -199,7 +208,6 @@ class WithinDeadline(Expr):
         first, table = self.calendar.extension_table()
         index = last.cast(pl.Int32) - (first.toordinal() - _EPOCH)
         inside = index.is_between(0, len(table) - 1)
-        extended = pl.when(inside).then(
-            pl.lit(table).gather(index.clip(0, max(len(table) - 1, 0))))
+        extended = pl.when(inside).then(pl.lit(table).gather(index.clip(0, max(len(table) - 1, 0))))
         on = ctx.as_of_expr()
         return (on <= last) | (on <= extended)

@@ -56,8 +56,9 @@ from jiuye.rules.model import Parameter, ParamValue, Rule
 __all__ = ["compose"]
 
 
-def compose(packages: Sequence[PolicyPackage], *, name: str | None = None,
-            title: str | None = None) -> PolicyPackage:
+def compose(
+    packages: Sequence[PolicyPackage], *, name: str | None = None, title: str | None = None
+) -> PolicyPackage:
     """One package in force from the earliest entry into force, the highest precedence
     prevailing where the documents disagree (see the module docstring).
 
@@ -71,8 +72,9 @@ def compose(packages: Sequence[PolicyPackage], *, name: str | None = None,
     if len({p.precedence for p in ranked}) != len(ranked):
         raise ValueError("composed packages need distinct precedences")
     facts = _facts(ranked)
-    parameters = [_parameter(ranked, key) for key in
-                  sorted({k for p in ranked for k in p.parameters})]
+    parameters = [
+        _parameter(ranked, key) for key in sorted({k for p in ranked for k in p.parameters})
+    ]
     references: dict[str, ReferenceTable] = {}
     for pkg in reversed(ranked):  # the higher precedence overwrites
         references.update(pkg.references)
@@ -80,9 +82,13 @@ def compose(packages: Sequence[PolicyPackage], *, name: str | None = None,
     composed = PolicyPackage(
         name=name or "+".join(p.name for p in ranked),
         title=title or "；".join(p.title for p in ranked),
-        in_force=min(p.in_force for p in ranked), facts=facts, rules=rules,
-        parameters=parameters, references=references.values(),
-        precedence=ranked[0].precedence)
+        in_force=min(p.in_force for p in ranked),
+        facts=facts,
+        rules=rules,
+        parameters=parameters,
+        references=references.values(),
+        precedence=ranked[0].precedence,
+    )
     composed._origin.update(origin)
     return composed
 
@@ -95,9 +101,14 @@ def _facts(ranked: Sequence[PolicyPackage]) -> list[FactSpec]:
             if seen is None:
                 specs[spec.name] = spec
             elif (seen.type, seen.entity, dict(seen.choices)) != (
-                    spec.type, spec.entity, dict(spec.choices)):
-                raise ValueError(f"fact {spec.name} is defined differently by "
-                                 f"{_owner(ranked, seen.name)} and {pkg.name}")
+                spec.type,
+                spec.entity,
+                dict(spec.choices),
+            ):
+                raise ValueError(
+                    f"fact {spec.name} is defined differently by "
+                    f"{_owner(ranked, seen.name)} and {pkg.name}"
+                )
     return list(specs.values())
 
 
@@ -118,12 +129,18 @@ def _parameter(ranked: Sequence[PolicyPackage], key: str) -> Parameter:
         if not values or values[-1] != winner:
             values.append(winner)
     described = next((p for p in defined if p.set_by or p.note), head)
-    return Parameter(key, head.description, head.unit, head.clause, tuple(values),
-                     described.set_by, described.note)
+    return Parameter(
+        key,
+        head.description,
+        head.unit,
+        head.clause,
+        tuple(values),
+        described.set_by,
+        described.note,
+    )
 
 
-def _rules(ranked: Sequence[PolicyPackage]
-           ) -> tuple[list[Rule], dict[int, tuple[str, str]]]:
+def _rules(ranked: Sequence[PolicyPackage]) -> tuple[list[Rule], dict[int, tuple[str, str]]]:
     """The flattened versions of each rule id, each tagged with its package and document.
 
     The winner can only change on a day one of its own versions starts (a package that
@@ -147,8 +164,7 @@ def _rules(ranked: Sequence[PolicyPackage]
     return rules, origin
 
 
-def _winner(owners: Sequence[PolicyPackage], rule_id: str, day: date
-            ) -> tuple[PolicyPackage, Rule]:
+def _winner(owners: Sequence[PolicyPackage], rule_id: str, day: date) -> tuple[PolicyPackage, Rule]:
     for pkg in owners:
         in_force = [r for r in pkg.rule_versions(rule_id) if pkg.since(r) <= day]
         if in_force:

@@ -27,7 +27,6 @@ from jiuye.rules.money import fen_to_yuan
 __all__ = ["Case", "PolicyPackage", "ReferenceTable"]
 
 
-
 @dataclass(frozen=True)
 class ReferenceTable:
     """Published figures by region and year, filling a fact the case does not carry.
@@ -65,9 +64,18 @@ class PolicyPackage:
     together (higher prevails, see ``jiuye.rules.compose``); ``title`` is the document.
     """
 
-    def __init__(self, *, name: str, title: str, in_force: date, facts: Iterable[FactSpec],
-                 rules: Iterable[Rule], parameters: Iterable[Parameter],
-                 references: Iterable[ReferenceTable] = (), precedence: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        title: str,
+        in_force: date,
+        facts: Iterable[FactSpec],
+        rules: Iterable[Rule],
+        parameters: Iterable[Parameter],
+        references: Iterable[ReferenceTable] = (),
+        precedence: int = 0,
+    ) -> None:
         self.name, self.title, self.in_force = name, title, in_force
         self.precedence = precedence
         grouped: dict[str, list[Rule]] = {}
@@ -89,14 +97,21 @@ class PolicyPackage:
         names = {s.name for s in specs}
         for rule_id, dated in self._versions.items():
             if any(r.once for r in dated) and received_fact(rule_id) not in names:
-                specs.append(FactSpec(received_fact(rule_id), "bool", dated[-1].entity,
-                                      f"此前是否已领取过{dated[-1].title}"))
+                specs.append(
+                    FactSpec(
+                        received_fact(rule_id),
+                        "bool",
+                        dated[-1].entity,
+                        f"此前是否已领取过{dated[-1].title}",
+                    )
+                )
         self.facts = FactSchema(specs)
         self.parameters = {p.name: p for p in parameters}
         self.references = {r.target: r for r in references}
         self._mask_facts = {
             rid: tuple(sorted({n for r in versions for n in r.fact_names()}))
-            for rid, versions in self._versions.items()}
+            for rid, versions in self._versions.items()
+        }
         self._check()
         self._params_at = lru_cache(maxsize=64)(self._resolve_params)
         self._compiled: dict[Hashable, Any] = {}
@@ -165,14 +180,17 @@ class PolicyPackage:
     # ---- input -------------------------------------------------------------------------
     def check_as_of(self, as_of: date, field_name: str = "as_of") -> date:
         if as_of < self.in_force:
-            raise CaseError("as_of_before_policy", field_name,
-                            f"测评日期早于政策施行日期（{self.in_force.isoformat()}）",
-                            f"the as-of date is before the policy took effect "
-                            f"({self.in_force.isoformat()})")
+            raise CaseError(
+                "as_of_before_policy",
+                field_name,
+                f"测评日期早于政策施行日期（{self.in_force.isoformat()}）",
+                f"the as-of date is before the policy took effect ({self.in_force.isoformat()})",
+            )
         return as_of
 
-    def select_rules(self, rule_ids: Sequence[str] | None, entity: str | None,
-                     on: date | None = None) -> list[Rule]:
+    def select_rules(
+        self, rule_ids: Sequence[str] | None, entity: str | None, on: date | None = None
+    ) -> list[Rule]:
         """The chosen rules (all of ``entity`` by default): versions in force ``on`` a day,
         or the newest."""
         chosen = self._select(rule_ids, entity)
@@ -182,15 +200,22 @@ class PolicyPackage:
         if rule_ids:
             unknown = [r for r in rule_ids if r not in self.rules]
             if unknown:
-                raise CaseError("unknown_rule", "rule", f"未知的规则：{'、'.join(unknown)}",
-                                f"unknown rule: {', '.join(unknown)}")
+                raise CaseError(
+                    "unknown_rule",
+                    "rule",
+                    f"未知的规则：{'、'.join(unknown)}",
+                    f"unknown rule: {', '.join(unknown)}",
+                )
             chosen = [self.rules[r] for r in rule_ids]
             if entity is not None:
                 other = [r.id for r in chosen if r.entity != entity]
                 if other:
-                    raise CaseError("rule_entity_mismatch", "rule",
-                                    f"规则不适用于该对象类型：{'、'.join(other)}",
-                                    f"rule does not apply to this entity: {', '.join(other)}")
+                    raise CaseError(
+                        "rule_entity_mismatch",
+                        "rule",
+                        f"规则不适用于该对象类型：{'、'.join(other)}",
+                        f"rule does not apply to this entity: {', '.join(other)}",
+                    )
             return chosen
         return [r for r in self.rules.values() if entity is None or r.entity == entity]
 
@@ -204,23 +229,32 @@ class PolicyPackage:
             raise CaseError("unknown_field", name, "未知的字段", "unknown field")
         entity = payload.get("entity")
         if entity not in ENTITIES:
-            raise CaseError("invalid_entity", "entity",
-                            f"对象类型应为：{'、'.join(ENTITIES)}",
-                            f"entity must be one of {', '.join(ENTITIES)}")
+            raise CaseError(
+                "invalid_entity",
+                "entity",
+                f"对象类型应为：{'、'.join(ENTITIES)}",
+                f"entity must be one of {', '.join(ENTITIES)}",
+            )
         when = as_of
         if when is None:
             raw = payload.get("as_of")
             if raw is None:
-                raise CaseError("missing_as_of", "as_of", "缺少测评日期",
-                                "the as-of date is missing")
+                raise CaseError(
+                    "missing_as_of", "as_of", "缺少测评日期", "the as-of date is missing"
+                )
             if not isinstance(raw, str):
-                raise CaseError("invalid_type", "as_of", "日期格式应为 YYYY-MM-DD",
-                                "must be a date YYYY-MM-DD")
+                raise CaseError(
+                    "invalid_type", "as_of", "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"
+                )
             try:
                 when = date.fromisoformat(raw)
             except ValueError as exc:
-                raise CaseError("invalid_date", "as_of", "不是有效日期，格式 YYYY-MM-DD",
-                                "not a real date YYYY-MM-DD") from exc
+                raise CaseError(
+                    "invalid_date",
+                    "as_of",
+                    "不是有效日期，格式 YYYY-MM-DD",
+                    "not a real date YYYY-MM-DD",
+                ) from exc
         self.check_as_of(when)
         raw_facts = payload.get("facts", {})
         if not isinstance(raw_facts, Mapping):
@@ -228,13 +262,15 @@ class PolicyPackage:
         facts: dict[str, Value] = {}
         for name, raw_value in raw_facts.items():
             if name not in self.facts:
-                raise CaseError("unknown_fact", f"facts.{name}", "未知的事实项",
-                                "unknown fact")
+                raise CaseError("unknown_fact", f"facts.{name}", "未知的事实项", "unknown fact")
             spec = self.facts[name]
             if spec.entity != entity:
-                raise CaseError("fact_entity_mismatch", f"facts.{name}",
-                                f"该事实项属于“{ENTITIES[spec.entity]}”，不属于本案例的对象类型",
-                                f"this fact belongs to entity {spec.entity}")
+                raise CaseError(
+                    "fact_entity_mismatch",
+                    f"facts.{name}",
+                    f"该事实项属于“{ENTITIES[spec.entity]}”，不属于本案例的对象类型",
+                    f"this fact belongs to entity {spec.entity}",
+                )
             facts[name] = spec.coerce(raw_value)
         if "receipts" in payload:
             self._apply_receipts(payload["receipts"], entity, facts)
@@ -242,14 +278,14 @@ class PolicyPackage:
 
     def _apply_receipts(self, receipts: Any, entity: str, facts: dict[str, Value]) -> None:
         if not isinstance(receipts, list):
-            raise CaseError("invalid_type", "receipts", "receipts 应为数组",
-                            "receipts must be an array")
+            raise CaseError(
+                "invalid_type", "receipts", "receipts 应为数组", "receipts must be an array"
+            )
         received: set[str] = set()
         for i, item in enumerate(receipts):
             rule_id = item.get("rule") if isinstance(item, Mapping) else None
             if rule_id not in self.rules:
-                raise CaseError("unknown_rule", f"receipts[{i}].rule", "未知的规则",
-                                "unknown rule")
+                raise CaseError("unknown_rule", f"receipts[{i}].rule", "未知的规则", "unknown rule")
             received.add(rule_id)
         # An explicit record of receipts is complete: what it does not list was not received.
         for rule in self.rules.values():
@@ -270,8 +306,10 @@ class PolicyPackage:
     def evaluate(self, case: Case, rule_ids: Sequence[str] | None = None) -> list[RuleResult]:
         facts = self.enrich(case)
         env = Env(facts, case.as_of, self.params_at(case.as_of))
-        return [self._evaluate_rule(rule, env) for rule in
-                self.select_rules(rule_ids, case.entity, on=case.as_of)]
+        return [
+            self._evaluate_rule(rule, env)
+            for rule in self.select_rules(rule_ids, case.entity, on=case.as_of)
+        ]
 
     def _evaluate_rule(self, rule: Rule, env: Env) -> RuleResult:
         reasons: list[Reason] = []
@@ -281,8 +319,17 @@ class PolicyPackage:
             outcomes.append(out)
             value = out.value if out.value is None else bool(out.value)
             used = {n: self.facts[n].to_json(env.facts.get(n)) for n in sorted(cond.expr.facts())}
-            reasons.append(Reason(cond.id, cond.text, cond.clause, value,
-                                  tuple(sorted(out.missing)), used, cond.origin_clauses))
+            reasons.append(
+                Reason(
+                    cond.id,
+                    cond.text,
+                    cond.clause,
+                    value,
+                    tuple(sorted(out.missing)),
+                    used,
+                    cond.origin_clauses,
+                )
+            )
         status = All.combine(outcomes)
         amount: int | None = None
         missing, unset = status.missing, status.unset
@@ -290,17 +337,38 @@ class PolicyPackage:
             money = rule.amount.evaluate(env)
             amount = money.value if isinstance(money.value, int) else None
             missing, unset = money.missing, money.unset
-        label: Status = ("undetermined" if status.value is None
-                         else "eligible" if status.value else "ineligible")
+        label: Status = (
+            "undetermined" if status.value is None else "eligible" if status.value else "ineligible"
+        )
         package, document = self.origin(rule)
-        return RuleResult(rule.id, rule.title, rule.kind, label, amount, rule.clause, rule.fund,
-                          tuple(sorted(missing)), tuple(sorted(unset)), tuple(reasons),
-                          rule.amount_text, self.version_label(rule), package, document)
+        return RuleResult(
+            rule.id,
+            rule.title,
+            rule.kind,
+            label,
+            amount,
+            rule.clause,
+            rule.fund,
+            tuple(sorted(missing)),
+            tuple(sorted(unset)),
+            tuple(reasons),
+            rule.amount_text,
+            self.version_label(rule),
+            package,
+            document,
+        )
 
     # ---- batch (jiuye.rules.batch) ----------------------------------------------------
-    def evaluate_frame(self, frame: pl.DataFrame | pl.LazyFrame, *, entity: str,
-                       as_of: date | str, rule_ids: Sequence[str] | None = None,
-                       keep: Sequence[str] = (), with_missing: bool = True) -> pl.DataFrame:
+    def evaluate_frame(
+        self,
+        frame: pl.DataFrame | pl.LazyFrame,
+        *,
+        entity: str,
+        as_of: date | str,
+        rule_ids: Sequence[str] | None = None,
+        keep: Sequence[str] = (),
+        with_missing: bool = True,
+    ) -> pl.DataFrame:
         """All (or the chosen) rules of ``entity`` over every row of ``frame``.
 
         ``as_of`` is one date, or the name of a Date column of ``frame`` (a date per row:
@@ -313,8 +381,15 @@ class PolicyPackage:
         """
         from jiuye.rules.batch import evaluate_frame
 
-        return evaluate_frame(self, frame, entity=entity, as_of=as_of, rule_ids=rule_ids,
-                              keep=keep, with_missing=with_missing)
+        return evaluate_frame(
+            self,
+            frame,
+            entity=entity,
+            as_of=as_of,
+            rule_ids=rule_ids,
+            keep=keep,
+            with_missing=with_missing,
+        )
 
     def decode_missing(self, rule_id: str, mask: int) -> tuple[str, ...]:
         names = self.mask_facts(rule_id)
@@ -335,9 +410,15 @@ class PolicyPackage:
             "missing_facts": list(result.missing_facts),
             "unset_parameters": list(result.unset_parameters),
             "reasons": [
-                {"id": r.id, "text": r.text, "clause": r.clause,
-                 "origin_clauses": list(r.origin_clauses), "value": r.value,
-                 "missing_facts": list(r.missing_facts), "facts": r.facts}
+                {
+                    "id": r.id,
+                    "text": r.text,
+                    "clause": r.clause,
+                    "origin_clauses": list(r.origin_clauses),
+                    "value": r.value,
+                    "missing_facts": list(r.missing_facts),
+                    "facts": r.facts,
+                }
                 for r in result.reasons
             ],
             "version": result.version,

@@ -22,9 +22,11 @@ class CaseError(JiuyeError, ValueError):
     http_status: ClassVar[int] = 422
 
     def __init__(self, code: str, field: str, message_zh: str, message_en: str) -> None:
-        super().__init__(code, f"{message_zh}（{field}）",
-                         extra={"field": field, "message_zh": message_zh,
-                                "message_en": message_en})
+        super().__init__(
+            code,
+            f"{message_zh}（{field}）",
+            extra={"field": field, "message_zh": message_zh, "message_en": message_en},
+        )
         self.args = (f"{field}: {message_zh} / {message_en}",)
         self.code = code
         self.field = field
@@ -36,6 +38,9 @@ class CaseError(JiuyeError, ValueError):
         return {
             "code": self.code,
             "message": f"{self.message_zh}（{self.field}）",
-            "extra": {"field": self.field, "message_zh": self.message_zh,
-                      "message_en": self.message_en},
+            "extra": {
+                "field": self.field,
+                "message_zh": self.message_zh,
+                "message_en": self.message_en,
+            },
         }

@@ -35,8 +35,22 @@ import polars as pl
 from jiuye.rules.facts import Value
 
 __all__ = [
-    "All", "And", "AsOf", "Cmp", "Env", "Expr", "Fact", "FrameCtx", "In", "Lit", "Not", "Or",
-    "Outcome", "Param", "all_of", "any_of",
+    "All",
+    "And",
+    "AsOf",
+    "Cmp",
+    "Env",
+    "Expr",
+    "Fact",
+    "FrameCtx",
+    "In",
+    "Lit",
+    "Not",
+    "Or",
+    "Outcome",
+    "Param",
+    "all_of",
+    "any_of",
 ]
 
 _EMPTY: frozenset[str] = frozenset()
@@ -85,9 +99,10 @@ class FrameCtx:
         if self.as_of_column is None:
             return pl.lit(fn(self.as_of), dtype=dtype)
         first, last = self.days or (self.as_of, self.as_of)
-        table = pl.Series([fn(date.fromordinal(d))
-                           for d in range(first.toordinal(), last.toordinal() + 1)],
-                          dtype=dtype)
+        table = pl.Series(
+            [fn(date.fromordinal(d)) for d in range(first.toordinal(), last.toordinal() + 1)],
+            dtype=dtype,
+        )
         offset = first.toordinal() - _EPOCH
         index = pl.col(self.as_of_column).cast(pl.Int32) - offset
         return pl.lit(table).gather(index)
@@ -134,7 +149,6 @@ class Expr(ABC):
     @abstractmethod
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
         """This node over a frame (called once per node by ``polars``)."""
-
 
     def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
         """Collect, per fact, when it is missing *and* every Kleene node above it is unknown.
@@ -223,7 +237,6 @@ class Fact(Expr):
     def missing_flags(self, ctx: FrameCtx, path: list[pl.Expr], out: Flags) -> None:
         out.setdefault(self.name, []).append(_all([*path, pl.col(self.name).is_null()]))
 
-
     def facts(self) -> frozenset[str]:
         return frozenset((self.name,))
 
@@ -244,7 +257,6 @@ class Param(Expr):
     def _polars(self, ctx: FrameCtx) -> pl.Expr:
         return _lit(ctx.params.get(self.name))
 
-
     def params(self) -> frozenset[str]:
         return frozenset((self.name,))
 
@@ -263,7 +275,6 @@ class Lit(Expr):
         return _lit(self.value)
 
 
-
 class AsOf(Expr):
     """The as-of date of the evaluation (the end of that day); a column with a date per row."""
 
@@ -274,20 +285,29 @@ class AsOf(Expr):
         return ctx.as_of_expr()
 
 
-
 def _unknown(parts: list[Outcome]) -> Outcome:
     """Unknown value; missing and unset gathered from the unknown parts."""
     unknown = [p for p in parts if p.value is None]
-    return Outcome(None, frozenset().union(*(p.missing for p in unknown)),
-                   frozenset().union(*(p.unset for p in unknown)))
+    return Outcome(
+        None,
+        frozenset().union(*(p.missing for p in unknown)),
+        frozenset().union(*(p.unset for p in unknown)),
+    )
 
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "//": operator.floordiv,
 }
 
 

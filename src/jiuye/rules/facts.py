@@ -46,8 +46,13 @@ MAX_INT = 2**31 - 1
 MAX_FEN = 10**12
 
 _POLARS_TYPES: dict[str, pl.DataType] = {
-    "bool": pl.Boolean(), "int": pl.Int64(), "money": pl.Int64(), "date": pl.Date(),
-    "percent": pl.Int64(), "enum": pl.String(), "code": pl.String(),
+    "bool": pl.Boolean(),
+    "int": pl.Int64(),
+    "money": pl.Int64(),
+    "date": pl.Date(),
+    "percent": pl.Int64(),
+    "enum": pl.String(),
+    "code": pl.String(),
 }
 
 
@@ -81,8 +86,9 @@ class FactSpec:
         if kind == "int":
             if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_INT:
                 return raw
-            raise _type_error(at, f"应为不超过{MAX_INT}的非负整数",
-                              f"must be an integer from 0 to {MAX_INT}")
+            raise _type_error(
+                at, f"应为不超过{MAX_INT}的非负整数", f"must be an integer from 0 to {MAX_INT}"
+            )
         if kind == "money":
             if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)):
                 try:
@@ -92,10 +98,12 @@ class FactSpec:
                 else:
                     if 0 <= fen <= MAX_FEN:
                         return fen
-            raise _type_error(at, "应为以元为单位、最多两位小数、不超过一百亿元的非负金额，"
-                                  "如 \"5000.00\"",
-                              "must be a non-negative amount of yuan with at most two decimals, "
-                              "at most 10,000,000,000")
+            raise _type_error(
+                at,
+                '应为以元为单位、最多两位小数、不超过一百亿元的非负金额，如 "5000.00"',
+                "must be a non-negative amount of yuan with at most two decimals, "
+                "at most 10,000,000,000",
+            )
         if kind == "date":
             if isinstance(raw, str):
                 try:
@@ -111,8 +119,11 @@ class FactSpec:
                     value = Decimal(-1)
                 if value.is_finite() and 0 <= value <= 10000 and value == value.to_integral_value():
                     return int(value)
-            raise _type_error(at, "应为0至100之间的百分数（最多两位小数），如 \"3.46\" 表示 3.46%",
-                              "must be a percentage with at most two decimals, e.g. \"3.46\"")
+            raise _type_error(
+                at,
+                '应为0至100之间的百分数（最多两位小数），如 "3.46" 表示 3.46%',
+                'must be a percentage with at most two decimals, e.g. "3.46"',
+            )
         if kind == "enum":
             if isinstance(raw, str) and raw in self.choices:
                 return raw
@@ -157,16 +168,17 @@ class FactSpec:
         elif kind == "int":
             base.update(type=["integer", "null"], minimum=0, maximum=MAX_INT)
         elif kind == "money":
-            base.update(type=["string", "null"], pattern=r"^\d+(\.\d{1,2})?$",
-                        **{"x-unit": "元"})
+            base.update(type=["string", "null"], pattern=r"^\d+(\.\d{1,2})?$", **{"x-unit": "元"})
         elif kind == "date":
             base.update(type=["string", "null"], format="date")
         elif kind == "percent":
-            base.update(type=["string", "null"], pattern=r"^\d+(\.\d{1,2})?$",
-                        **{"x-unit": "%"})
+            base.update(type=["string", "null"], pattern=r"^\d+(\.\d{1,2})?$", **{"x-unit": "%"})
         elif kind == "enum":
-            base.update(type=["string", "null"], enum=[*self.choices, None],
-                        **{"x-choices": dict(self.choices)})
+            base.update(
+                type=["string", "null"],
+                enum=[*self.choices, None],
+                **{"x-choices": dict(self.choices)},
+            )
         else:
             base["type"] = ["string", "null"]
         return base
@@ -210,19 +222,35 @@ class FactSchema:
             "required": ["entity", "facts"],
             "additionalProperties": False,
             "properties": {
-                "entity": {"title": "对象类型", "enum": list(ENTITIES),
-                           "x-choices": dict(ENTITIES)},
-                "as_of": {"title": "测评日期（当日24时的状态）", "type": "string",
-                          "format": "date"},
-                "facts": {"title": "事实", "type": "object", "additionalProperties": False,
-                          "properties": facts},
+                "entity": {
+                    "title": "对象类型",
+                    "enum": list(ENTITIES),
+                    "x-choices": dict(ENTITIES),
+                },
+                "as_of": {
+                    "title": "测评日期（当日24时的状态）",
+                    "type": "string",
+                    "format": "date",
+                },
+                "facts": {
+                    "title": "事实",
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": facts,
+                },
                 "receipts": {
-                    "title": "已享受的补贴记录", "type": "array",
-                    "items": {"type": "object", "required": ["rule"],
-                              "properties": {"rule": {"type": "string"},
-                                             "date": {"type": "string", "format": "date"},
-                                             "period": {"type": "integer"},
-                                             "amount_yuan": {"type": "string"}}},
+                    "title": "已享受的补贴记录",
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["rule"],
+                        "properties": {
+                            "rule": {"type": "string"},
+                            "date": {"type": "string", "format": "date"},
+                            "period": {"type": "integer"},
+                            "amount_yuan": {"type": "string"},
+                        },
+                    },
                 },
             },
         }

@@ -10,7 +10,13 @@ from jiuye.rules.expr import Expr, Fact, Not
 from jiuye.rules.facts import Value
 
 __all__ = [
-    "Condition", "ParamValue", "Parameter", "Reason", "Rule", "RuleKind", "RuleResult",
+    "Condition",
+    "ParamValue",
+    "Parameter",
+    "Reason",
+    "Rule",
+    "RuleKind",
+    "RuleResult",
     "received_fact",
 ]
 
@@ -20,8 +26,7 @@ Status = Literal["eligible", "ineligible", "undetermined"]
 KIND_LABELS: dict[str, dict[str, str]] = {
     "benefit": {"eligible": "符合", "ineligible": "不符合", "undetermined": "还需了解"},
     "status": {"eligible": "是", "ineligible": "否", "undetermined": "还需了解"},
-    "obligation": {"eligible": "达标", "ineligible": "不适用或未达标",
-                   "undetermined": "还需了解"},
+    "obligation": {"eligible": "达标", "ineligible": "不适用或未达标", "undetermined": "还需了解"},
     "target": {"eligible": "已达标", "ineligible": "未达标", "undetermined": "还需了解"},
 }
 
@@ -86,8 +91,9 @@ class Rule:
 
     def __post_init__(self) -> None:
         # A shared condition cites the clause of the rule that applies it, and its origin.
-        object.__setattr__(self, "conditions",
-                           tuple(c.applied_under(self.clause) for c in self.conditions))
+        object.__setattr__(
+            self, "conditions", tuple(c.applied_under(self.clause) for c in self.conditions)
+        )
 
     def version_label(self, default_since: date) -> str:
         """The label of this version: ``version``, or its start date ("2018-04-13 起").
@@ -105,8 +111,11 @@ class Rule:
         if not self.once:
             return self.conditions
         once = Condition(
-            f"{self.id}__not_received", f"此前未领取过{self.title}（一次性）", self.clause,
-            Not(Fact(received_fact(self.id))))
+            f"{self.id}__not_received",
+            f"此前未领取过{self.title}（一次性）",
+            self.clause,
+            Not(Fact(received_fact(self.id))),
+        )
         return (*self.conditions, once)
 
     def fact_names(self) -> tuple[str, ...]:

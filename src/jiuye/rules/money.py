@@ -37,8 +37,9 @@ HALF_UP: Rounding = "half_up"
 DOWN: Rounding = "down"
 
 
-def apply_rate(base_fen: int, numerator: int, denominator: int, *,
-               rounding: Rounding = HALF_UP) -> int:
+def apply_rate(
+    base_fen: int, numerator: int, denominator: int, *, rounding: Rounding = HALF_UP
+) -> int:
     """``base_fen × numerator ÷ denominator`` rounded to the fen, exactly.
 
     ``numerator`` must be non-negative and ``denominator`` positive (a share such as 50

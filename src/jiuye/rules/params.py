@@ -54,8 +54,15 @@ def load_parameter(path: Path, name: str) -> Parameter:
     values.sort(key=lambda v: v.start)
     if len({v.start for v in values}) != len(values):
         raise ValueError(f"{path}: 同一日期有两个取值 / two values from the same date")
-    return Parameter(name, str(data["description"]), str(data["unit"]), str(data["clause"]),
-                     tuple(values), str(data.get("set_by", "")), str(data.get("note", "")))
+    return Parameter(
+        name,
+        str(data["description"]),
+        str(data["unit"]),
+        str(data["clause"]),
+        tuple(values),
+        str(data.get("set_by", "")),
+        str(data.get("note", "")),
+    )
 
 
 def load_parameters(root: Path) -> list[Parameter]:

@@ -50,15 +50,22 @@ def result_rows(results: list[RuleResult]) -> list[dict[str, Any]]:
     rows = []
     for r in sorted(results, key=lambda r: ORDER[r.status]):
         reasons = [{"text": x.text, "clause": x.clause, "value": x.value} for x in r.reasons]
-        rows.append({
-            "rule": r.rule, "title": r.title, "clause": r.clause, "status": r.status,
-            "status_label": KIND_LABELS[r.kind][r.status], "amount": amount_shown(r),
-            "standard": r.amount_text if r.status == "undetermined" else "",
-            "fund": r.fund, "reasons": reasons,
-            "failed": [x for x in reasons if x["value"] is False],
-            "missing": [pkg.facts[n].label for n in r.missing_facts],
-            "unset": [who_sets(n) for n in r.unset_parameters],
-        })
+        rows.append(
+            {
+                "rule": r.rule,
+                "title": r.title,
+                "clause": r.clause,
+                "status": r.status,
+                "status_label": KIND_LABELS[r.kind][r.status],
+                "amount": amount_shown(r),
+                "standard": r.amount_text if r.status == "undetermined" else "",
+                "fund": r.fund,
+                "reasons": reasons,
+                "failed": [x for x in reasons if x["value"] is False],
+                "missing": [pkg.facts[n].label for n in r.missing_facts],
+                "unset": [who_sets(n) for n in r.unset_parameters],
+            }
+        )
     return rows
 
 

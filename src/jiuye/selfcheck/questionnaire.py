@@ -30,9 +30,22 @@ from jiuye.rules.model import RuleResult
 from policies.loader import policy
 
 __all__ = [
-    "Action", "AnswerError", "Question", "State", "Step", "answer_text",
-    "choose_question", "clean_state", "display_value", "evaluate", "next_question",
-    "entities", "parse_answer", "question_for", "rule_ids", "run_step",
+    "Action",
+    "AnswerError",
+    "Question",
+    "State",
+    "Step",
+    "answer_text",
+    "choose_question",
+    "clean_state",
+    "display_value",
+    "evaluate",
+    "next_question",
+    "entities",
+    "parse_answer",
+    "question_for",
+    "rule_ids",
+    "run_step",
 ]
 
 Action = Literal["start", "answer", "skip", "edit"]
@@ -99,8 +112,12 @@ def _fact_order_of(pkg: PolicyPackage) -> dict[str, int]:
     return {spec.name: i for i, spec in enumerate(pkg.facts)}
 
 
-def next_question(results: Iterable[RuleResult], *, skipped: Collection[str] = (),
-                  order: Mapping[str, int] | None = None) -> str | None:
+def next_question(
+    results: Iterable[RuleResult],
+    *,
+    skipped: Collection[str] = (),
+    order: Mapping[str, int] | None = None,
+) -> str | None:
     """The fact that settles the most open measures, or ``None`` when nothing is left.
 
     A measure is open while it is undetermined, or eligible with its amount still
@@ -119,8 +136,9 @@ def next_question(results: Iterable[RuleResult], *, skipped: Collection[str] = (
 
 
 # ---- questions and answers ------------------------------------------------------------------
-def _reference_choices(pkg: PolicyPackage, target: str, as_of: date) -> tuple[
-        str, tuple[tuple[str, str], ...]] | None:
+def _reference_choices(
+    pkg: PolicyPackage, target: str, as_of: date
+) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     """For a fact the package fills from a reference table: the key fact and its choices."""
     table = pkg.references.get(target)
     if table is None:
@@ -136,8 +154,9 @@ def _region_names() -> Mapping[str, str]:
     return policy().questionnaire.region_names
 
 
-def question_for(fact: str, state: State, as_of: date,
-                 pkg: PolicyPackage | None = None) -> Question | None:
+def question_for(
+    fact: str, state: State, as_of: date, pkg: PolicyPackage | None = None
+) -> Question | None:
     """The question that settles ``fact``, or ``None`` if the self-check cannot ask it.
 
     A figure the package looks up in a reference table (the pooling region's
@@ -151,14 +170,17 @@ def question_for(fact: str, state: State, as_of: date,
         key, choices = ref
         if choices and key not in state.answers and key not in state.skipped:
             spec = pkg.facts[key]
-            return Question(key, spec.label.removesuffix("代码"), "code",
-                            "如所在统筹地区不在列表中，请选“不清楚/跳过”，再直接填写失业率。",
-                            choices)
+            return Question(
+                key,
+                spec.label.removesuffix("代码"),
+                "code",
+                "如所在统筹地区不在列表中，请选“不清楚/跳过”，再直接填写失业率。",
+                choices,
+            )
     spec = pkg.facts[fact]
     if spec.type == "code":
         return None
-    return Question(spec.name, spec.label, spec.type, spec.description,
-                    tuple(spec.choices.items()))
+    return Question(spec.name, spec.label, spec.type, spec.description, tuple(spec.choices.items()))
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -280,8 +302,9 @@ def choose_question(results: list[RuleResult], state: State, as_of: date) -> Que
         passed.add(fact)
 
 
-def run_step(state: State, as_of: date, action: Action = "start", *, fact: str = "",
-             value: str = "") -> Step:
+def run_step(
+    state: State, as_of: date, action: Action = "start", *, fact: str = "", value: str = ""
+) -> Step:
     """Apply one action to the state and return the results and the next question.
 
     ``answer`` sets ``fact`` to ``value`` (a bad value leaves the state as it was and
@@ -307,8 +330,7 @@ def run_step(state: State, as_of: date, action: Action = "start", *, fact: str =
         previous = answers.pop(fact, "")
         skipped = [n for n in skipped if n != fact]
         new = State(state.entity, answers, tuple(skipped))
-        return Step(new, as_of, evaluate(new, as_of), _plain_question(pkg, fact), None,
-                    previous)
+        return Step(new, as_of, evaluate(new, as_of), _plain_question(pkg, fact), None, previous)
     new = State(state.entity, answers, tuple(skipped))
     results = evaluate(new, as_of)
     return Step(new, as_of, results, choose_question(results, new, as_of))
@@ -320,6 +342,8 @@ def _plain_question(pkg: PolicyPackage, fact: str) -> Question:
     if spec.type == "code":
         for table in pkg.references.values():
             if table.key == fact:
-                choices = tuple((code, _region_names().get(code, code))
-                                for code in sorted({c for c, _ in table.values}))
+                choices = tuple(
+                    (code, _region_names().get(code, code))
+                    for code in sorted({c for c, _ in table.values})
+                )
     return Question(spec.name, spec.label, spec.type, spec.description, choices)

@@ -23,8 +23,12 @@ def draft_create(*, state: State) -> SelfCheckDraft:
     """
     draft_purge_expired()
     return SelfCheckDraft.objects.create(
-        token=secrets.token_urlsafe(32), entity=state.entity, answers=dict(state.answers),
-        skipped=list(state.skipped), expires_at=clock.now() + timedelta(days=DRAFT_DAYS))
+        token=secrets.token_urlsafe(32),
+        entity=state.entity,
+        answers=dict(state.answers),
+        skipped=list(state.skipped),
+        expires_at=clock.now() + timedelta(days=DRAFT_DAYS),
+    )
 
 
 def draft_get(*, token: str) -> State | None:
@@ -34,8 +38,9 @@ def draft_get(*, token: str) -> State | None:
         return None
     answers = draft.answers if isinstance(draft.answers, dict) else {}
     skipped = draft.skipped if isinstance(draft.skipped, list) else []
-    return clean_state(draft.entity, {str(k): str(v) for k, v in answers.items()},
-                       [str(s) for s in skipped])
+    return clean_state(
+        draft.entity, {str(k): str(v) for k, v in answers.items()}, [str(s) for s in skipped]
+    )
 
 
 def draft_purge_expired() -> int:

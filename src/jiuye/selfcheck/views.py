@@ -25,8 +25,11 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def state_from_post(request: HttpRequest, entity: str) -> State:
-    answers = {key.removeprefix(ANSWER_PREFIX): request.POST.get(key, "")
-               for key in request.POST if key.startswith(ANSWER_PREFIX)}
+    answers = {
+        key.removeprefix(ANSWER_PREFIX): request.POST.get(key, "")
+        for key in request.POST
+        if key.startswith(ANSWER_PREFIX)
+    }
     return clean_state(entity, answers, request.POST.getlist("skipped"))
 
 
@@ -66,8 +69,7 @@ def draft(request: HttpRequest, token: str) -> HttpResponse:
     state = draft_get(token=token)
     if state is None:
         return render(request, "selfcheck/draft_missing.html", status=404)
-    return _render(request, run_step(state, clock.today()),
-                   draft_url=request.build_absolute_uri())
+    return _render(request, run_step(state, clock.today()), draft_url=request.build_absolute_uri())
 
 
 def _render(request: HttpRequest, step: Step, draft_url: str = "") -> HttpResponse:
@@ -75,10 +77,15 @@ def _render(request: HttpRequest, step: Step, draft_url: str = "") -> HttpRespon
     htmx = bool(request.headers.get("HX-Request"))
     status = 422 if step.error and not htmx else 200
     context = {
-        "entity": step.state.entity, "entity_label": entities()[step.state.entity],
-        "step": step, "question": step.question, "results": result_rows(step.results),
-        "answers": answer_rows(step.state), "skipped": skipped_rows(step.state),
-        "as_of": step.as_of, "draft_url": draft_url,
+        "entity": step.state.entity,
+        "entity_label": entities()[step.state.entity],
+        "step": step,
+        "question": step.question,
+        "results": result_rows(step.results),
+        "answers": answer_rows(step.state),
+        "skipped": skipped_rows(step.state),
+        "as_of": step.as_of,
+        "draft_url": draft_url,
     }
     if htmx:
         return render(request, "selfcheck/_panel.html", context, status=status)

@@ -71,6 +71,7 @@ class AccessRefused(JiuyeError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(code, message)
 
+
 #: Significant digits of a division code at each level.
 PREFIX_LENGTH: dict[int, int] = {
     DivisionLevel.PROVINCE: 2,
@@ -121,12 +122,14 @@ NOBODY = Viewer(prefix=None)
 def viewer_for(user: AnyUser) -> Viewer:
     if not user.is_authenticated or not user.is_active:
         return NOBODY
-    profile = (StaffProfile.objects.select_related("division")
-               .filter(user_id=user.pk).first())
+    profile = StaffProfile.objects.select_related("division").filter(user_id=user.pk).first()
     if profile is None:
         return NOBODY
-    return Viewer(prefix=subtree_prefix(profile.division), division=profile.division,
-                  full_identity=profile.can_view_full_identity)
+    return Viewer(
+        prefix=subtree_prefix(profile.division),
+        division=profile.division,
+        full_identity=profile.can_view_full_identity,
+    )
 
 
 def visible_divisions(user: AnyUser) -> QuerySet[Division]:
@@ -137,8 +140,7 @@ def visible_divisions(user: AnyUser) -> QuerySet[Division]:
     return Division.objects.filter(code__startswith=prefix)
 
 
-def scoped(queryset: QuerySet[ModelT], viewer: Viewer,
-           path: str = "division") -> QuerySet[ModelT]:
+def scoped(queryset: QuerySet[ModelT], viewer: Viewer, path: str = "division") -> QuerySet[ModelT]:
     """Only the rows whose division (at ``path``) lies in the viewer's subtree."""
     if viewer.prefix is None:
         return queryset.none()
@@ -168,7 +170,8 @@ def can_audit(user: AnyUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return bool(getattr(user, "is_superuser", False)) or (
-        Group.objects.filter(name=AUDIT_GROUP, user__pk=user.pk).exists())
+        Group.objects.filter(name=AUDIT_GROUP, user__pk=user.pk).exists()
+    )
 
 
 def reveals_used(user_id: int, now: datetime) -> int:
@@ -177,13 +180,23 @@ def reveals_used(user_id: int, now: datetime) -> int:
     Rows stamped after ``now`` count too: another process may have taken its time a
     moment later and committed first.
     """
-    return (SensitiveAccessLog.objects
-            .filter(actor_id=user_id, action=AccessAction.REVEAL, at__gt=now - REVEAL_WINDOW,
-                    outcome=AccessOutcome.SHOWN).count())
+    return SensitiveAccessLog.objects.filter(
+        actor_id=user_id,
+        action=AccessAction.REVEAL,
+        at__gt=now - REVEAL_WINDOW,
+        outcome=AccessOutcome.SHOWN,
+    ).count()
 
 
-def record_reveal(*, viewer_user: Any, entity: str, object_id: int, field: str,
-                  reason: str, now: datetime | None = None) -> SensitiveAccessLog:
+def record_reveal(
+    *,
+    viewer_user: Any,
+    entity: str,
+    object_id: int,
+    field: str,
+    reason: str,
+    now: datetime | None = None,
+) -> SensitiveAccessLog:
     """Log that a user is shown one field of one record in full (the value is never
     written); beyond the hourly limit, log the refusal and raise :class:`AccessRefused`.
 
@@ -193,30 +206,64 @@ def record_reveal(*, viewer_user: Any, entity: str, object_id: int, field: str,
     now = now or clock.now()
     limit = settings.REVEAL_LIMIT_PER_HOUR
     with transaction.atomic():
-        list(StaffProfile.objects.select_for_update().filter(user_id=viewer_user.pk)
-             .values_list("pk", flat=True))
+        list(
+            StaffProfile.objects.select_for_update()
+            .filter(user_id=viewer_user.pk)
+            .values_list("pk", flat=True)
+        )
         allowed = reveals_used(viewer_user.pk, now) < limit
         if not allowed:
             reason = f"{REFUSED}（超出每小时 {limit} 个的上限）：{reason}"
         row = SensitiveAccessLog.objects.create(
-            actor=viewer_user, action=AccessAction.REVEAL, entity=entity, object_id=object_id,
-            field=field, reason=reason[:200], row_count=1 if allowed else 0, at=now,
+            actor=viewer_user,
+            action=AccessAction.REVEAL,
+            entity=entity,
+            object_id=object_id,
+            field=field,
+            reason=reason[:200],
+            row_count=1 if allowed else 0,
+            at=now,
             outcome=AccessOutcome.SHOWN if allowed else AccessOutcome.REFUSED,
-            unmasked=allowed)
+            unmasked=allowed,
+        )
     if allowed:
-        logger.info("sensitive reveal: user=%s entity=%s id=%s field=%s log=%s",
-                    viewer_user.pk, entity, object_id, field, row.pk)
+        logger.info(
+            "sensitive reveal: user=%s entity=%s id=%s field=%s log=%s",
+            viewer_user.pk,
+            entity,
+            object_id,
+            field,
+            row.pk,
+        )
         return row
-    logger.warning("sensitive reveal refused at the hourly limit %s: user=%s entity=%s id=%s "
-                   "log=%s", limit, viewer_user.pk, entity, object_id, row.pk)
-    raise AccessRefused("reveal_limit", gettext(
-        "您最近 1 小时内已查看 {limit} 个完整身份证号码，达到上限，本次未显示（已记录）。"
-        "请稍后再试；确需批量核对的，请联系系统管理员。").format(limit=limit))
+    logger.warning(
+        "sensitive reveal refused at the hourly limit %s: user=%s entity=%s id=%s log=%s",
+        limit,
+        viewer_user.pk,
+        entity,
+        object_id,
+        row.pk,
+    )
+    raise AccessRefused(
+        "reveal_limit",
+        gettext(
+            "您最近 1 小时内已查看 {limit} 个完整身份证号码，达到上限，本次未显示（已记录）。"
+            "请稍后再试；确需批量核对的，请联系系统管理员。"
+        ).format(limit=limit),
+    )
 
 
-def record_export(*, viewer_user: Any, entity: str, export_name: str, field: str,
-                  row_count: int, filters: str = "", refused: bool = False,
-                  now: datetime | None = None) -> SensitiveAccessLog:
+def record_export(
+    *,
+    viewer_user: Any,
+    entity: str,
+    export_name: str,
+    field: str,
+    row_count: int,
+    filters: str = "",
+    refused: bool = False,
+    now: datetime | None = None,
+) -> SensitiveAccessLog:
     """Log one export of a staff list: who, which list, the filter, how many rows, and
     whether unmasked (``field`` names what it carried in full, "" when masked).
 
@@ -225,24 +272,40 @@ def record_export(*, viewer_user: Any, entity: str, export_name: str, field: str
     """
     reason = f"筛选：{filters or '无'}"
     if refused:
-        reason = (f"{REFUSED}（{row_count} 行，超过导出上限 {settings.EXPORT_MAX_ROWS} 行）；"
-                  f"{reason}")
+        reason = (
+            f"{REFUSED}（{row_count} 行，超过导出上限 {settings.EXPORT_MAX_ROWS} 行）；{reason}"
+        )
     row = SensitiveAccessLog.objects.create(
-        actor=viewer_user, action=AccessAction.EXPORT, entity=entity, field=field,
-        export_name=export_name, row_count=row_count, reason=reason[:200],
-        filters=filters[:200], unmasked=bool(field) and not refused,
+        actor=viewer_user,
+        action=AccessAction.EXPORT,
+        entity=entity,
+        field=field,
+        export_name=export_name,
+        row_count=row_count,
+        reason=reason[:200],
+        filters=filters[:200],
+        unmasked=bool(field) and not refused,
         outcome=AccessOutcome.REFUSED if refused else AccessOutcome.SHOWN,
-        at=now or clock.now())
-    logger.info("registry export: user=%s export=%s rows=%s unmasked=%s refused=%s log=%s",
-                viewer_user.pk, export_name, row_count, bool(field), refused, row.pk)
+        at=now or clock.now(),
+    )
+    logger.info(
+        "registry export: user=%s export=%s rows=%s unmasked=%s refused=%s log=%s",
+        viewer_user.pk,
+        export_name,
+        row_count,
+        bool(field),
+        refused,
+        row.pk,
+    )
     return row
 
 
 def access_outcome(row: SensitiveAccessLog) -> str:
     """What a log row records, in words (from its outcome and unmasked columns)."""
     if row.action == AccessAction.REVEAL:
-        return ("未显示（超出每小时上限）" if row.outcome == AccessOutcome.REFUSED
-                else "已显示完整号码")
+        return (
+            "未显示（超出每小时上限）" if row.outcome == AccessOutcome.REFUSED else "已显示完整号码"
+        )
     if row.outcome == AccessOutcome.REFUSED:
         return "已拒绝（超出导出行数上限）"
     return "未脱敏导出" if row.unmasked else "已脱敏导出"

@@ -28,10 +28,28 @@ class SensitiveAccessLogAdmin(admin.ModelAdmin[SensitiveAccessLog]):
     """The access log: an export reads 导出名单 with 未脱敏 ticked or not, never
     "未脱敏" for a masked file."""
 
-    list_display = ("at", "actor", "action", "entity", "object_id", "field", "export_name",
-                    "row_count", "unmasked", "outcome_text", "filters", "reason")
-    list_filter = ("action", "outcome", "unmasked", "entity",
-                   ("actor", admin.RelatedOnlyFieldListFilter), "at")
+    list_display = (
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "object_id",
+        "field",
+        "export_name",
+        "row_count",
+        "unmasked",
+        "outcome_text",
+        "filters",
+        "reason",
+    )
+    list_filter = (
+        "action",
+        "outcome",
+        "unmasked",
+        "entity",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        "at",
+    )
     date_hierarchy = "at"
     search_fields = ("actor__username",)
 

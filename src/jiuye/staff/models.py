@@ -19,13 +19,20 @@ from jiuye.core import clock
 class StaffProfile(models.Model):
     """The jurisdiction of one staff account; a user without one sees no registry data."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
-                                on_delete=models.CASCADE, related_name="staff_profile")
-    division = models.ForeignKey("geo.Division", verbose_name=_("辖区"),
-                                 on_delete=models.PROTECT, related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    division = models.ForeignKey(
+        "geo.Division", verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="+"
+    )
     can_view_full_identity = models.BooleanField(
-        _("可查看完整身份证号码"), default=False,
-        help_text=_("可在详情页显示完整号码、导出未脱敏名单；每次查看都记入敏感信息访问记录。"))
+        _("可查看完整身份证号码"),
+        default=False,
+        help_text=_("可在详情页显示完整号码、导出未脱敏名单；每次查看都记入敏感信息访问记录。"),
+    )
 
     class Meta:
         db_table = "registry_staffprofile"
@@ -54,11 +61,16 @@ class SensitiveAccessLog(models.Model):
     (a refusal's reason names the limit).
     """
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"),
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查看人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     action = models.CharField(_("操作"), max_length=10, choices=AccessAction.choices)
-    outcome = models.CharField(_("结果"), max_length=10, choices=AccessOutcome.choices,
-                               default=AccessOutcome.SHOWN)
+    outcome = models.CharField(
+        _("结果"), max_length=10, choices=AccessOutcome.choices, default=AccessOutcome.SHOWN
+    )
     unmasked = models.BooleanField(_("未脱敏"), default=False)
     entity = models.CharField(_("对象类型"), max_length=10)
     object_id = models.BigIntegerField(_("对象编号"), blank=True, null=True)

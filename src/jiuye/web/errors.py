@@ -21,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 def error_response(request: HttpRequest, error: JiuyeError) -> HttpResponse:
     """The page (or htmx fragment) showing ``error.message`` with ``error.http_status``."""
-    template = "web/error_fragment.html" if request.headers.get("HX-Request") else (
-        "web/error.html")
+    template = (
+        "web/error_fragment.html" if request.headers.get("HX-Request") else ("web/error.html")
+    )
     return render(request, template, {"error": error}, status=error.http_status)
 
 
@@ -35,8 +36,7 @@ class JiuyeErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest,
-                          exception: Exception) -> HttpResponse | None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, JiuyeError):
             return None
         # the code only: messages and extras may name the record being worked on

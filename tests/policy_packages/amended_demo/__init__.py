@@ -24,8 +24,13 @@ IN_FORCE = date(2027, 1, 1)
 #: Above the city's notice (100): a later amendment prevails where they disagree.
 PRECEDENCE = 200
 CATALOGUE_ADDITIONS = {
-    "三（一）": (Implementation("rule", "demo_graduate_relocation_subsidy",
-                              "（测试用）修订新增：高校毕业生来松就业补贴。"),),
+    "三（一）": (
+        Implementation(
+            "rule",
+            "demo_graduate_relocation_subsidy",
+            "（测试用）修订新增：高校毕业生来松就业补贴。",
+        ),
+    ),
 }
 
 
@@ -36,8 +41,15 @@ def _amended(base: dict[str, Parameter], own: dict[str, Parameter]) -> list[Para
     for name, parameter in own.items():
         if name in base:
             values = tuple(sorted((*base[name].values, *parameter.values), key=lambda v: v.start))
-            out[name] = Parameter(name, base[name].description, base[name].unit,
-                                  base[name].clause, values, base[name].set_by, base[name].note)
+            out[name] = Parameter(
+                name,
+                base[name].description,
+                base[name].unit,
+                base[name].clause,
+                values,
+                base[name].set_by,
+                base[name].note,
+            )
         else:
             out[name] = parameter
     return list(out.values())
@@ -54,5 +66,11 @@ def load_package() -> PolicyPackage:
     amended_rules = rules()
     read = {name for rule in amended_rules for name in rule.param_names()} | set(own)
     base = {n: p for n, p in songyuan().parameters.items() if n in read}
-    return PolicyPackage(name=NAME, title=TITLE, in_force=IN_FORCE, facts=FACTS,
-                         rules=amended_rules, parameters=_amended(base, own))
+    return PolicyPackage(
+        name=NAME,
+        title=TITLE,
+        in_force=IN_FORCE,
+        facts=FACTS,
+        rules=amended_rules,
+        parameters=_amended(base, own),
+    )

@@ -12,14 +12,18 @@ class Employer(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("单位类型"), max_length=20, choices=EmployerKind.choices)
-    ownership = models.CharField(_("所有制"), max_length=24, choices=Ownership.choices,
-                                 blank=True, null=True)
-    size_class = models.CharField(_("规模"), max_length=8, choices=SizeClass.choices,
-                                  blank=True, null=True)
-    division = models.ForeignKey("geo.Division", verbose_name=_("所在地"),
-                                 on_delete=models.PROTECT, related_name="+")
-    pooling_region_code = models.CharField(_("失业保险统筹地区代码"), max_length=12,
-                                           blank=True, null=True)
+    ownership = models.CharField(
+        _("所有制"), max_length=24, choices=Ownership.choices, blank=True, null=True
+    )
+    size_class = models.CharField(
+        _("规模"), max_length=8, choices=SizeClass.choices, blank=True, null=True
+    )
+    division = models.ForeignKey(
+        "geo.Division", verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="+"
+    )
+    pooling_region_code = models.CharField(
+        _("失业保险统筹地区代码"), max_length=12, blank=True, null=True
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -29,8 +33,11 @@ class Employer(models.Model):
         ordering = ["id"]
         # a unique constraint, not unique=True: on PostgreSQL that adds a second
         # (pattern-ops) index no query uses, which every bulk insert would maintain
-        constraints = [models.UniqueConstraint(fields=["credit_code"],
-                                               name="registry_employer_credit_code_uniq")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], name="registry_employer_credit_code_uniq"
+            )
+        ]
 
     @property
     def state_owned_or_controlled(self) -> bool:
@@ -54,12 +61,10 @@ class EmployerYear(models.Model):
     graduate_hires = models.PositiveIntegerField(_("其中高校毕业生"), blank=True, null=True)
     veteran_hires = models.PositiveIntegerField(_("其中退役军人"), blank=True, null=True)
     recruitment_posts = models.PositiveIntegerField(_("新招聘岗位数"), blank=True, null=True)
-    veteran_posts = models.PositiveIntegerField(_("择优招聘退役军人岗位数"), blank=True,
-                                                null=True)
+    veteran_posts = models.PositiveIntegerField(_("择优招聘退役军人岗位数"), blank=True, null=True)
     stabilization_measures = models.BooleanField(_("采取稳岗措施"), blank=True, null=True)
     apprenticeship_pilot = models.BooleanField(_("新型学徒制试点"), blank=True, null=True)
-    apprenticeship_training = models.BooleanField(_("开展新型学徒制培训"), blank=True,
-                                                  null=True)
+    apprenticeship_training = models.BooleanField(_("开展新型学徒制培训"), blank=True, null=True)
 
     class Meta:
         verbose_name = _("用人单位年度情况")
@@ -70,7 +75,8 @@ class EmployerYear(models.Model):
             models.CheckConstraint(
                 condition=(models.Q(ui_premiums_fen__gte=0) | models.Q(ui_premiums_fen=None))
                 & (models.Q(ui_arrears_fen__gte=0) | models.Q(ui_arrears_fen=None)),
-                name="registry_employer_year_money_nonnegative"),
+                name="registry_employer_year_money_nonnegative",
+            ),
         ]
 
 
@@ -85,5 +91,8 @@ class UnemploymentRate(models.Model):
     class Meta:
         verbose_name = _("城镇登记失业率")
         verbose_name_plural = _("城镇登记失业率")
-        constraints = [models.UniqueConstraint(fields=["region_code", "year"],
-                                               name="registry_rate_region_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "year"], name="registry_rate_region_year"
+            )
+        ]

@@ -10,8 +10,9 @@ class Household(models.Model):
     """A household (户), keyed by the number the civil-affairs or poverty register gives it."""
 
     number = models.CharField(_("家庭编号"), max_length=40)
-    division = models.ForeignKey("geo.Division", verbose_name=_("所在地"),
-                                 on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(
+        "geo.Division", verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -21,8 +22,9 @@ class Household(models.Model):
         ordering = ["id"]
         # a unique constraint, not unique=True: on PostgreSQL that adds a second
         # (pattern-ops) index no query uses, which every bulk insert would maintain
-        constraints = [models.UniqueConstraint(fields=["number"],
-                                               name="registry_household_number_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="registry_household_number_uniq")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -30,8 +32,9 @@ class Household(models.Model):
 
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE,
-                                  related_name="membership")
+    person = models.OneToOneField(
+        "registry.Person", on_delete=models.CASCADE, related_name="membership"
+    )
     relation = models.CharField(_("与户主关系"), max_length=20)
 
     class Meta:

@@ -26,25 +26,30 @@ class Person(models.Model):
 
     resident_id = models.CharField(_("居民身份证号码"), max_length=18)
     name = models.CharField(_("姓名"), max_length=50)
-    sex = models.CharField(_("性别"), max_length=6, choices=[("male", _("男")),
-                                                            ("female", _("女"))])
+    sex = models.CharField(
+        _("性别"), max_length=6, choices=[("male", _("男")), ("female", _("女"))]
+    )
     birth_date = models.DateField(_("出生日期"))
-    division = models.ForeignKey(DIVISION, verbose_name=_("户籍所在地"),
-                                 on_delete=models.PROTECT, related_name="+")
-    hukou_type = models.CharField(_("户籍类型"), max_length=8, choices=HukouType.choices,
-                                  blank=True, null=True)
-    education_level = models.CharField(_("文化程度"), max_length=16, blank=True, null=True,
-                                       choices=EducationLevel.choices)
+    division = models.ForeignKey(
+        DIVISION, verbose_name=_("户籍所在地"), on_delete=models.PROTECT, related_name="+"
+    )
+    hukou_type = models.CharField(
+        _("户籍类型"), max_length=8, choices=HukouType.choices, blank=True, null=True
+    )
+    education_level = models.CharField(
+        _("文化程度"), max_length=16, blank=True, null=True, choices=EducationLevel.choices
+    )
     graduation_date = models.DateField(_("毕业日期"), blank=True, null=True)
     is_disabled = models.BooleanField(_("残疾人（持证）"), blank=True, null=True)
     is_veteran = models.BooleanField(_("退役军人"), blank=True, null=True)
-    has_national_student_loan = models.BooleanField(_("获得国家助学贷款"), blank=True,
-                                                    null=True)
-    ui_contribution_months = models.PositiveIntegerField(_("累计缴纳失业保险费月数"),
-                                                         blank=True, null=True)
+    has_national_student_loan = models.BooleanField(_("获得国家助学贷款"), blank=True, null=True)
+    ui_contribution_months = models.PositiveIntegerField(
+        _("累计缴纳失业保险费月数"), blank=True, null=True
+    )
     has_social_insurance = models.BooleanField(_("已参加社会保险"), blank=True, null=True)
     pays_flexible_social_insurance = models.BooleanField(
-        _("以灵活就业人员身份缴纳社会保险费"), blank=True, null=True)
+        _("以灵活就业人员身份缴纳社会保险费"), blank=True, null=True
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -54,8 +59,9 @@ class Person(models.Model):
         ordering = ["id"]
         # a unique constraint, not unique=True: on PostgreSQL that adds a second
         # (pattern-ops) index no query uses, which every bulk insert would maintain
-        constraints = [models.UniqueConstraint(fields=["resident_id"],
-                                               name="registry_person_resident_id_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["resident_id"], name="registry_person_resident_id_uniq")
+        ]
 
     def __str__(self) -> str:
         from jiuye.identity import mask_name
@@ -67,16 +73,21 @@ class EmploymentRecord(models.Model):
     """就业登记: a job (or internship, flexible work, own business) from ``start`` to ``end``."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
-    employer = models.ForeignKey("registry.Employer", verbose_name=_("用人单位"),
-                                 on_delete=models.PROTECT, blank=True, null=True,
-                                 related_name="employments")
+    employer = models.ForeignKey(
+        "registry.Employer",
+        verbose_name=_("用人单位"),
+        on_delete=models.PROTECT,
+        blank=True,
+        null=True,
+        related_name="employments",
+    )
     form = models.CharField(_("就业形式"), max_length=16, choices=EmploymentForm.choices)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), blank=True, null=True)
-    contract_months = models.PositiveIntegerField(_("劳动合同期限（月）"), blank=True,
-                                                  null=True)
-    employer_pays_social_insurance = models.BooleanField(_("单位缴纳社会保险费"), blank=True,
-                                                         null=True)
+    contract_months = models.PositiveIntegerField(_("劳动合同期限（月）"), blank=True, null=True)
+    employer_pays_social_insurance = models.BooleanField(
+        _("单位缴纳社会保险费"), blank=True, null=True
+    )
 
     class Meta:
         verbose_name = _("就业登记")
@@ -87,14 +98,15 @@ class EmploymentRecord(models.Model):
 class UnemploymentRegistration(models.Model):
     """失业登记 at a public employment service, open until ``ended_on``."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE,
-                               related_name="unemployment_registrations")
-    division = models.ForeignKey(DIVISION, verbose_name=_("登记地"), on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="unemployment_registrations"
+    )
+    division = models.ForeignKey(
+        DIVISION, verbose_name=_("登记地"), on_delete=models.PROTECT, related_name="+"
+    )
     registered_on = models.DateField(_("登记日期"))
     ended_on = models.DateField(_("注销日期"), blank=True, null=True)
-    laid_off_enterprise_worker = models.BooleanField(_("企业下岗失业人员"), blank=True,
-                                                     null=True)
+    laid_off_enterprise_worker = models.BooleanField(_("企业下岗失业人员"), blank=True, null=True)
 
     class Meta:
         verbose_name = _("失业登记")
@@ -105,10 +117,12 @@ class UnemploymentRegistration(models.Model):
 class DifficultyCertification(models.Model):
     """就业困难人员认定: category, start, review and exit dates."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE,
-                               related_name="difficulty_certifications")
-    division = models.ForeignKey(DIVISION, verbose_name=_("认定地"), on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="difficulty_certifications"
+    )
+    division = models.ForeignKey(
+        DIVISION, verbose_name=_("认定地"), on_delete=models.PROTECT, related_name="+"
+    )
     category = models.CharField(_("认定类别"), max_length=50)
     start = models.DateField(_("认定日期"))
     review_on = models.DateField(_("复核日期"), blank=True, null=True)
@@ -133,8 +147,12 @@ class Certificate(models.Model):
         verbose_name = _("职业证书")
         verbose_name_plural = _("职业证书")
         ordering = ["person_id", "issue_date", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5),
-                                              name="registry_certificate_level_1_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5),
+                name="registry_certificate_level_1_5",
+            )
+        ]
 
 
 class Training(models.Model):
@@ -154,8 +172,9 @@ class Business(models.Model):
     """An entity the person founded, as licensed by market regulation."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="businesses")
-    division = models.ForeignKey(DIVISION, verbose_name=_("登记地"), on_delete=models.PROTECT,
-                                 related_name="+")
+    division = models.ForeignKey(
+        DIVISION, verbose_name=_("登记地"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("经营实体类型"), max_length=24, choices=BusinessKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     license_date = models.DateField(_("营业执照日期"))
@@ -172,10 +191,16 @@ class Business(models.Model):
 class BenefitReceipt(models.Model):
     """A benefit paid under a rule (rule id as in the policy package), amount in fen."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, blank=True, null=True,
-                               related_name="benefits")
-    employer = models.ForeignKey("registry.Employer", on_delete=models.CASCADE, blank=True,
-                                 null=True, related_name="benefits")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, blank=True, null=True, related_name="benefits"
+    )
+    employer = models.ForeignKey(
+        "registry.Employer",
+        on_delete=models.CASCADE,
+        blank=True,
+        null=True,
+        related_name="benefits",
+    )
     rule = models.CharField(_("规则"), max_length=80)
     paid_on = models.DateField(_("发放日期"))
     amount_fen = models.BigIntegerField(_("金额（分）"))
@@ -188,7 +213,9 @@ class BenefitReceipt(models.Model):
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False, employer__isnull=True)
                 | models.Q(person__isnull=True, employer__isnull=False),
-                name="registry_benefit_one_payee"),
-            models.CheckConstraint(condition=models.Q(amount_fen__gte=0),
-                                   name="registry_benefit_amount_nonnegative"),
+                name="registry_benefit_one_payee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gte=0), name="registry_benefit_amount_nonnegative"
+            ),
         ]

@@ -20,10 +20,10 @@ class GrassrootsService(models.Model):
     facts read it from ``end`` on (None: not assessed or not told).
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE,
-                               related_name="grassroots_services")
-    division = models.ForeignKey(DIVISION, verbose_name=_("服务地"), on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grassroots_services")
+    division = models.ForeignKey(
+        DIVISION, verbose_name=_("服务地"), on_delete=models.PROTECT, related_name="+"
+    )
     program = models.CharField(_("服务项目"), max_length=24, choices=GrassrootsProgram.choices)
     start = models.DateField(_("服务开始日期"))
     end = models.DateField(_("服务结束日期"), blank=True, null=True)
@@ -33,9 +33,12 @@ class GrassrootsService(models.Model):
         verbose_name = _("基层服务项目")
         verbose_name_plural = _("基层服务项目")
         ordering = ["person_id", "start", "id"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
-            name="registry_grassroots_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="registry_grassroots_end_after_start",
+            )
+        ]
 
 
 class Recognition(models.Model):
@@ -53,20 +56,23 @@ class Recognition(models.Model):
         verbose_name = _("认定")
         verbose_name_plural = _("认定")
         ordering = ["person_id", "recognised_on", "id"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(revoked_on__isnull=True)
-            | models.Q(revoked_on__gte=models.F("recognised_on")),
-            name="registry_recognition_revoked_after")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_on__isnull=True)
+                | models.Q(revoked_on__gte=models.F("recognised_on")),
+                name="registry_recognition_revoked_after",
+            )
+        ]
 
 
 class RuralTransferRegistration(models.Model):
     """农村劳动力转移就业登记: registered as a rural worker in non-farm work, until
     ``ended_on`` (exclusive)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE,
-                               related_name="rural_transfers")
-    division = models.ForeignKey(DIVISION, verbose_name=_("登记地"), on_delete=models.PROTECT,
-                                 related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rural_transfers")
+    division = models.ForeignKey(
+        DIVISION, verbose_name=_("登记地"), on_delete=models.PROTECT, related_name="+"
+    )
     registered_on = models.DateField(_("登记日期"))
     ended_on = models.DateField(_("注销日期"), blank=True, null=True)
 
@@ -74,7 +80,10 @@ class RuralTransferRegistration(models.Model):
         verbose_name = _("农村劳动力转移就业登记")
         verbose_name_plural = _("农村劳动力转移就业登记")
         ordering = ["person_id", "registered_on", "id"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(ended_on__isnull=True)
-            | models.Q(ended_on__gte=models.F("registered_on")),
-            name="registry_rural_transfer_ended_after")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("registered_on")),
+                name="registry_rural_transfer_ended_after",
+            )
+        ]

@@ -35,7 +35,7 @@ from jiuye.registry.rosters.validate import validate
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PREVIEWED, IMPORTED = "previewed", "imported"
 DEFAULT_MAX_AGE_HOURS = 24.0
-CLAIMED = ".confirming"   # a batch being imported: renamed, so it imports only once
+CLAIMED = ".confirming"  # a batch being imported: renamed, so it imports only once
 
 
 @dataclass
@@ -58,8 +58,9 @@ class Batch:
         return root() / self.token
 
     def save(self) -> None:
-        (self.folder / "meta.json").write_text(json.dumps(asdict(self), ensure_ascii=False),
-                                               encoding="utf-8")
+        (self.folder / "meta.json").write_text(
+            json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8"
+        )
 
     def frame(self, name: str) -> pl.DataFrame:
         return pl.read_parquet(self.folder / f"{name}.parquet")
@@ -113,8 +114,17 @@ def load(token: str) -> Batch | None:
     return Batch(**json.loads(meta.read_text(encoding="utf-8")))
 
 
-def preview(path: Path, kind: str, *, filename: str, user_id: int | None, today: date,
-            now: datetime, prefix: str | None = None, max_bytes: int | None = None) -> Batch:
+def preview(
+    path: Path,
+    kind: str,
+    *,
+    filename: str,
+    user_id: int | None,
+    today: date,
+    now: datetime,
+    prefix: str | None = None,
+    max_bytes: int | None = None,
+) -> Batch:
     """Check, read and validate an upload; raises :class:`RosterFileError` for a bad file.
 
     ``prefix`` limits the rows to a jurisdiction (division-code prefix); None: no limit.
@@ -124,10 +134,17 @@ def preview(path: Path, kind: str, *, filename: str, user_id: int | None, today:
     scan = check_file(path, max_bytes=max_bytes)
     raw = read_sheet(path, roster, scan)
     checked = validate(raw, roster, scan, today, prefix)
-    batch = Batch(token=secrets.token_urlsafe(18), kind=kind, filename=filename[:200],
-                  user_id=user_id, uploaded_at=now.isoformat(), rows=checked.raw.height,
-                  valid_rows=checked.clean.height, bad_rows=checked.bad_rows,
-                  error_count=checked.errors.height)
+    batch = Batch(
+        token=secrets.token_urlsafe(18),
+        kind=kind,
+        filename=filename[:200],
+        user_id=user_id,
+        uploaded_at=now.isoformat(),
+        rows=checked.raw.height,
+        valid_rows=checked.clean.height,
+        bad_rows=checked.bad_rows,
+        error_count=checked.errors.height,
+    )
     batch.folder.mkdir(parents=True)
     checked.raw.write_parquet(batch.folder / "raw.parquet")
     checked.clean.write_parquet(batch.folder / "clean.parquet")
@@ -149,12 +166,14 @@ def confirm(batch: Batch, *, actor_id: int | None, now: datetime) -> dict[str, i
     try:
         os.rename(batch.folder, claimed)
     except FileNotFoundError as exc:
-        raise RosterFileError("gone", "该批次已导入、已取消或已过期，上传内容已删除；"
-                                      "如需导入请重新上传") from exc
+        raise RosterFileError(
+            "gone", "该批次已导入、已取消或已过期，上传内容已删除；如需导入请重新上传"
+        ) from exc
     try:
         clean = pl.read_parquet(claimed / "clean.parquet")
-        result = import_rows(ROSTERS[batch.kind], clean, actor_id=actor_id, now=now,
-                             filename=batch.filename)
+        result = import_rows(
+            ROSTERS[batch.kind], clean, actor_id=actor_id, now=now, filename=batch.filename
+        )
     except BaseException:
         os.rename(claimed, batch.folder)
         raise

@@ -19,8 +19,16 @@ from jiuye.core.files import (
 )
 from jiuye.core.files import check_xlsx as _check_xlsx
 
-__all__ = ["OLE_MAGIC", "RosterCode", "RosterFileError", "SheetScan", "check_file", "column_letter",
-           "max_inflated_bytes", "max_upload_bytes"]
+__all__ = [
+    "OLE_MAGIC",
+    "RosterCode",
+    "RosterFileError",
+    "SheetScan",
+    "check_file",
+    "column_letter",
+    "max_inflated_bytes",
+    "max_upload_bytes",
+]
 
 
 class RosterCode(StrEnum):
@@ -35,8 +43,14 @@ class RosterFileError(FileError):
     and the roster's own ``already_imported`` and ``gone``)."""
 
 
-def check_file(path: Path, *, max_bytes: int | None = None,
-               max_inflated: int | None = None) -> SheetScan:
+def check_file(
+    path: Path, *, max_bytes: int | None = None, max_inflated: int | None = None
+) -> SheetScan:
     """The container checks of a roster workbook."""
-    return _check_xlsx(path, max_bytes=max_bytes, max_inflated=max_inflated,
-                       template="花名册模板", error=RosterFileError)
+    return _check_xlsx(
+        path,
+        max_bytes=max_bytes,
+        max_inflated=max_inflated,
+        template="花名册模板",
+        error=RosterFileError,
+    )

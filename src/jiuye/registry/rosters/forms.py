@@ -8,8 +8,9 @@ from jiuye.registry.rosters.specs import ROSTERS
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("花名册"),
-                             choices=[(r.kind, r.title) for r in ROSTERS.values()])
+    kind = forms.ChoiceField(
+        label=_("花名册"), choices=[(r.kind, r.title) for r in ROSTERS.values()]
+    )
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def clean_file(self) -> object:
@@ -17,5 +18,6 @@ class UploadForm(forms.Form):
         limit = max_upload_bytes()
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
-                _("文件过大：上限为 %(mb)d MB，请分批上传"), params={"mb": limit // 2**20})
+                _("文件过大：上限为 %(mb)d MB，请分批上传"), params={"mb": limit // 2**20}
+            )
         return upload

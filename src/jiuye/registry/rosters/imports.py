@@ -23,16 +23,21 @@ HOUSEHOLDS = Target(m.Household, ("number",), ("division_id",), "household")
 ANALYZE_FROM_ROWS = 10_000
 
 
-def import_rows(roster: s.Roster, clean: pl.DataFrame, *, actor_id: int | None,
-                now: datetime, filename: str = "") -> dict[str, int]:
+def import_rows(
+    roster: s.Roster,
+    clean: pl.DataFrame,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    filename: str = "",
+) -> dict[str, int]:
     """Upsert ``clean`` (validated rows); returns created/updated/unchanged counts."""
     origin = {"roster": roster.title, "file": filename}
     with transaction.atomic():
         if roster.kind == "household":
             counts = _households(roster, clean, actor_id=actor_id, now=now, origin=origin)
         else:
-            counts = upsert(target_of(roster), clean, actor_id=actor_id, now=now,
-                            origin=origin)
+            counts = upsert(target_of(roster), clean, actor_id=actor_id, now=now, origin=origin)
     if counts["created"] + counts["updated"] >= ANALYZE_FROM_ROWS:
         refresh_statistics(roster)
     return counts
@@ -50,13 +55,22 @@ def refresh_statistics(roster: s.Roster) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def _households(roster: s.Roster, clean: pl.DataFrame, *, actor_id: int | None,
-                now: datetime, origin: Mapping[str, object]) -> dict[str, int]:
+def _households(
+    roster: s.Roster,
+    clean: pl.DataFrame,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    origin: Mapping[str, object],
+) -> dict[str, int]:
     homes = clean.group_by("household", maintain_order=True).agg(pl.col("division_id").first())
     homes = homes.rename({"household": "number"})
     counts = upsert(HOUSEHOLDS, homes, actor_id=actor_id, now=now, origin=origin)
     ids = existing(HOUSEHOLDS, homes).select("number", household_id="id")
     members = clean.join(ids, left_on="household", right_on="number", how="left")
     member_counts = upsert(target_of(roster), members, actor_id=actor_id, now=now)
-    return {**member_counts, "households_created": counts["created"],
-            "households_updated": counts["updated"]}
+    return {
+        **member_counts,
+        "households_created": counts["created"],
+        "households_updated": counts["updated"],
+    }

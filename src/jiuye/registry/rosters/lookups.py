@@ -24,43 +24,56 @@ OUTSIDE_EXISTING = "该记录已由管辖范围以外的地区登记，不能修
 
 def registered(entity: str, values: Iterable[str]) -> dict[str, tuple[int, str]]:
     """``{number: (id, division code)}`` of the registered people or employers."""
-    model, field = (m.Person, "resident_id") if entity == "person" else (
-        m.Employer, "credit_code")
+    model, field = (m.Person, "resident_id") if entity == "person" else (m.Employer, "credit_code")
     wanted = list(values)
     found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        for key, pk, code in model._default_manager.filter(
-                **{f"{field}__in": chunk}).values_list(field, "id", "division__code"):
+        chunk = wanted[start : start + CHUNK]
+        for key, pk, code in model._default_manager.filter(**{f"{field}__in": chunk}).values_list(
+            field, "id", "division__code"
+        ):
             found[key] = (pk, code)
     return found
 
 
-def attach(frame: pl.DataFrame, name: str, err: str, entity: str,
-           prefix: str | None) -> pl.DataFrame:
+def attach(
+    frame: pl.DataFrame, name: str, err: str, entity: str, prefix: str | None
+) -> pl.DataFrame:
     """Replace the canonical numbers in ``name`` by the ids of registered rows."""
     found = registered(entity, frame[name].drop_nulls().unique().to_list())
-    ids = pl.col(name).replace_strict({k: v[0] for k, v in found.items()}, default=None,
-                                      return_dtype=pl.Int64)
+    ids = pl.col(name).replace_strict(
+        {k: v[0] for k, v in found.items()}, default=None, return_dtype=pl.Int64
+    )
     outside = pl.lit(False)
     if prefix is not None:
         away = [k for k, (_, code) in found.items() if not code.startswith(prefix)]
         outside = pl.col(name).is_in(away)
     missing = pl.col(name).is_not_null() & ids.is_null()
-    return frame.with_columns(ids.alias(name), pl.when(pl.col(err).is_not_null())
-                              .then(pl.col(err))
-                              .when(missing).then(pl.lit(NOT_REGISTERED[entity]))
-                              .when(outside).then(pl.lit(OUTSIDE)).otherwise(pl.col(err))
-                              .alias(err))
+    return frame.with_columns(
+        ids.alias(name),
+        pl.when(pl.col(err).is_not_null())
+        .then(pl.col(err))
+        .when(missing)
+        .then(pl.lit(NOT_REGISTERED[entity]))
+        .when(outside)
+        .then(pl.lit(OUTSIDE))
+        .otherwise(pl.col(err))
+        .alias(err),
+    )
 
 
-def check_existing(frame: pl.DataFrame, name: str, err: str, entity: str,
-                   prefix: str) -> pl.DataFrame:
+def check_existing(
+    frame: pl.DataFrame, name: str, err: str, entity: str, prefix: str
+) -> pl.DataFrame:
     """Flag keys already registered by a division outside the staff member's subtree."""
     found = registered(entity, frame[name].drop_nulls().unique().to_list())
     away = [k for k, (_, code) in found.items() if not code.startswith(prefix)]
-    return frame.with_columns(pl.when(pl.col(err).is_null() & pl.col(name).is_in(away))
-                              .then(pl.lit(OUTSIDE_EXISTING)).otherwise(pl.col(err)).alias(err))
+    return frame.with_columns(
+        pl.when(pl.col(err).is_null() & pl.col(name).is_in(away))
+        .then(pl.lit(OUTSIDE_EXISTING))
+        .otherwise(pl.col(err))
+        .alias(err)
+    )
 
 
 def division_ids() -> dict[str, int]:
@@ -72,27 +85,42 @@ def _newest_divisions() -> list[tuple[str, int, date | None]]:
     """(code, id, valid_to) of the newest vintage of each division code."""
     newest: dict[str, tuple[str, int, date | None]] = {}
     for code, pk, ends in Division.objects.order_by("code", "vintage").values_list(
-            "code", "id", "valid_to"):
+        "code", "id", "valid_to"
+    ):
         newest[code] = (code, pk, ends)
     return list(newest.values())
 
 
-def attach_divisions(frame: pl.DataFrame, header: str, name: str, err: str,
-                     prefix: str | None, today: date | None = None) -> pl.DataFrame:
+def attach_divisions(
+    frame: pl.DataFrame,
+    header: str,
+    name: str,
+    err: str,
+    prefix: str | None,
+    today: date | None = None,
+) -> pl.DataFrame:
     """The division id of each code; a code unknown, abolished by ``today`` (its newest
     row has ``valid_to`` on or before it) or outside ``prefix`` is an error."""
     newest = _newest_divisions()
     codes = {code: pk for code, pk, _ in newest}
-    refusals = {code: abolished_message(ends, today) for code, _, ends in newest} if (
-        today is not None) else {}
+    refusals = (
+        {code: abolished_message(ends, today) for code, _, ends in newest}
+        if (today is not None)
+        else {}
+    )
     abolished = {code: message for code, message in refusals.items() if message is not None}
     code = pl.col(header).str.replace(r"\.0+$", "")
     ids = code.replace_strict(codes, default=None, return_dtype=pl.Int64)
     outside = pl.lit(False) if prefix is None else ~code.str.starts_with(prefix)
     return frame.with_columns(
-        ids.alias(name), code.alias(name.removesuffix("_id") + "_code"),
-        pl.when(code.is_not_null() & ids.is_null()).then(pl.lit("行政区划代码不存在"))
-        .when(code.is_in(list(abolished))).then(
-            code.replace_strict(abolished, default=None, return_dtype=pl.String))
-        .when(code.is_not_null() & outside).then(pl.lit(OUTSIDE))
-        .otherwise(pl.lit(None, pl.String)).alias(err))
+        ids.alias(name),
+        code.alias(name.removesuffix("_id") + "_code"),
+        pl.when(code.is_not_null() & ids.is_null())
+        .then(pl.lit("行政区划代码不存在"))
+        .when(code.is_in(list(abolished)))
+        .then(code.replace_strict(abolished, default=None, return_dtype=pl.String))
+        .when(code.is_not_null() & outside)
+        .then(pl.lit(OUTSIDE))
+        .otherwise(pl.lit(None, pl.String))
+        .alias(err),
+    )

@@ -35,8 +35,7 @@ class Pending:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if connection.vendor == "postgresql":
-            self._thread = threading.Thread(target=self._work, name="roster-encode",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._work, name="roster-encode", daemon=True)
             self._thread.start()
 
     def _put(self, item: object) -> bool:
@@ -100,7 +99,7 @@ def _copy_blocks(table: str, names: list[str], blocks: Iterable[bytes]) -> None:
             for block in blocks:
                 view = memoryview(block)
                 for start in range(0, len(view), 1 << 20):
-                    copy.write(view[start:start + (1 << 20)])
+                    copy.write(view[start : start + (1 << 20)])
 
 
 def _copy(table: str, frame: pl.DataFrame) -> None:
@@ -123,8 +122,13 @@ def insert(table: str, frame: pl.DataFrame | Pending) -> None:
         return
     if connection.vendor == "postgresql" and frame.height > COPY_SLICE:
         # encoded a slice at a time in the thread while the server takes the previous one
-        insert(table, Pending(frame.columns, (frame.slice(start, COPY_SLICE) for start in
-                                              range(0, frame.height, COPY_SLICE))))
+        insert(
+            table,
+            Pending(
+                frame.columns,
+                (frame.slice(start, COPY_SLICE) for start in range(0, frame.height, COPY_SLICE)),
+            ),
+        )
         return
     if connection.vendor == "postgresql":
         _copy(table, frame)
@@ -132,8 +136,10 @@ def insert(table: str, frame: pl.DataFrame | Pending) -> None:
     columns = ", ".join(_q(c) for c in frame.columns)
     marks = ", ".join(["%s"] * frame.width)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {_q(table)} ({columns}) VALUES ({marks})",  # noqa: S608
-                           _rows(frame))
+        cursor.executemany(
+            f"INSERT INTO {_q(table)} ({columns}) VALUES ({marks})",  # noqa: S608
+            _rows(frame),
+        )
 
 
 def read_copy(query: str, params: list[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -148,8 +154,13 @@ def read_copy(query: str, params: list[Any], schema: dict[str, pl.DataType]) -> 
     if not data:
         return pl.DataFrame(schema=schema)
     read = {n: pl.Int8() if t == pl.Boolean else t for n, t in schema.items()}
-    frame = pl.read_csv(io.BytesIO(data), has_header=False, new_columns=list(schema),
-                        schema=read, try_parse_dates=False)
+    frame = pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        new_columns=list(schema),
+        schema=read,
+        try_parse_dates=False,
+    )
     return frame.cast(schema)  # type: ignore[arg-type]
 
 
@@ -164,16 +175,22 @@ def update_by_id(table: str, frame: pl.DataFrame) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
             # the stage takes the target's own column types
             columns = ", ".join(_q(c) for c in frame.columns)
-            cursor.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
-                           f"SELECT {columns} FROM {_q(table)} WITH NO DATA")
+            cursor.execute(
+                f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {_q(table)} WITH NO DATA"
+            )
         _copy(stage, frame)
         sets = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in values)
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {_q(table)} SET {sets} FROM {stage} s "  # noqa: S608
-                           f"WHERE {_q(table)}.id = s.id")
+            cursor.execute(
+                f"UPDATE {_q(table)} SET {sets} FROM {stage} s "  # noqa: S608
+                f"WHERE {_q(table)}.id = s.id"
+            )
             cursor.execute(f"DROP TABLE {stage}")
         return
     sets = ", ".join(f"{_q(c)} = %s" for c in values)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {_q(table)} SET {sets} WHERE id = %s",  # noqa: S608
-                           _rows(frame.select([*values, "id"])))
+        cursor.executemany(
+            f"UPDATE {_q(table)} SET {sets} WHERE id = %s",  # noqa: S608
+            _rows(frame.select([*values, "id"])),
+        )

@@ -73,29 +73,40 @@ def existing(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
     else:
         manager = target.model._default_manager
         for start in range(0, len(wanted), CHUNK):
-            rows.extend(manager.filter(**{f"{target.keys[0]}__in": wanted[start:start + CHUNK]})
-                        .values_list(*names))
+            rows.extend(
+                manager.filter(
+                    **{f"{target.keys[0]}__in": wanted[start : start + CHUNK]}
+                ).values_list(*names)
+            )
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _existing_pg(target: Target, names: list[str], schema: dict[str, pl.DataType],
-                 wanted: list[object]) -> pl.DataFrame:
+def _existing_pg(
+    target: Target, names: list[str], schema: dict[str, pl.DataType], wanted: list[object]
+) -> pl.DataFrame:
     """The keys go in by COPY to a temporary table, the rows come out by COPY (no
     per-row Python objects either way)."""
     q = connection.ops.quote_name
     table, key, stage = q(target.model._meta.db_table), q(target.keys[0]), "roster_keys"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-        cursor.execute(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
-                       f"SELECT {key} FROM {table} WITH NO DATA")
-    insert(stage, pl.DataFrame({target.keys[0]: wanted}, schema={target.keys[0]: schema[
-        target.keys[0]]}))
+        cursor.execute(
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {key} FROM {table} WITH NO DATA"
+        )
+    insert(
+        stage,
+        pl.DataFrame({target.keys[0]: wanted}, schema={target.keys[0]: schema[target.keys[0]]}),
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {stage}")
-    columns = ", ".join(f"t.{q(n)}::int" if schema[n] == pl.Boolean else f"t.{q(n)}"
-                        for n in names)
-    found = read_copy(f"SELECT {columns} FROM {table} t JOIN {stage} k "  # noqa: S608
-                      f"ON t.{key} = k.{key}", [], schema)
+    columns = ", ".join(f"t.{q(n)}::int" if schema[n] == pl.Boolean else f"t.{q(n)}" for n in names)
+    found = read_copy(
+        f"SELECT {columns} FROM {table} t JOIN {stage} k "  # noqa: S608
+        f"ON t.{key} = k.{key}",
+        [],
+        schema,
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {stage}")
     return found
@@ -113,14 +124,24 @@ def _new_ids(target: Target, created: pl.DataFrame) -> pl.DataFrame:
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         sequence = str(cursor.fetchone()[0])
     literal = "'" + sequence.replace("'", "''") + "'"
-    ids = read_copy(f"SELECT nextval({literal}::regclass) "  # noqa: S608
-                    f"FROM generate_series(1, {int(created.height)})", [], {"id": pl.Int64()})
+    ids = read_copy(
+        f"SELECT nextval({literal}::regclass) "  # noqa: S608
+        f"FROM generate_series(1, {int(created.height)})",
+        [],
+        {"id": pl.Int64()},
+    )
     return created.with_columns(id=ids["id"])
 
 
-def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: datetime,
-           source: str = m.Source.ROSTER,
-           origin: Mapping[str, object] | None = None) -> dict[str, int]:
+def upsert(
+    target: Target,
+    frame: pl.DataFrame,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    source: str = m.Source.ROSTER,
+    origin: Mapping[str, object] | None = None,
+) -> dict[str, int]:
     """Create or update the rows of ``frame`` (keys and values); returns the counts.
 
     ``origin`` (e.g. the roster and file name) is recorded in the history of the records
@@ -128,10 +149,13 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
     """
     old = existing(target, frame).rename({v: f"{v}__old" for v in target.values})
     joined = frame.select(*target.keys, *target.values).join(
-        old, on=list(target.keys), how="left", nulls_equal=False)
+        old, on=list(target.keys), how="left", nulls_equal=False
+    )
     creating = pl.col("id").is_null()
-    changed = {v: pl.col(v).is_not_null() & (creating | pl.col(v).ne_missing(pl.col(f"{v}__old")))
-               for v in target.values}
+    changed = {
+        v: pl.col(v).is_not_null() & (creating | pl.col(v).ne_missing(pl.col(f"{v}__old")))
+        for v in target.values
+    }
     joined = joined.with_columns(**{f"{v}__changed": e for v, e in changed.items()})
     any_changed = pl.any_horizontal(pl.col(f"{v}__changed") for v in target.values)
     created = joined.filter(creating)
@@ -146,12 +170,16 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
     rows = created.select(*(["id"] if with_id else []), *target.keys, *target.values)
     if stamps:
         rows = rows.with_columns(**{n: pl.lit(stamp) for n in stamps})
-    codes = dict(Division.objects.values_list("id", "code")) if (
-        "division_id" in target.values) else {}
+    codes = (
+        dict(Division.objects.values_list("id", "code")) if ("division_id" in target.values) else {}
+    )
     stamped = {"source": str(source), "actor_id": actor_id, "at": stamp}
     # PostgreSQL: the ids are known, so the history is computed while the rows are written
-    history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped,
-                                            origin)) if with_id else None
+    history = (
+        Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped, origin))
+        if with_id
+        else None
+    )
     try:
         insert(table, rows)
         if not created.is_empty() and not with_id:
@@ -167,19 +195,26 @@ def upsert(target: Target, frame: pl.DataFrame, *, actor_id: int | None, now: da
             history.close()
         raise
     if history is None:
-        history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped,
-                                                origin))
+        history = Pending(LOG_COLUMNS, _history(target, created, updated, codes, stamped, origin))
     try:
         audit.record_frames(history, write=insert, source=str(source))
     finally:
         history.close()
-    return {"created": created.height, "updated": updated.height,
-            "unchanged": frame.height - created.height - updated.height}
+    return {
+        "created": created.height,
+        "updated": updated.height,
+        "unchanged": frame.height - created.height - updated.height,
+    }
 
 
-def _history(target: Target, created: pl.DataFrame, updated: pl.DataFrame,
-             codes: dict[int, str], stamped: dict[str, Any],
-             origin: Mapping[str, object] | None) -> Iterator[pl.DataFrame]:
+def _history(
+    target: Target,
+    created: pl.DataFrame,
+    updated: pl.DataFrame,
+    codes: dict[int, str],
+    stamped: dict[str, Any],
+    origin: Mapping[str, object] | None,
+) -> Iterator[pl.DataFrame]:
     """The history rows, a chunk at a time: the runs of created records (records added to
     a person: one row each), then one row per changed record."""
     if not target.record:
@@ -187,20 +222,26 @@ def _history(target: Target, created: pl.DataFrame, updated: pl.DataFrame,
     parts = (("add", created),) if target.record else ()
     for action, part in (*parts, ("update", updated)):
         for start in range(0, part.height, LOG_CHUNK):
-            yield audit_frames.stamped(_logs(target, part.slice(start, LOG_CHUNK), action,
-                                             codes), **stamped)
+            yield audit_frames.stamped(
+                _logs(target, part.slice(start, LOG_CHUNK), action, codes), **stamped
+            )
 
 
-def _created_runs(target: Target, created: pl.DataFrame,
-                  origin: Mapping[str, object] | None) -> pl.DataFrame:
+def _created_runs(
+    target: Target, created: pl.DataFrame, origin: Mapping[str, object] | None
+) -> pl.DataFrame:
     """One history row per run of consecutive new ids: the bulk creation as one event."""
     if created.is_empty():
         return pl.DataFrame(schema=audit_frames.SCHEMA)
-    given = [column for column in (*target.keys, *target.values)
-             if column not in UNLOGGED and created[column].null_count() < created.height]
+    given = [
+        column
+        for column in (*target.keys, *target.values)
+        if column not in UNLOGGED and created[column].null_count() < created.height
+    ]
     fields = [_logged(column, pl.col(column), {})[0] for column in given]
-    return audit_frames.runs_frame(target.entity, created["id"],
-                                   {**(origin or {}), "fields": fields})
+    return audit_frames.runs_frame(
+        target.entity, created["id"], {**(origin or {}), "fields": fields}
+    )
 
 
 def _stamp(now: datetime) -> str:
@@ -213,11 +254,13 @@ def _stamp(now: datetime) -> str:
 def _logged(column: str, value: pl.Expr, codes: dict[int, str]) -> tuple[str, pl.Expr]:
     """The history's field name and value: masked identity, division by its code."""
     if column == "resident_id":
-        return column, pl.concat_str(value.str.slice(0, 6), pl.lit("********"),
-                                     value.str.slice(14, 4))
+        return column, pl.concat_str(
+            value.str.slice(0, 6), pl.lit("********"), value.str.slice(14, 4)
+        )
     if column == "credit_code":
-        return column, pl.concat_str(value.str.slice(0, 4), pl.lit("**********"),
-                                     value.str.slice(14, 4))
+        return column, pl.concat_str(
+            value.str.slice(0, 4), pl.lit("**********"), value.str.slice(14, 4)
+        )
     if column == "name":
         return column, value.map_batches(_mask_names, return_dtype=pl.String)
     if column == "division_id":
@@ -229,12 +272,12 @@ def _mask_names(names: pl.Series) -> pl.Series:
     from jiuye.identity import mask_name
 
     unique = names.drop_nulls().unique().to_list()
-    return names.replace_strict({n: mask_name(n) for n in unique}, default=None,
-                                return_dtype=pl.String)
+    return names.replace_strict(
+        {n: mask_name(n) for n in unique}, default=None, return_dtype=pl.String
+    )
 
 
-def _logs(target: Target, frame: pl.DataFrame, action: str,
-          codes: dict[int, str]) -> pl.DataFrame:
+def _logs(target: Target, frame: pl.DataFrame, action: str, codes: dict[int, str]) -> pl.DataFrame:
     if frame.is_empty():
         return pl.DataFrame(schema=audit_frames.SCHEMA)
     updating = action == "update"
@@ -256,10 +299,19 @@ def _logs(target: Target, frame: pl.DataFrame, action: str,
     if not updating:  # a record added to its owner (owners' creations: _created_runs)
         changes = pl.concat_str(pl.lit(f'{{"{target.record}":'), obj(new_parts), pl.lit("}"))
     elif target.record:
-        changes = pl.concat_str(pl.lit(f'{{"{target.record}":{{"old":'), obj(old_parts),
-                                pl.lit(',"new":'), obj(new_parts), pl.lit("}}"))
+        changes = pl.concat_str(
+            pl.lit(f'{{"{target.record}":{{"old":'),
+            obj(old_parts),
+            pl.lit(',"new":'),
+            obj(new_parts),
+            pl.lit("}}"),
+        )
     else:
         changes = obj(pair_parts)
-    return frame.select(entity=pl.lit(target.entity), object_id=pl.col(target.owner),
-                        object_id_last=pl.lit(None, pl.Int64), action=pl.lit(action),
-                        changes=changes).cast(audit_frames.SCHEMA)  # type: ignore[arg-type]
+    return frame.select(
+        entity=pl.lit(target.entity),
+        object_id=pl.col(target.owner),
+        object_id_last=pl.lit(None, pl.Int64),
+        action=pl.lit(action),
+        changes=changes,
+    ).cast(audit_frames.SCHEMA)  # type: ignore[arg-type]

@@ -19,17 +19,20 @@ from jiuye.registry.rosters.container import SheetScan, column_letter
 from jiuye.registry.rosters.identifiers import credit_codes, resident_ids
 
 ROW = "_row"
-ERROR_SCHEMA: dict[Any, pl.DataType] = {"row": pl.Int64(), "column": pl.String(),
-                                        "message": pl.String()}
+ERROR_SCHEMA: dict[Any, pl.DataType] = {
+    "row": pl.Int64(),
+    "column": pl.String(),
+    "message": pl.String(),
+}
 TRUE_WORDS = ("是", "TRUE", "true", "True", "Y", "y")
 FALSE_WORDS = ("否", "FALSE", "false", "False", "N", "n")
 
 
 @dataclass
 class Validated:
-    raw: pl.DataFrame       # every non-blank row as text, with ``_row``
-    clean: pl.DataFrame     # the valid rows in database types, with ``_row``
-    errors: pl.DataFrame    # row, column, message (sorted by row)
+    raw: pl.DataFrame  # every non-blank row as text, with ``_row``
+    clean: pl.DataFrame  # the valid rows in database types, with ``_row``
+    errors: pl.DataFrame  # row, column, message (sorted by row)
 
     @property
     def bad_rows(self) -> int:
@@ -47,15 +50,19 @@ def _err(name: str) -> str:
     return f"err::{name}"
 
 
-def validate(raw: pl.DataFrame, roster: s.Roster, scan: SheetScan, today: date,
-             prefix: str | None = None) -> Validated:
+def validate(
+    raw: pl.DataFrame, roster: s.Roster, scan: SheetScan, today: date, prefix: str | None = None
+) -> Validated:
     """``prefix``: the division-code prefix of the uploader's jurisdiction (None: all)."""
-    text = raw.select(pl.col(h).cast(pl.String).str.strip_chars().replace("", None)
-                      for h in roster.headers)
+    text = raw.select(
+        pl.col(h).cast(pl.String).str.strip_chars().replace("", None) for h in roster.headers
+    )
     text = text.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     first = roster.headers[0]
-    text = text.filter(~pl.all_horizontal(pl.col(h).is_null() for h in roster.headers)
-                       & ~pl.col(first).fill_null("").str.starts_with(s.EXAMPLE_MARK))
+    text = text.filter(
+        ~pl.all_horizontal(pl.col(h).is_null() for h in roster.headers)
+        & ~pl.col(first).fill_null("").str.starts_with(s.EXAMPLE_MARK)
+    )
     frame = text
     for column in roster.columns:
         frame = _check_column(frame, column, today, prefix)
@@ -74,15 +81,19 @@ def _extra_outputs(roster: s.Roster) -> list[str]:
     return extra
 
 
-def _check_column(frame: pl.DataFrame, column: s.Column, today: date,
-                  prefix: str | None) -> pl.DataFrame:
+def _check_column(
+    frame: pl.DataFrame, column: s.Column, today: date, prefix: str | None
+) -> pl.DataFrame:
     v = pl.col(column.header)
     name, err = out_name(column), _err(column.header)
     missing = pl.when(v.is_null()).then(pl.lit("必填项为空")) if column.required else None
     kind = column.kind
     if kind in (s.RESIDENT_ID, s.PERSON_REF, s.CREDIT_CODE, s.EMPLOYER_REF):
-        ids = (resident_ids(frame[column.header], today)
-               if kind in (s.RESIDENT_ID, s.PERSON_REF) else credit_codes(frame[column.header]))
+        ids = (
+            resident_ids(frame[column.header], today)
+            if kind in (s.RESIDENT_ID, s.PERSON_REF)
+            else credit_codes(frame[column.header])
+        )
         frame = frame.with_columns(ids["number"].alias(name), ids["error"].alias(err))
         if kind == s.PERSON_REF:
             frame = lookups.attach(frame, name, err, "person", prefix)
@@ -94,8 +105,10 @@ def _check_column(frame: pl.DataFrame, column: s.Column, today: date,
         if kind == s.RESIDENT_ID:
             frame = frame.with_columns(
                 sex=pl.when(pl.col(name).str.slice(16, 1).cast(pl.Int32, strict=False) % 2 == 1)
-                .then(pl.lit("male")).otherwise(pl.lit("female")),
-                birth_date=pl.col(name).str.slice(6, 8).str.to_date("%Y%m%d", strict=False))
+                .then(pl.lit("male"))
+                .otherwise(pl.lit("female")),
+                birth_date=pl.col(name).str.slice(6, 8).str.to_date("%Y%m%d", strict=False),
+            )
     elif kind == s.DIVISION:
         frame = lookups.attach_divisions(frame, column.header, name, err, prefix, today)
     else:
@@ -114,16 +127,25 @@ def _simple(v: pl.Expr, column: s.Column, today: date) -> tuple[pl.Expr, pl.Expr
     if column.kind == s.INT:
         number = v.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
         low, high = column.minimum, column.maximum
-        problem = (pl.when(v.is_not_null() & number.is_null()).then(pl.lit("应为整数"))
-                   .when((number < low) | (number > high)).then(pl.lit(f"应在{low}–{high}之间"))
-                   .otherwise(none))
+        problem = (
+            pl.when(v.is_not_null() & number.is_null())
+            .then(pl.lit("应为整数"))
+            .when((number < low) | (number > high))
+            .then(pl.lit(f"应在{low}–{high}之间"))
+            .otherwise(none)
+        )
         return number, problem
     if column.kind == s.BOOL:
-        value = (pl.when(v.is_in(TRUE_WORDS)).then(pl.lit(True))
-                 .when(v.is_in(FALSE_WORDS)).then(pl.lit(False))
-                 .otherwise(pl.lit(None, pl.Boolean)))
+        value = (
+            pl.when(v.is_in(TRUE_WORDS))
+            .then(pl.lit(True))
+            .when(v.is_in(FALSE_WORDS))
+            .then(pl.lit(False))
+            .otherwise(pl.lit(None, pl.Boolean))
+        )
         return value, pl.when(v.is_not_null() & value.is_null()).then(
-            pl.lit("应填“是”或“否”")).otherwise(none)
+            pl.lit("应填“是”或“否”")
+        ).otherwise(none)
     if column.kind == s.CHOICE:
         assert column.choices is not None
         mapping = {str(label): value for value, label in column.choices.choices}
@@ -131,7 +153,8 @@ def _simple(v: pl.Expr, column: s.Column, today: date) -> tuple[pl.Expr, pl.Expr
         value = v.replace_strict(mapping, default=None, return_dtype=pl.String)
         allowed = "、".join(str(label) for label in column.choices.labels)
         return value, pl.when(v.is_not_null() & value.is_null()).then(
-            pl.lit(f"应为以下之一：{allowed}")).otherwise(none)
+            pl.lit(f"应为以下之一：{allowed}")
+        ).otherwise(none)
     if column.kind == s.DATE:
         return _date(v, today)
     if column.kind == s.MONEY:
@@ -140,21 +163,29 @@ def _simple(v: pl.Expr, column: s.Column, today: date) -> tuple[pl.Expr, pl.Expr
         cents = v.str.extract(r"\.([0-9]+)$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False)
         value = pl.when(ok).then(yuan * 100 + cents.fill_null(0))
         return value, pl.when(v.is_not_null() & ~ok).then(
-            pl.lit("金额应为非负数，单位元，最多两位小数")).otherwise(none)
+            pl.lit("金额应为非负数，单位元，最多两位小数")
+        ).otherwise(none)
     raise ValueError(f"unknown column kind {column.kind}")
 
 
 def _date(v: pl.Expr, today: date) -> tuple[pl.Expr, pl.Expr]:
     # Excel date cells arrive as "2018-07-01 00:00:00"; typed text as 2018-7-1 or 2018/7/1.
-    tidy = v.str.replace(r" 00:00:00$", "").str.replace_all(r"[/.年月]", "-").str.replace(
-        r"日$", "")
+    tidy = (
+        v.str.replace(r" 00:00:00$", "").str.replace_all(r"[/.年月]", "-").str.replace(r"日$", "")
+    )
     shaped = tidy.str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
     value = pl.when(shaped).then(tidy.str.to_date("%Y-%m-%d", strict=False))
-    problem = (pl.when(v.is_not_null() & ~shaped).then(pl.lit("日期格式应为 YYYY-MM-DD"))
-               .when(v.is_not_null() & value.is_null()).then(pl.lit("日期不存在（如2月30日）"))
-               .when(value < date(1900, 1, 1)).then(pl.lit("日期早于1900年"))
-               .when(value > date(today.year + 10, 12, 31)).then(pl.lit("日期过远，请核对"))
-               .otherwise(pl.lit(None, pl.String)))
+    problem = (
+        pl.when(v.is_not_null() & ~shaped)
+        .then(pl.lit("日期格式应为 YYYY-MM-DD"))
+        .when(v.is_not_null() & value.is_null())
+        .then(pl.lit("日期不存在（如2月30日）"))
+        .when(value < date(1900, 1, 1))
+        .then(pl.lit("日期早于1900年"))
+        .when(value > date(today.year + 10, 12, 31))
+        .then(pl.lit("日期过远，请核对"))
+        .otherwise(pl.lit(None, pl.String))
+    )
     return value, problem
 
 
@@ -165,29 +196,50 @@ def _cross_checks(frame: pl.DataFrame, roster: s.Roster) -> pl.DataFrame:
     count = pl.len().over(keys)
     dup = pl.all_horizontal(pl.col(k).is_not_null() for k in keys) & (count > 1)
     rows = pl.col(ROW).min().over(keys).cast(pl.String)
-    frame = frame.with_columns(pl.when(dup).then(
-        pl.format("文件内重复：与第{}行的记录相同（共{}行），请只保留一行", rows, count))
-        .otherwise(pl.col(_err(header))).alias(_err(header)))
+    frame = frame.with_columns(
+        pl.when(dup)
+        .then(pl.format("文件内重复：与第{}行的记录相同（共{}行），请只保留一行", rows, count))
+        .otherwise(pl.col(_err(header)))
+        .alias(_err(header))
+    )
     if roster.kind == "employment":
         end = _err("结束日期")
-        frame = frame.with_columns(pl.when(pl.col("end") < pl.col("start")).then(
-            pl.lit("结束日期早于开始日期")).otherwise(pl.col(end)).alias(end))
+        frame = frame.with_columns(
+            pl.when(pl.col("end") < pl.col("start"))
+            .then(pl.lit("结束日期早于开始日期"))
+            .otherwise(pl.col(end))
+            .alias(end)
+        )
     if roster.kind == "household":
         where = _err("家庭所在地")
         mixed = pl.col("division_id").n_unique().over("household") > 1
-        frame = frame.with_columns(pl.when(mixed & pl.col("household").is_not_null()).then(
-            pl.lit("同一家庭编号的各行所在地不一致")).otherwise(pl.col(where)).alias(where))
+        frame = frame.with_columns(
+            pl.when(mixed & pl.col("household").is_not_null())
+            .then(pl.lit("同一家庭编号的各行所在地不一致"))
+            .otherwise(pl.col(where))
+            .alias(where)
+        )
     return frame
 
 
 def _errors(frame: pl.DataFrame, roster: s.Roster, scan: SheetScan) -> pl.DataFrame:
-    parts = [frame.filter(pl.col(_err(h)).is_not_null()).select(
-        row=pl.col(ROW), column=pl.lit(h), message=pl.col(_err(h))) for h in roster.headers]
+    parts = [
+        frame.filter(pl.col(_err(h)).is_not_null()).select(
+            row=pl.col(ROW), column=pl.lit(h), message=pl.col(_err(h))
+        )
+        for h in roster.headers
+    ]
     letters = {column_letter(i): h for i, h in enumerate(roster.headers)}
-    found = [(row, letters.get(col, f"{col}列"), "单元格含公式，请复制后“粘贴为数值”")
-             for col, row in scan.formulas if row > 1]
-    found += [(row, letters.get(col, f"{col}列"), f"合并单元格（{ref}），请取消合并并逐格填写")
-              for col, row, ref in scan.merged if row > 1]
+    found = [
+        (row, letters.get(col, f"{col}列"), "单元格含公式，请复制后“粘贴为数值”")
+        for col, row in scan.formulas
+        if row > 1
+    ]
+    found += [
+        (row, letters.get(col, f"{col}列"), f"合并单元格（{ref}），请取消合并并逐格填写")
+        for col, row, ref in scan.merged
+        if row > 1
+    ]
     errors = pl.concat([p.cast(dict(ERROR_SCHEMA)) for p in parts])
     if found:
         # a formula or a merged cell explains whatever else is wrong with that cell

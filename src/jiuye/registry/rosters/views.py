@@ -54,9 +54,17 @@ def _batch(request: HttpRequest, token: str) -> batches.Batch:
 @staff_only
 def index(request: HttpRequest) -> HttpResponse:
     form = UploadForm()
-    return render(request, "registry/rosters/index.html", {
-        "form": form, "rosters": ROSTERS.values(), "ns": _ns(request),
-        "viewer": viewer_for(request.user), "max_age_hours": batches.default_max_age_hours()})
+    return render(
+        request,
+        "registry/rosters/index.html",
+        {
+            "form": form,
+            "rosters": ROSTERS.values(),
+            "ns": _ns(request),
+            "viewer": viewer_for(request.user),
+            "max_age_hours": batches.default_max_age_hours(),
+        },
+    )
 
 
 @require_GET
@@ -77,8 +85,13 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     viewer = viewer_for(request.user)
-    context = {"form": form, "rosters": ROSTERS.values(), "ns": _ns(request), "viewer": viewer,
-               "max_age_hours": batches.default_max_age_hours()}
+    context = {
+        "form": form,
+        "rosters": ROSTERS.values(),
+        "ns": _ns(request),
+        "viewer": viewer,
+        "max_age_hours": batches.default_max_age_hours(),
+    }
     if viewer.prefix is None:
         return render(request, "registry/rosters/index.html", context, status=403)
     if not form.is_valid():
@@ -92,17 +105,22 @@ def upload(request: HttpRequest) -> HttpResponse:
     return redirect(f"{_ns(request)}:batch", token=batch.token)
 
 
-def _preview(upload: UploadedFile, kind: str, user_id: int | None,
-             prefix: str) -> batches.Batch:
+def _preview(upload: UploadedFile, kind: str, user_id: int | None, prefix: str) -> batches.Batch:
     incoming = Path(settings.VAR_DIR) / "rosters" / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=incoming, suffix=".xlsx") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
-        return batches.preview(Path(handle.name), kind, filename=upload.name or "",
-                               user_id=user_id, today=clock.today(),
-                               now=clock.now(), prefix=prefix)
+        return batches.preview(
+            Path(handle.name),
+            kind,
+            filename=upload.name or "",
+            user_id=user_id,
+            today=clock.today(),
+            now=clock.now(),
+            prefix=prefix,
+        )
 
 
 @require_GET
@@ -111,9 +129,17 @@ def _preview(upload: UploadedFile, kind: str, user_id: int | None,
 def batch_detail(request: HttpRequest, token: str) -> HttpResponse:
     batch = _batch(request, token)
     errors = batch.frame("errors").head(SHOWN_ERRORS).rows(named=True)
-    return render(request, "registry/rosters/preview.html", {
-        "batch": batch, "roster": ROSTERS[batch.kind], "errors": errors,
-        "more_errors": max(0, batch.error_count - SHOWN_ERRORS), "ns": _ns(request)})
+    return render(
+        request,
+        "registry/rosters/preview.html",
+        {
+            "batch": batch,
+            "roster": ROSTERS[batch.kind],
+            "errors": errors,
+            "more_errors": max(0, batch.error_count - SHOWN_ERRORS),
+            "ns": _ns(request),
+        },
+    )
 
 
 @require_POST
@@ -124,14 +150,26 @@ def batch_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         result = batches.confirm(batch, actor_id=request.user.pk, now=clock.now())
     except RosterFileError as exc:
-        return render(request, "registry/rosters/preview.html", {
-            "batch": batch, "roster": ROSTERS[batch.kind], "errors": [],
-            "file_error": exc.message, "ns": _ns(request)}, status=409)
+        return render(
+            request,
+            "registry/rosters/preview.html",
+            {
+                "batch": batch,
+                "roster": ROSTERS[batch.kind],
+                "errors": [],
+                "file_error": exc.message,
+                "ns": _ns(request),
+            },
+            status=409,
+        )
     # the batch folder is gone (it held full identity numbers): the result goes with
     # the redirect
-    messages.success(request, f"{ROSTERS[batch.kind].title}“{batch.filename}”已导入："
-                              f"新增 {result['created']} 条，更新 {result['updated']} 条，"
-                              f"无变化 {result['unchanged']} 条。上传内容已从服务器删除。")
+    messages.success(
+        request,
+        f"{ROSTERS[batch.kind].title}“{batch.filename}”已导入："
+        f"新增 {result['created']} 条，更新 {result['updated']} 条，"
+        f"无变化 {result['unchanged']} 条。上传内容已从服务器删除。",
+    )
     return redirect(f"{_ns(request)}:index")
 
 

@@ -55,13 +55,21 @@ def template(roster: s.Roster) -> bytes:
     help_sheet.append([])
     help_sheet.append(["列名", "是否必填", "填写说明", "示例"])
     for column in roster.columns:
-        help_sheet.append([column.header, "必填" if column.required else "选填",
-                           column.explanation, column.example])
+        help_sheet.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                column.explanation,
+                column.example,
+            ]
+        )
     help_sheet.append([])
-    for note in (*roster.notes,
-                 "请在“花名册”工作表第1行表头下逐行填写，不要改动、删除或移动表头。",
-                 "不要使用公式和合并单元格；带【示例】的行不会导入。",
-                 "选填项留空表示不掌握该信息，导入时保留系统中已有的值。"):
+    for note in (
+        *roster.notes,
+        "请在“花名册”工作表第1行表头下逐行填写，不要改动、删除或移动表头。",
+        "不要使用公式和合并单元格；带【示例】的行不会导入。",
+        "选填项留空表示不掌握该信息，导入时保留系统中已有的值。",
+    ):
         help_sheet.append([note])
     for index, column in enumerate(roster.columns):
         _width(help_sheet, index, column.header)
@@ -76,8 +84,10 @@ def template(roster: s.Roster) -> bytes:
 def error_rows(roster: s.Roster, raw: pl.DataFrame, errors: pl.DataFrame) -> bytes:
     """The bad rows as typed, with a 错误说明 column; fix them and upload this file again."""
     notes = errors.group_by("row", maintain_order=True).agg(
-        pl.concat_str(pl.col("column"), pl.lit("："), pl.col("message")).str.join("；")
-        .alias(ERROR_COLUMN))
+        pl.concat_str(pl.col("column"), pl.lit("："), pl.col("message"))
+        .str.join("；")
+        .alias(ERROR_COLUMN)
+    )
     bad = raw.join(notes, left_on=ROW, right_on="row", how="inner").sort(ROW)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(DATA_SHEET)

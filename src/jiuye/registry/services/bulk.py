@@ -65,17 +65,28 @@ PERSON_LOGGED = ("resident_id", "name", "division", "hukou_type", "education_lev
 EMPLOYER_LOGGED = ("credit_code", "name", "kind", "ownership", "size_class", "division")
 
 
-def _creation_logs(entity: str, objects: Sequence[models.Model], fields: Sequence[str],
-                   sensitive: dict[str, Callable[[str], str]] | None = None
-                   ) -> list[audit.Entry]:
+def _creation_logs(
+    entity: str,
+    objects: Sequence[models.Model],
+    fields: Sequence[str],
+    sensitive: dict[str, Callable[[str], str]] | None = None,
+) -> list[audit.Entry]:
     kwargs = {} if sensitive is None else {"sensitive": sensitive}
-    return [audit.Entry(entity, obj.pk, "create",
-                        {f: logged(f, getattr(obj, f), **kwargs) for f in fields})
-            for obj in objects]
+    return [
+        audit.Entry(
+            entity, obj.pk, "create", {f: logged(f, getattr(obj, f), **kwargs) for f in fields}
+        )
+        for obj in objects
+    ]
 
 
-def bulk_load(population: BulkPopulation, *, actor: Actor, source: str,
-              progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def bulk_load(
+    population: BulkPopulation,
+    *,
+    actor: Actor,
+    source: str,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
     """Insert everything in one transaction; returns the count of rows per kind."""
     check_source(source)
     counts: dict[str, int] = {}
@@ -85,15 +96,17 @@ def bulk_load(population: BulkPopulation, *, actor: Actor, source: str,
                 continue
             model = type(objects[0])
             for start in range(0, len(objects), BATCH_SIZE):
-                chunk = list(objects[start:start + BATCH_SIZE])
+                chunk = list(objects[start : start + BATCH_SIZE])
                 model._default_manager.bulk_create(chunk, batch_size=BATCH_SIZE)
                 if progress is not None:
                     progress(name, len(chunk))
             counts[name] = len(objects)
-        logs = (_creation_logs("person", population.persons, PERSON_LOGGED)
-                + _creation_logs("employer", population.employers, EMPLOYER_LOGGED,
-                                 EMPLOYER_SENSITIVE)
-                + _creation_logs("household", population.households, ("number", "division")))
-        counts["change_logs"] = audit.record_many(logs, actor=actor, source=source,
-                                                  batch_size=BATCH_SIZE)
+        logs = (
+            _creation_logs("person", population.persons, PERSON_LOGGED)
+            + _creation_logs("employer", population.employers, EMPLOYER_LOGGED, EMPLOYER_SENSITIVE)
+            + _creation_logs("household", population.households, ("number", "division"))
+        )
+        counts["change_logs"] = audit.record_many(
+            logs, actor=actor, source=source, batch_size=BATCH_SIZE
+        )
     return counts

@@ -66,8 +66,9 @@ class RegistryError(JiuyeError, ValueError):
         self.message_en = message_en
 
 
-def resolve_division(value: Division | str | None, field: str = "division",
-                     on: date | None = None) -> Division:
+def resolve_division(
+    value: Division | str | None, field: str = "division", on: date | None = None
+) -> Division:
     """A Division, or the newest vintage of a division code still in force on ``on``
     (default today: a record dated before a code's abolition may still name it)."""
     if isinstance(value, Division):
@@ -76,11 +77,11 @@ def resolve_division(value: Division | str | None, field: str = "division",
     if found is not None:
         abolished = abolished_message(found.valid_to, on or clock.today())
         if abolished is not None:
-            raise RegistryError("abolished_division", field, abolished,
-                                "the division code has been abolished")
+            raise RegistryError(
+                "abolished_division", field, abolished, "the division code has been abolished"
+            )
         return found
-    raise RegistryError("unknown_division", field, "行政区划代码不存在",
-                        "unknown division code")
+    raise RegistryError("unknown_division", field, "行政区划代码不存在", "unknown division code")
 
 
 def check_source(source: str) -> str:
@@ -94,17 +95,21 @@ def json_value(value: object) -> object:
     return audit.jsonable(value)
 
 
-def logged(field: str, value: object,
-           sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE) -> object:
+def logged(
+    field: str, value: object, sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE
+) -> object:
     if value is not None and field in sensitive:
         return sensitive[field](str(value))
     return json_value(value)
 
 
-def field_changes(instance: models.Model, data: Mapping[str, Any], *,
-                  creating: bool,
-                  sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE
-                  ) -> dict[str, object]:
+def field_changes(
+    instance: models.Model,
+    data: Mapping[str, Any],
+    *,
+    creating: bool,
+    sensitive: Mapping[str, Callable[[str], str]] = SENSITIVE,
+) -> dict[str, object]:
     """Apply ``data`` to ``instance`` and return what the history keeps of it: the values
     given when creating, ``{field: {"old", "new"}}`` of what changed otherwise. Sex and
     birth date (read from the identity number, kept masked) are applied, never logged."""
@@ -116,21 +121,36 @@ def field_changes(instance: models.Model, data: Mapping[str, Any], *,
         setattr(instance, field, new)
         if field in UNLOGGED:
             continue
-        changes[field] = logged(field, new, sensitive) if creating else {
-            "old": logged(field, old, sensitive), "new": logged(field, new, sensitive)}
+        changes[field] = (
+            logged(field, new, sensitive)
+            if creating
+            else {"old": logged(field, old, sensitive), "new": logged(field, new, sensitive)}
+        )
     return changes
 
 
-def log_change(*, entity: str, object_id: int, action: str, source: str, actor: Actor,
-               changes: Mapping[str, object]) -> ChangeLog:
+def log_change(
+    *,
+    entity: str,
+    object_id: int,
+    action: str,
+    source: str,
+    actor: Actor,
+    changes: Mapping[str, object],
+) -> ChangeLog:
     """The registry services' history row: :func:`jiuye.core.audit.record`."""
-    return audit.record(actor=actor, action=action, entity=entity, object_id=object_id,
-                        changes=changes, source=source)
+    return audit.record(
+        actor=actor,
+        action=action,
+        entity=entity,
+        object_id=object_id,
+        changes=changes,
+        source=source,
+    )
 
 
 def pick(data: Mapping[str, Any], allowed: frozenset[str], entity: str) -> dict[str, Any]:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise RegistryError("unknown_field", unknown[0], f"{entity}没有该字段",
-                            "unknown field")
+        raise RegistryError("unknown_field", unknown[0], f"{entity}没有该字段", "unknown field")
     return dict(data)

@@ -43,14 +43,28 @@ from jiuye.registry.services.common import (
     resolve_division,
 )
 
-PERSON_FIELDS = frozenset({
-    "resident_id", "name", "division", "hukou_type", "education_level", "graduation_date",
-    "is_disabled", "is_veteran", "has_national_student_loan", "ui_contribution_months",
-    "has_social_insurance", "pays_flexible_social_insurance"})
-EMPLOYER_FIELDS = frozenset({"credit_code", "name", "kind", "ownership", "size_class",
-                             "division", "pooling_region_code"})
+PERSON_FIELDS = frozenset(
+    {
+        "resident_id",
+        "name",
+        "division",
+        "hukou_type",
+        "education_level",
+        "graduation_date",
+        "is_disabled",
+        "is_veteran",
+        "has_national_student_loan",
+        "ui_contribution_months",
+        "has_social_insurance",
+        "pays_flexible_social_insurance",
+    }
+)
+EMPLOYER_FIELDS = frozenset(
+    {"credit_code", "name", "kind", "ownership", "size_class", "division", "pooling_region_code"}
+)
 EMPLOYER_YEAR_FIELDS = frozenset(
-    f.name for f in EmployerYear._meta.get_fields() if f.name not in ("id", "employer"))
+    f.name for f in EmployerYear._meta.get_fields() if f.name not in ("id", "employer")
+)
 
 # Child records of a person, by the name used in the history.
 PERSON_RECORDS: dict[str, type[models.Model]] = {
@@ -98,17 +112,25 @@ def person_upsert(*, actor: Actor, source: str, data: Mapping[str, Any]) -> Pers
     creating = person is None
     if person is None:
         if "division" not in values or not values.get("name"):
-            raise RegistryError("required", "division" if values.get("name") else "name",
-                                "新登记人员须填写姓名和户籍所在地",
-                                "a new person needs a name and a division")
+            raise RegistryError(
+                "required",
+                "division" if values.get("name") else "name",
+                "新登记人员须填写姓名和户籍所在地",
+                "a new person needs a name and a division",
+            )
         person = Person()
     changes = field_changes(person, values, creating=creating)
     if changes:
         person.full_clean(exclude=["division"], validate_unique=False)
         person.save()
-        log_change(entity="person", object_id=person.pk,
-                   action="create" if creating else "update", source=source, actor=actor,
-                   changes=changes)
+        log_change(
+            entity="person",
+            object_id=person.pk,
+            action="create" if creating else "update",
+            source=source,
+            actor=actor,
+            changes=changes,
+        )
     return person
 
 
@@ -116,13 +138,13 @@ def _check_period(record: models.Model) -> None:
     start, end = PERIODS.get(type(record), ("", ""))
     began, ended = getattr(record, start, None), getattr(record, end, None)
     if began is not None and ended is not None and ended < began:
-        raise RegistryError("invalid_period", end, "结束日期早于开始日期",
-                            "end is before start")
+        raise RegistryError("invalid_period", end, "结束日期早于开始日期", "end is before start")
 
 
 @transaction.atomic
-def person_add_record(*, actor: Actor, source: str, person: Person, kind: str,
-                      data: Mapping[str, Any]) -> models.Model:
+def person_add_record(
+    *, actor: Actor, source: str, person: Person, kind: str, data: Mapping[str, Any]
+) -> models.Model:
     """Add a dated record (``kind`` from ``PERSON_RECORDS``) to a person's file."""
     check_source(source)
     model = PERSON_RECORDS.get(kind)
@@ -133,16 +155,22 @@ def person_add_record(*, actor: Actor, source: str, person: Person, kind: str,
     if "division" in values:  # as in force on the record's own date
         dated = values.get(PERIODS.get(model, ("license_date",))[0])
         values["division"] = resolve_division(
-            values["division"], on=dated if isinstance(dated, date) else None)
+            values["division"], on=dated if isinstance(dated, date) else None
+        )
     record = model(person=person, **values)
     exclude = ["division", "employer", "person"]
     record.clean_fields(exclude=exclude)
     _check_period(record)
     record.full_clean(exclude=exclude)
     record.save()
-    log_change(entity="person", object_id=person.pk, action="add", source=source,
-               actor=actor, changes={kind: {
-                   k: json_value(v) for k, v in values.items()}})
+    log_change(
+        entity="person",
+        object_id=person.pk,
+        action="add",
+        source=source,
+        actor=actor,
+        changes={kind: {k: json_value(v) for k, v in values.items()}},
+    )
     return record
 
 
@@ -156,27 +184,38 @@ def employer_upsert(*, actor: Actor, source: str, data: Mapping[str, Any]) -> Em
         raise _identity_error("credit_code", exc) from exc
     if "division" in values:
         values["division"] = resolve_division(values["division"])
-    employer = Employer.objects.select_for_update().filter(
-        credit_code=values["credit_code"]).first()
+    employer = (
+        Employer.objects.select_for_update().filter(credit_code=values["credit_code"]).first()
+    )
     creating = employer is None
     if employer is None:
         if "division" not in values or not values.get("name") or not values.get("kind"):
-            raise RegistryError("required", "name", "新登记单位须填写名称、类型和所在地",
-                                "a new employer needs a name, kind and division")
+            raise RegistryError(
+                "required",
+                "name",
+                "新登记单位须填写名称、类型和所在地",
+                "a new employer needs a name, kind and division",
+            )
         employer = Employer()
     changes = field_changes(employer, values, creating=creating, sensitive=EMPLOYER_SENSITIVE)
     if changes:
         employer.full_clean(exclude=["division"], validate_unique=False)
         employer.save()
-        log_change(entity="employer", object_id=employer.pk,
-                   action="create" if creating else "update", source=source, actor=actor,
-                   changes=changes)
+        log_change(
+            entity="employer",
+            object_id=employer.pk,
+            action="create" if creating else "update",
+            source=source,
+            actor=actor,
+            changes=changes,
+        )
     return employer
 
 
 @transaction.atomic
-def employer_year_upsert(*, actor: Actor, source: str, employer: Employer, year: int,
-                         data: Mapping[str, Any]) -> EmployerYear:
+def employer_year_upsert(
+    *, actor: Actor, source: str, employer: Employer, year: int, data: Mapping[str, Any]
+) -> EmployerYear:
     check_source(source)
     values = pick(data, EMPLOYER_YEAR_FIELDS - {"year"}, "年度情况")
     row = EmployerYear.objects.select_for_update().filter(employer=employer, year=year).first()
@@ -187,14 +226,19 @@ def employer_year_upsert(*, actor: Actor, source: str, employer: Employer, year:
     if changes or creating:
         row.full_clean(exclude=["employer"], validate_unique=False)
         row.save()
-        log_change(entity="employer", object_id=employer.pk, action="year",
-                   source=source, actor=actor, changes={f"year_{year}": changes})
+        log_change(
+            entity="employer",
+            object_id=employer.pk,
+            action="year",
+            source=source,
+            actor=actor,
+            changes={f"year_{year}": changes},
+        )
     return row
 
 
 @transaction.atomic
-def household_upsert(*, actor: Actor, source: str, number: str,
-                     division: Any) -> Household:
+def household_upsert(*, actor: Actor, source: str, number: str, division: Any) -> Household:
     check_source(source)
     if not number:
         raise RegistryError("required", "number", "须填写家庭编号", "number is required")
@@ -206,37 +250,54 @@ def household_upsert(*, actor: Actor, source: str, number: str,
     changes = field_changes(household, {"division": where}, creating=creating)
     if changes:
         household.save()
-        log_change(entity="household", object_id=household.pk,
-                   action="create" if creating else "update", source=source, actor=actor,
-                   changes=changes)
+        log_change(
+            entity="household",
+            object_id=household.pk,
+            action="create" if creating else "update",
+            source=source,
+            actor=actor,
+            changes=changes,
+        )
     return household
 
 
 @transaction.atomic
-def household_add_member(*, actor: Actor, source: str, household: Household, person: Person,
-                         relation: str) -> HouseholdMember:
+def household_add_member(
+    *, actor: Actor, source: str, household: Household, person: Person, relation: str
+) -> HouseholdMember:
     """Put a person in a household (moving them out of any other)."""
     check_source(source)
     member, created = HouseholdMember.objects.update_or_create(
-        person=person, defaults={"household": household, "relation": relation})
-    log_change(entity="household", object_id=household.pk, action="member", source=source,
-               actor=actor, changes={"member": {
-                   "person": person.pk, "relation": relation, "created": created}})
+        person=person, defaults={"household": household, "relation": relation}
+    )
+    log_change(
+        entity="household",
+        object_id=household.pk,
+        action="member",
+        source=source,
+        actor=actor,
+        changes={"member": {"person": person.pk, "relation": relation, "created": created}},
+    )
     return member
 
 
 @transaction.atomic
-def household_add_status(*, actor: Actor, source: str, household: Household,
-                         data: Mapping[str, Any]) -> HouseholdStatus:
+def household_add_status(
+    *, actor: Actor, source: str, household: Household, data: Mapping[str, Any]
+) -> HouseholdStatus:
     check_source(source)
     values = pick(data, frozenset({"kind", "start", "end"}), "家庭类别")
     status = HouseholdStatus(household=household, **values)
     status.full_clean(exclude=["household"])
     if status.end is not None and status.end < status.start:
-        raise RegistryError("invalid_period", "end", "结束日期早于开始日期",
-                            "end is before start")
+        raise RegistryError("invalid_period", "end", "结束日期早于开始日期", "end is before start")
     status.save()
-    log_change(entity="household", object_id=household.pk, action="add", source=source,
-               actor=actor, changes={"status": {
-                   k: json_value(v) for k, v in values.items()}})
+    log_change(
+        entity="household",
+        object_id=household.pk,
+        action="add",
+        source=source,
+        actor=actor,
+        changes={"status": {k: json_value(v) for k, v in values.items()}},
+    )
     return status

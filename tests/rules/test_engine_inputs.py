@@ -270,6 +270,9 @@ def _payload(**overrides: Any) -> dict[str, Any]:
         (_payload(colour="red"), "unknown_field", "colour"),
         (_payload(receipts="startup_subsidy"), "invalid_type", "receipts"),
         (_payload(receipts=[{"rule": "free_lunch"}]), "unknown_rule", "receipts[0].rule"),
+        # an object or a list where a rule id belongs (found by fuzzing: was a TypeError)
+        (_payload(receipts=[{"rule": {"a": 1}}]), "unknown_rule", "receipts[0].rule"),
+        (_payload(receipts=[{"rule": ["startup_subsidy"]}]), "unknown_rule", "receipts[0].rule"),
         ({"entity": "person", "facts": {}}, "missing_as_of", "as_of"),
         (["person"], "invalid_case", "case"),
     ],

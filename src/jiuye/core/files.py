@@ -81,9 +81,6 @@ class FileError(JiuyeError):
 
     http_status: ClassVar[int] = 422
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
-
 
 @dataclass
 class SheetScan:

@@ -41,9 +41,6 @@ class BookingError(JiuyeError):
 
     http_status: ClassVar[int] = 409
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
-
 
 def _values(instance: models.Model) -> dict[str, Any]:
     skip = {"id", "updated_at"}

@@ -68,9 +68,6 @@ class AccessRefused(JiuyeError):
 
     http_status: ClassVar[int] = 403
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
-
 
 #: Significant digits of a division code at each level.
 PREFIX_LENGTH: dict[int, int] = {

@@ -5,7 +5,8 @@ Figures from shared/data/README.md: people split across counties by the 2010 cen
 46.89% (2020 census). Where no figure exists the shares below are stated assumptions,
 chosen only to exercise every rule path; they describe no real population:
 ages uniform 16–64; education, employment, disability, household-status, certificate,
-training and business shares as in the ``P_*`` constants; households of 1–4 people in
+training and business shares as in the ``P_*`` constants of
+:mod:`jiuye.registry.synth_assumptions`; households of 1–4 people in
 one township; employers 90% in the five counties (by census weight) and 10% in the
 economic development zone (220771); unemployment insurance pooled at city level
 (220700); premiums = average insured × 12 × 16.80 yuan (1% of the 2017 Songyuan urban
@@ -39,50 +40,10 @@ from jiuye.geo.selectors import divisions_at
 from jiuye.identity import Sex, make_credit_code, make_resident_id
 from jiuye.identity.credit_code import CHARSET
 from jiuye.registry import models as m
+from jiuye.registry import synth_assumptions as a
 from jiuye.registry.models.choices import HIGHER_EDUCATION
 from jiuye.registry.services.bulk import BulkPopulation
 from jiuye.rules.periods import add_months
-
-COUNTY_WEIGHTS = {
-    "220702": 612816,
-    "220721": 607640,
-    "220722": 639205,
-    "220723": 301438,
-    "220781": 718987,
-}
-URBAN_SHARE = 0.4689
-ZONE = "220771"
-POOLING_REGION = "220700"
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红宇浩然欣怡子涵梓轩"
-P_EDUCATION = {
-    "primary": 15,
-    "junior": 35,
-    "senior": 15,
-    "vocational": 10,
-    "junior_college": 12,
-    "bachelor": 11,
-    "postgraduate": 2,
-}
-GRADUATION_AGE = {"vocational": 18, "junior_college": 21, "bachelor": 22, "postgraduate": 25}
-P_EMPLOYED, P_REGISTERED = 0.60, 0.08
-P_FORM = {"employee": 70, "flexible": 17, "self_employed": 10, "internship": 3}
-P_DISABLED, P_DISABILITY_UNKNOWN = 0.06, 0.05
-P_DIFFICULTY_AMONG_REGISTERED = 0.3
-P_CERTIFICATE, P_TRAINING, P_EXTRA_BUSINESS = 0.10, 0.10, 0.02
-P_HOUSEHOLD_STATUS = {"dibao": 0.05, "jdlk": 0.03, "tekun": 0.01, "poor_disabled": 0.01}
-OCCUPATIONS = ("电工", "焊工", "育婴员", "养老护理员", "中式烹调师", "汽车维修工", "农机修理工")
-DIFFICULTY_CATEGORIES = ("大龄失业人员", "残疾人", "低保家庭成员", "长期失业人员", "零就业家庭成员")
-SIZE_RANGES = {"micro": (1, 9), "small": (10, 99), "medium": (100, 299), "large": (300, 1000)}
-MIN_WAGE_PERCENT_FEN = 1680
-P_RURAL_TRANSFER, P_TRANSFER_ENDED = 0.25, 0.1
-P_GRASSROOTS, GRASSROOTS_MONTHS = 0.1, 24
-P_PROGRAM = {"xuandiao": 15, "sanzhi_yifu": 35, "xibu": 15, "tegang": 25, "public_service_post": 10}
-P_ASSESSMENT = {"passed": 90, "failed": 5, "unknown": 5}
-P_LEADER, P_REVOKED = 0.1, 0.1
-LEADER_OFFICE = "松原市农民工等人员返乡创业工作推进领导小组办公室"
-OPERATING_DELAY_DAYS, P_OPERATING_UNKNOWN = 90, 0.05
-CHILD_WORDS = {"male": ("儿子", "子", "长子", "次子"), "female": ("女儿", "女", "长女", "次女")}
 
 
 @dataclass(frozen=True)
@@ -143,7 +104,7 @@ class Generator:
 
     def _employer(self, i: int) -> None:
         rng = self.rng
-        county = ZONE if rng.random() < 0.1 else _pick(rng, dict(COUNTY_WEIGHTS))
+        county = a.ZONE if rng.random() < 0.1 else _pick(rng, dict(a.COUNTY_WEIGHTS))
         while True:
             body = "MA" + "".join(rng.choice(CHARSET) for _ in range(6))
             if body not in self.codes:
@@ -170,7 +131,7 @@ class Generator:
             if kind == "enterprise"
             else None
         )
-        division = self._township(county, True) if county != ZONE else self._zone()
+        division = self._township(county, True) if county != a.ZONE else self._zone()
         employer = m.Employer(
             credit_code=make_credit_code(*org_type, county, body),
             name=f"松原合成单位{i + 1:05d}",
@@ -178,10 +139,10 @@ class Generator:
             ownership=ownership,
             size_class=size,
             division=division,
-            pooling_region_code=POOLING_REGION,
+            pooling_region_code=a.POOLING_REGION,
         )
         self.pop.employers.append(employer)
-        low, high = SIZE_RANGES[size]
+        low, high = a.SIZE_RANGES[size]
         for year in (self.spec.as_of.year - 1, self.spec.as_of.year):
             insured = rng.randint(low, high)
             self.pop.employer_years.append(
@@ -189,7 +150,7 @@ class Generator:
                     employer=employer,
                     year=year,
                     ui_insured=rng.random() < 0.8,
-                    ui_premiums_fen=insured * 12 * MIN_WAGE_PERCENT_FEN,
+                    ui_premiums_fen=insured * 12 * a.MIN_WAGE_PERCENT_FEN,
                     ui_arrears_fen=0 if rng.random() < 0.9 else rng.randint(1, 10**6),
                     avg_insured=insured,
                     layoffs=0 if rng.random() < 0.85 else rng.randint(1, max(1, insured // 10)),
@@ -210,12 +171,12 @@ class Generator:
 
     def _household(self, index: int, size: int) -> None:
         rng = self.rng
-        county = _pick(rng, dict(COUNTY_WEIGHTS))
-        urban = rng.random() < URBAN_SHARE
+        county = _pick(rng, dict(a.COUNTY_WEIGHTS))
+        urban = rng.random() < a.URBAN_SHARE
         where = self._township(county, urban)
         household = m.Household(number=f"SYN{self.spec.seed}-{index + 1:07d}", division=where)
         self.pop.households.append(household)
-        for kind, share in P_HOUSEHOLD_STATUS.items():
+        for kind, share in a.P_HOUSEHOLD_STATUS.items():
             if rng.random() < share:
                 self.pop.household_statuses.append(
                     m.HouseholdStatus(
@@ -238,7 +199,7 @@ class Generator:
     def _relation(self, head: m.Person, person: m.Person, spouse: bool) -> str:
         gap = (person.birth_date - head.birth_date).days / 365.25
         if gap >= 18:
-            return self.more.choice(CHILD_WORDS[person.sex])
+            return self.more.choice(a.CHILD_WORDS[person.sex])
         if gap <= -18:
             return "父亲" if person.sex == "male" else "母亲"
         return "兄弟姐妹" if spouse else "配偶"
@@ -260,18 +221,20 @@ class Generator:
         rng, as_of = self.rng, self.spec.as_of
         number, sex, birth = self._resident_id(county)
         businesses_before = len(self.pop.businesses)
-        education = _pick(rng, dict(P_EDUCATION))
-        grad_age = GRADUATION_AGE.get(education)
+        education = _pick(rng, dict(a.P_EDUCATION))
+        grad_age = a.GRADUATION_AGE.get(education)
         graduation = date(birth.year + grad_age, 7, 1) if grad_age else None
         roll = rng.random()
-        disabled = None if roll < P_DISABILITY_UNKNOWN else roll < P_DISABILITY_UNKNOWN + P_DISABLED
+        disabled = (
+            None if roll < a.P_DISABILITY_UNKNOWN else roll < a.P_DISABILITY_UNKNOWN + a.P_DISABLED
+        )
         person = m.Person(
             resident_id=number,
             sex=sex,
             birth_date=birth,
             division=where,
-            name=rng.choice(SURNAMES)
-            + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+            name=rng.choice(a.SURNAMES)
+            + "".join(rng.choice(a.GIVEN) for _ in range(rng.choice((1, 2)))),
             hukou_type="urban" if urban else "rural",
             education_level=education,
             graduation_date=graduation,
@@ -280,21 +243,21 @@ class Generator:
         )
         self.pop.persons.append(person)
         status = rng.random()
-        if status < P_EMPLOYED:
+        if status < a.P_EMPLOYED:
             self._job(person)
-        elif status < P_EMPLOYED + P_REGISTERED:
+        elif status < a.P_EMPLOYED + a.P_REGISTERED:
             self._registration(person, where)
-        if rng.random() < P_CERTIFICATE:
+        if rng.random() < a.P_CERTIFICATE:
             self.pop.certificates.append(
                 m.Certificate(
                     person=person,
                     level=rng.randint(3, 5),
-                    occupation=rng.choice(OCCUPATIONS),
+                    occupation=rng.choice(a.OCCUPATIONS),
                     issue_date=_day(rng, date(2015, 1, 1), as_of),
                     shortage_trade=rng.choice((True, False, None)),
                 )
             )
-        if rng.random() < P_TRAINING:
+        if rng.random() < a.P_TRAINING:
             start = _day(rng, date(2016, 1, 1), as_of)
             self.pop.trainings.append(
                 m.Training(
@@ -305,7 +268,7 @@ class Generator:
                     completed_on=start + timedelta(days=30) if rng.random() < 0.8 else None,
                 )
             )
-        if rng.random() < P_EXTRA_BUSINESS:
+        if rng.random() < a.P_EXTRA_BUSINESS:
             self._business(person, where)
         self._programmes(person, where, self.pop.businesses[businesses_before:])
         return person
@@ -315,11 +278,11 @@ class Generator:
         more, as_of = self.more, self.spec.as_of
         day = timedelta(days=1)
         adult = max(date(2012, 1, 1), person.birth_date + timedelta(days=16 * 366))
-        if person.hukou_type == "rural" and more.random() < P_RURAL_TRANSFER and adult < as_of:
+        if person.hukou_type == "rural" and more.random() < a.P_RURAL_TRANSFER and adult < as_of:
             registered = _day(more, adult, as_of)
             ended = (
                 _day(more, registered + day, as_of + day)
-                if more.random() < P_TRANSFER_ENDED
+                if more.random() < a.P_TRANSFER_ENDED
                 else None
             )
             self.pop.rural_transfers.append(
@@ -332,17 +295,17 @@ class Generator:
             person.education_level in HIGHER_EDUCATION
             and graduated
             and date(2012, 1, 1) <= graduated <= as_of
-            and more.random() < P_GRASSROOTS
+            and more.random() < a.P_GRASSROOTS
         ):
             start = graduated + timedelta(days=more.randrange(91))
-            end = add_months(start, GRASSROOTS_MONTHS)
+            end = add_months(start, a.GRASSROOTS_MONTHS)
             done = end <= as_of
-            result = _pick(more, dict(P_ASSESSMENT))
+            result = _pick(more, dict(a.P_ASSESSMENT))
             self.pop.grassroots_services.append(
                 m.GrassrootsService(
                     person=person,
                     division=where,
-                    program=_pick(more, dict(P_PROGRAM)),
+                    program=_pick(more, dict(a.P_PROGRAM)),
                     start=start,
                     end=end if done else None,
                     assessment_passed={"passed": True, "failed": False}.get(result)
@@ -350,7 +313,7 @@ class Generator:
                     else None,
                 )
             )
-        if person.hukou_type == "rural" and founded and more.random() < P_LEADER:
+        if person.hukou_type == "rural" and founded and more.random() < a.P_LEADER:
             first = min(b.license_date for b in founded) + timedelta(days=366)
             if first < as_of:
                 recognised = _day(more, first, as_of)
@@ -360,17 +323,17 @@ class Generator:
                         person=person,
                         kind=m.RecognitionKind.CITY_RETURN_ENTREPRENEUR_LEADER,
                         recognised_on=recognised,
-                        recognised_by=LEADER_OFFICE,
+                        recognised_by=a.LEADER_OFFICE,
                         document_number=f"松合成认〔{recognised.year}〕{number}号",
                         revoked_on=_day(more, recognised + day, as_of + day)
-                        if more.random() < P_REVOKED
+                        if more.random() < a.P_REVOKED
                         else None,
                     )
                 )
 
     def _job(self, person: m.Person) -> None:
         rng, as_of = self.rng, self.spec.as_of
-        form = _pick(rng, dict(P_FORM))
+        form = _pick(rng, dict(a.P_FORM))
         employer = (
             rng.choice(self.pop.employers)
             if form in ("employee", "internship") and self.pop.employers
@@ -408,12 +371,12 @@ class Generator:
                 laid_off_enterprise_worker=rng.random() < 0.2,
             )
         )
-        if rng.random() < P_DIFFICULTY_AMONG_REGISTERED:
+        if rng.random() < a.P_DIFFICULTY_AMONG_REGISTERED:
             self.pop.difficulty_certifications.append(
                 m.DifficultyCertification(
                     person=person,
                     division=where,
-                    category=rng.choice(DIFFICULTY_CATEGORIES),
+                    category=rng.choice(a.DIFFICULTY_CATEGORIES),
                     start=registered + timedelta(days=10),
                 )
             )
@@ -443,8 +406,8 @@ class Generator:
 
     def _operating_since(self, licensed: date) -> date | None:
         """开始正常经营日期, from the third stream (see the module docstring)."""
-        delay = self.operating.randrange(OPERATING_DELAY_DAYS + 1)
-        if self.operating.random() < P_OPERATING_UNKNOWN:
+        delay = self.operating.randrange(a.OPERATING_DELAY_DAYS + 1)
+        if self.operating.random() < a.P_OPERATING_UNKNOWN:
             return None
         since = licensed + timedelta(days=delay)
         return since if since <= self.spec.as_of else None

@@ -85,3 +85,39 @@ class ChangeLog(models.Model):
                 name="registry_changelog_runs",
             ),
         ]
+
+
+class AuditEvent(models.Model):
+    """One row of the security audit trail (安全审计): security events (sign-in, failure,
+    lockout, unlock, session end, role change), sensitive reads and every write recorded
+    through :mod:`jiuye.core.audit`. Written only by :func:`jiuye.core.trail.append`.
+
+    ``event`` is a dotted name ("auth.login", "auth.failure", "access.reveal",
+    "write.update", ...); ``object`` names what it concerns ("person:12", "user:3");
+    ``outcome`` is "ok", "refused" or "failed"; ``detail`` never holds a personal value
+    in clear.
+    """
+
+    at = models.DateTimeField(_("时间"), default=clock.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        blank=True,
+        null=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(
+        _("操作人名称"), max_length=150, blank=True, help_text=_("如未登录时所填用户名")
+    )
+    event = models.CharField(_("事件"), max_length=40)
+    object = models.CharField(_("对象"), max_length=80, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, default="ok")
+    source_address = models.CharField(_("来源地址"), max_length=45, blank=True)
+    detail = models.JSONField(_("详情"), default=dict)
+
+    class Meta:
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["event", "at"], name="core_audit_event_at")]

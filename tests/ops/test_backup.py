@@ -126,7 +126,7 @@ def test_restore_refuses_a_database_that_has_tables_and_changes_nothing(
     _registry()
     dump = tmp_path / "city.dump"
     assert _cli("backup", "-o", str(dump))[0] == 0
-    assert _cli("restore", str(dump), "--database-url", restored.url())[0] == 0
+    assert _cli("restore", str(dump), "--database", restored.name)[0] == 0
     with restored.connect() as conn:
         conn.execute("DELETE FROM core_auditevent WHERE id = (SELECT max(id) FROM core_auditevent)")
     # when

@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,16 @@ def test_nginx_forwards_the_scheme_and_address_and_takes_uploads_up_to_the_app_l
     size = re.search(r"client_max_body_size (\d+)m;", code)
     assert size is not None
     assert int(size.group(1)) * 1024 * 1024 == max_upload_bytes()
+
+
+def test_the_admin_wrapper_is_a_valid_shell_script_loading_both_environment_files():
+    # given
+    script = DEPLOY / "jiuye-admin"
+    # when
+    checked = subprocess.run(["sh", "-n", str(script)], capture_output=True, check=False)
+    # then
+    assert checked.returncode == 0, checked.stderr
+    text = script.read_text(encoding="utf-8")
+    assert "EnvironmentFile=/etc/jiuye/jiuye.env" in text
+    assert "EnvironmentFile=/etc/jiuye/owner.env" in text
+    assert "User=jiuye" in text

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -254,18 +255,24 @@ def backup_command(
 @app.command("restore")
 def restore_command(
     dump: Annotated[Path, typer.Argument(help="jiuye backup 写的备份文件（清单须在旁边）。")],
-    database_url: Annotated[
+    database: Annotated[
         str | None,
         typer.Option(
-            "--database-url",
-            help="恢复到的数据库（默认 DATABASE_URL）；不存在时新建，已有数据表时拒绝。",
+            "--database",
+            help="恢复到所配置服务器上的这个数据库（同一账号；不存在时新建，已有数据表时拒绝）。",
         ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="恢复到的数据库地址（默认 DATABASE_URL）。"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="目标已有数据表时仍然覆盖。")] = False,
 ) -> None:
     """把备份恢复到新的（空的）数据库，再按清单核对各表行数、迁移和审计链。"""
     configured = _configured()
     target = Database.from_url(database_url) if database_url else configured
+    if database:
+        target = replace(target, name=database)
     report = restore(dump, target, force=force)
     typer.echo(f"已恢复到“{target.name}”，用时 {report['seconds']} 秒，与清单一致。")
     typer.echo("行数：" + _summary(report["counts"]))

@@ -212,3 +212,28 @@ def test_backup_never_overwrites_a_file_and_restore_needs_the_manifest(transacti
     assert not (tmp_path / "new.db").exists()
     assert missing[0] == 2
     assert "[backup_missing]" in missing[2]
+
+
+def test_a_broken_audit_chain_is_reported_by_backup_and_restore(
+    transactional_db, tmp_path, restored, monkeypatch
+):
+    # given a chain that `jiuye audit verify` refuses (the command arrives with the
+    # hash chain; its verdict is stood in for here)
+    from jiuye.cli import backup as backup_module
+
+    _registry()
+    monkeypatch.setattr(backup_module, "audit_verify", lambda database: False)
+    dump = tmp_path / "jiuye.backup"
+    sqlite = connection.vendor == "sqlite"
+    url = f"sqlite:///{tmp_path / 'restored.sqlite3'}" if sqlite else restored.url()
+    # when
+    backed_up = _cli("backup", "-o", str(dump))
+    done = _cli("restore", str(dump), "--database-url", url)
+    # then the backup is written all the same, and both commands fail loudly
+    assert backed_up[0] == 2
+    assert "[audit_chain_broken]" in backed_up[2]
+    manifest = json.loads(manifest_path(dump).read_text(encoding="utf-8"))
+    assert manifest["audit"]["verified"] is False
+    assert done[0] == 2
+    assert "[restore_mismatch]" in done[2]
+    assert "审计链校验未通过" in done[2]

@@ -144,7 +144,9 @@ def backup(database: Database, dump: Path, *, verify_audit: bool = True) -> dict
         "seconds": round(time.perf_counter() - started, 3),
     }
     if manifest["audit"] is not None and verify_audit:
-        manifest["audit"]["verified"] = audit_verify(database)
+        # SQLite: the copy itself (the source may be an in-memory database)
+        checked = database if database.vendor == "postgresql" else Database("sqlite", str(dump))
+        manifest["audit"]["verified"] = audit_verify(checked)
     with os.fdopen(create_private(manifest_path(dump)), "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, ensure_ascii=False, indent=2)
         handle.write("\n")

@@ -180,3 +180,13 @@ LOGGING = {
     # replaces Django's own console handler, so each message is printed once
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# ---------------------------------------------------------------- backups (issue 10)
+# `jiuye backup` writes here (0700 folder, 0600 files) unless --output is given; the
+# off-site copy is the operator's job (docs/deploy.md).
+BACKUP_DIR = Path(os.environ.get("JIUYE_BACKUP_DIR", VAR_DIR / "backups"))
+# Settings / environment variables that locate key material: the backup manifest records
+# their names and key file paths, never a value (the keys are backed up separately).
+BACKUP_KEY_NAMES = env_list(
+    "JIUYE_BACKUP_KEY_NAMES", "JIUYE_FIELD_KEYS,JIUYE_KEY_FILE,JIUYE_FIELD_KEY_FILE,SECRET_KEY"
+)

@@ -267,6 +267,9 @@ def _payload(**overrides: Any) -> dict[str, Any]:
         (_payload(facts={"business_kind": "farm"}), "invalid_type", "facts.business_kind"),
         (_payload(facts=["is_college_graduate"]), "invalid_type", "facts"),
         (_payload(entity="company"), "invalid_entity", "entity"),
+        # an object or a list as the entity (found by fuzzing: was a TypeError)
+        (_payload(entity={"a": 1}), "invalid_entity", "entity"),
+        (_payload(entity=["person"]), "invalid_entity", "entity"),
         (_payload(colour="red"), "unknown_field", "colour"),
         (_payload(receipts="startup_subsidy"), "invalid_type", "receipts"),
         (_payload(receipts=[{"rule": "free_lunch"}]), "unknown_rule", "receipts[0].rule"),

@@ -36,7 +36,8 @@ def parse_case(pkg: PolicyPackage, payload: Any, *, as_of: date | None = None) -
         name = sorted(extra)[0]
         raise CaseError("unknown_field", name, "未知的字段", "unknown field")
     entity = payload.get("entity")
-    if entity not in ENTITIES:
+    # an object or a list here is refused, never hashed (found by fuzzing: was a TypeError)
+    if not isinstance(entity, str) or entity not in ENTITIES:
         raise CaseError(
             "invalid_entity",
             "entity",

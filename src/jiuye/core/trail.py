@@ -159,13 +159,21 @@ def maintenance() -> Iterator[None]:
     """A transaction in which audit rows may be deleted: for the archive of rows past
     retention only. On PostgreSQL it sets ``jiuye.audit_maintenance`` for this
     transaction alone, the one exception the append-only triggers make (DELETE on the
-    trail, TRUNCATE; never UPDATE)."""
+    trail, TRUNCATE; never UPDATE); a block left by an error rolls back, the setting
+    with it."""
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'on', true)", [MAINTENANCE_SETTING])
+        if postgres:
+            _set_maintenance("on")
         with deletions_allowed():
             yield
+        if postgres:  # inside an outer transaction, the setting would outlive this block
+            _set_maintenance("off")
+
+
+def _set_maintenance(value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [MAINTENANCE_SETTING, value])
 
 
 # ---------------------------------------------------------------- the head file
@@ -180,10 +188,16 @@ def _head_file_after_commit() -> None:
     """Once per transaction: write the head file when it commits (never if it rolls
     back). A failure to write is logged, not raised: the write is committed already,
     and ``jiuye audit verify`` reports the file behind."""
-    pending = getattr(connection, "run_on_commit", [])
-    if any(entry[1] is write_head_file for entry in pending):
-        return
-    transaction.on_commit(write_head_file, robust=True)
+    pending = getattr(connection, "_jiuye_head_callback", None)
+    if pending is not None and any(entry[1] is pending for entry in connection.run_on_commit):
+        return  # registered in this transaction and not run yet
+
+    def write() -> None:
+        connection._jiuye_head_callback = None  # type: ignore[attr-defined]
+        write_head_file()
+
+    connection._jiuye_head_callback = write  # type: ignore[attr-defined]
+    transaction.on_commit(write, robust=True)
 
 
 def head_record(head: AuditChainHead) -> dict[str, Any]:

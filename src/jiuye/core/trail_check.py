@@ -302,7 +302,10 @@ def archive(*, now: datetime | None = None) -> ArchiveReport | None:
             "archived_at": chain.utc_text(clock.now()),
         }
         rows = old.order_by("sequence").values(*FIELDS).iterator(chunk_size=2000)
-        path = _write_archive(header, rows)
+        try:
+            path = _write_archive(header, rows)
+        finally:
+            rows.close()  # its cursor, inside the transaction (a break leaves it open)
         old.delete()
         AuditChainHead.objects.filter(pk=CHAIN).update(
             archived_sequence=last.sequence, archived_digest=last.digest

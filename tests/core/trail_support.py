@@ -42,11 +42,12 @@ def commit_batch(capture: Any, events: Sequence[str]) -> list[AuditEvent]:
 
 
 def swap_contents(first: int, second: int) -> None:
-    """Exchange the event and object of two rows (chain fields left as they were)."""
-    a = AuditEvent.objects.values("event", "object").get(sequence=first)
-    b = AuditEvent.objects.values("event", "object").get(sequence=second)
+    """Exchange what two rows say (event, object, actor's name), chain fields left."""
+    a = AuditEvent.objects.values("event", "object", "actor_label").get(sequence=first)
+    b = AuditEvent.objects.values("event", "object", "actor_label").get(sequence=second)
     for sequence, values in ((first, b), (second, a)):
         tamper(
-            "UPDATE core_auditevent SET event = %s, object = %s WHERE sequence = %s",
-            [values["event"], values["object"], sequence],
+            "UPDATE core_auditevent SET event = %s, object = %s, actor_label = %s "
+            "WHERE sequence = %s",
+            [values["event"], values["object"], values["actor_label"], sequence],
         )

@@ -142,7 +142,10 @@ def phase_generate(folder: Path, people: int, employers: int) -> dict[str, Any]:
 def _clear() -> None:
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    from jiuye.core.trail import maintenance
+
+    # the change history is append-only (core/0005): emptied only in maintenance
+    with maintenance(), connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE registry_changelog, registry_person, registry_employer "
             "RESTART IDENTITY CASCADE"

@@ -190,3 +190,28 @@ BACKUP_DIR = Path(os.environ.get("JIUYE_BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEY_NAMES = env_list(
     "JIUYE_BACKUP_KEY_NAMES", "JIUYE_FIELD_KEYS,JIUYE_KEY_FILE,JIUYE_FIELD_KEY_FILE,SECRET_KEY"
 )
+
+# ---------------------------------------------------------------- audit trail (issue 10)
+# The security audit trail is hash-chained (jiuye.core.trail). After each committed
+# batch of appends the chain head is written to this file, outside the database: point
+# it at storage the database's administrators cannot rewrite (another host's mount, a
+# WORM share), so that a tail cut off in the database is caught by `jiuye audit verify`.
+AUDIT_HEAD_FILE = Path(
+    os.environ.get("JIUYE_AUDIT_HEAD_FILE", "") or VAR_DIR / "audit" / "chain-head.json"
+)
+# Where `jiuye audit archive` writes the rows past retention (compressed, 0600).
+AUDIT_ARCHIVE_DIR = Path(
+    os.environ.get("JIUYE_AUDIT_ARCHIVE_DIR", "") or VAR_DIR / "audit" / "archive"
+)
+# Rows are kept in the database at least this many days (网络安全法 第二十一条: network
+# logs kept no less than six months; 186 days covers the longest six months).
+AUDIT_RETENTION_MIN_DAYS = 186
+AUDIT_RETENTION_DAYS = int(os.environ.get("JIUYE_AUDIT_RETENTION_DAYS", "186"))
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(
+        f"JIUYE_AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS}：安全审计记录至少保存 "
+        f"{AUDIT_RETENTION_MIN_DAYS} 天（网络安全法：网络日志留存不少于六个月）。"
+    )
+# The digest of new rows: SM3 (GB/T 32905) where the platform's OpenSSL has it, else
+# sha256; each row names its own, so a chain may change algorithm and still verify.
+AUDIT_HASH = os.environ.get("JIUYE_AUDIT_HASH", "sm3")

@@ -53,6 +53,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jiuye.cli.reference",
     "jiuye.cli.facts",
     "jiuye.cli.backup",
+    "jiuye.cli.audit",
 )
 
 

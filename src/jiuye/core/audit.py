@@ -13,6 +13,13 @@ write rolled back.
 What ``changes`` holds is the caller's: ``{field: {"old": ..., "new": ...}}`` for an
 update, the values given for a creation; personal values only masked (see
 :mod:`jiuye.identity.masking`). :func:`diff` builds the update form from two mappings.
+
+Every call also appends one row to the security audit trail (:mod:`jiuye.core.trail`),
+in the same transaction: event ``write.<action>`` (``write.bulk`` for a bulk call of
+several actions), object ``entity:id`` (``entity:first-last`` for a bulk call), and a
+detail summarising the history rows written, with their digest
+(:mod:`jiuye.core.audit_trail`). A bulk call is one trail row whatever its size; a call
+that writes no history row appends none.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Any, Protocol
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 
-from jiuye.core import clock
+from jiuye.core import audit_trail, clock, trail
 from jiuye.core.models import ChangeLog, Source
 
 __all__ = [
@@ -43,6 +50,8 @@ __all__ = [
 #: The columns of a history row, as :func:`record_frames` expects them.
 COLUMNS = ("entity", "object_id", "object_id_last", "action", "changes", "source", "actor_id", "at")
 BATCH_SIZE = 1000
+#: The first key of the advisory lock a bulk history writer takes (PostgreSQL).
+FRAMES_LOCK = 7301
 
 AnyActor = AbstractBaseUser | AnonymousUser | None
 
@@ -115,7 +124,7 @@ def record(
     """Record one write: ``actor`` did ``action`` to ``entity`` ``object_id`` from
     ``source``, changing ``changes``; inside the write's transaction."""
     _in_write("audit.record")
-    return ChangeLog.objects.create(
+    row = ChangeLog.objects.create(
         entity=entity,
         object_id=object_id,
         object_id_last=object_id_last,
@@ -125,6 +134,8 @@ def record(
         changes=dict(changes),
         at=at or clock.now(),
     )
+    _trail(actor, row.source, row.actor_id, row.at, [row.pk])
+    return row
 
 
 def record_many(
@@ -151,7 +162,14 @@ def record_many(
         )
         for e in entries
     ]
+    before = audit_trail.written_since() if rows else 0
     ChangeLog.objects.bulk_create(rows, batch_size=batch_size)
+    if rows:
+        ids = [row.pk for row in rows]
+        if None in ids:  # a backend that does not return ids from a bulk insert
+            _trail_since(before, where, actor)
+        else:
+            _trail(actor, where, who, stamp, ids)
     return len(rows)
 
 
@@ -199,8 +217,52 @@ def record_frames(frames: Any, *, write: FrameWriter, source: str) -> Any:
     text) with ``write(table, frames)``, the caller's bulk writer (the roster import's
     COPY); ``source`` is checked here, inside the write's transaction."""
     _in_write("audit.record_frames")
-    _source(source)
-    return write(ChangeLog._meta.db_table, frames)
+    where = _source(source)
+    if connection.vendor == "postgresql":
+        # one bulk writer of a source at a time: the rows after ``before`` are its own
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [FRAMES_LOCK, where])
+    before = audit_trail.written_since()
+    written = write(ChangeLog._meta.db_table, frames)
+    _trail_since(before, where, None)
+    return written
+
+
+def _trail(
+    actor: AnyActor, source: str, actor_id: int | None, at: datetime, ids: list[int]
+) -> None:
+    """Append the trail row of a call that wrote the history rows ``ids``."""
+    summary = audit_trail.summarise(
+        first=min(ids),
+        last=max(ids),
+        source=source,
+        actor_id=actor_id,
+        stamp=at,
+        algorithm=trail.algorithm(),
+        only=ids if len(ids) > 1 else None,
+    )
+    if summary is not None:
+        _append(summary, actor)
+
+
+def _trail_since(before: int, source: str, actor: AnyActor) -> None:
+    """Append the trail row of a bulk write of ``source`` after history id ``before``."""
+    summary = audit_trail.summarise_since(before, source=source, algorithm=trail.algorithm())
+    if summary is not None:
+        _append(summary, actor)
+
+
+def _append(summary: audit_trail.Summary, actor: AnyActor) -> None:
+    entity = "+".join(summary.entities)
+    low, high = summary.objects
+    action = summary.actions[0] if len(summary.actions) == 1 else "bulk"
+    trail.append(
+        f"write.{action}",
+        actor=actor,
+        actor_id=summary.actor_id,
+        object=f"{entity}:{low}" if low == high else f"{entity}:{low}-{high}",
+        detail=audit_trail.detail_of(summary),
+    )
 
 
 def after_commit(effect: Callable[[], object]) -> None:

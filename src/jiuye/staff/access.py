@@ -11,7 +11,9 @@ Full identity numbers are shown only to profiles with ``can_view_full_identity``
 record at a time on request, at most ``settings.REVEAL_LIMIT_PER_HOUR`` in any 60
 minutes, and every such look (and every refusal) is logged (``SensitiveAccessLog``)
 without the value itself. Every .xlsx export of a staff list is logged as well, masked
-or not. The same right opens the sensitive attributes (disability, household difficulty
+or not. Each look and each export (and each refusal) is also a row of the security
+audit trail (:func:`jiuye.core.trail.append`, "access.reveal", "access.export"). The
+same right opens the sensitive attributes (disability, household difficulty
 categories, difficulty certification): see :attr:`Viewer.sees_sensitive`.
 
 How a log row reads: ``outcome`` is ``shown`` or ``refused`` (the hourly reveal limit,
@@ -38,7 +40,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from jiuye.core import clock
+from jiuye.core import clock, trail
 from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.identity import mask_resident_id
@@ -223,6 +225,13 @@ def record_reveal(
             outcome=AccessOutcome.SHOWN if allowed else AccessOutcome.REFUSED,
             unmasked=allowed,
         )
+        trail.append(
+            "access.reveal",
+            actor=viewer_user,
+            object=f"{entity}:{object_id}",
+            outcome="ok" if allowed else "refused",
+            detail={"field": field, "access_log": row.pk},
+        )
     if allowed:
         logger.info(
             "sensitive reveal: user=%s entity=%s id=%s field=%s log=%s",
@@ -284,6 +293,13 @@ def record_export(
         unmasked=bool(field) and not refused,
         outcome=AccessOutcome.REFUSED if refused else AccessOutcome.SHOWN,
         at=now or clock.now(),
+    )
+    trail.append(
+        "access.export",
+        actor=viewer_user,
+        object=f"{entity}:{export_name}",
+        outcome="refused" if refused else "ok",
+        detail={"field": field, "rows": row_count, "unmasked": row.unmasked, "access_log": row.pk},
     )
     logger.info(
         "registry export: user=%s export=%s rows=%s unmasked=%s refused=%s log=%s",

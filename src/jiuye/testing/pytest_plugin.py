@@ -10,9 +10,11 @@ fixture: :mod:`jiuye.core.clock` frozen for the test (``clock.set(...)``,
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("JIUYE_STATIC_MANIFEST", "false")
 # The test client and live server speak plain HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# The audit trail's head file and archives: a folder of the test run, never var/.
+_AUDIT_DIR = tempfile.mkdtemp(prefix="jiuye-test-audit-")
+os.environ.setdefault("JIUYE_AUDIT_HEAD_FILE", os.path.join(_AUDIT_DIR, "chain-head.json"))
+os.environ.setdefault("JIUYE_AUDIT_ARCHIVE_DIR", os.path.join(_AUDIT_DIR, "archive"))
 # Playwright's sync API runs an event loop in the main thread; the ORM calls made by
 # the same tests are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,6 +69,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Transactional tests empty every table afterwards (TRUNCATE on PostgreSQL); the
+    audit tables' append-only triggers let that through only in maintenance, so the
+    flush sets it for its own transaction (migration core/0005)."""
+    if not _on_postgresql():
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        sql = original(self, style, tables, **kwargs)
+        if not sql:
+            return sql
+        return ["SELECT set_config('jiuye.audit_maintenance', 'on', true)", *sql]
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
 def _in_ci() -> bool:

@@ -28,6 +28,7 @@ from jiuye.registry.models.people import (
     Training,
     UnemploymentRegistration,
 )
+from jiuye.registry.models.referrals import Referral
 from jiuye.registry.models.programs import (
     GrassrootsService,
     Recognition,
@@ -61,6 +62,7 @@ __all__ = [
     "Person",
     "Recognition",
     "RecognitionKind",
+    "Referral",
     "RuralTransferRegistration",
     "SizeClass",
     "Source",

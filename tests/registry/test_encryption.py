@@ -74,9 +74,7 @@ def test_no_identity_number_is_in_clear_in_any_table(client, divisions, tmp_path
     person_upsert(actor=None, source="screen", data={"resident_id": ID_A, "name": "李四"})
     client.force_login(city)
     person = m.Person.objects.by_resident_id(ID_A).get()
-    revealed = client.post(
-        reverse("registry:person_reveal", args=[person.pk]), {"reason": "核对"}
-    )
+    revealed = client.post(reverse("registry:person_reveal", args=[person.pk]), {"reason": "核对"})
     exported = client.get(reverse("registry:person_export"))
     numbers = [ID_X, ID_A, ID_B, made.resident_id]
     # when
@@ -102,17 +100,21 @@ def test_no_identity_number_is_in_clear_in_any_table(client, divisions, tmp_path
 def test_lookups_and_uniqueness_go_through_the_blind_index(divisions):
     # given
     person = person_upsert(
-        actor=None, source="screen", data={"resident_id": ID_X, "name": "张三", "division": "220702001"}
+        actor=None,
+        source="screen",
+        data={"resident_id": ID_X, "name": "张三", "division": "220702001"},
     )
     # when: the same number with a small x is the same person
-    again = person_upsert(actor=None, source="screen", data={"resident_id": ID_X.lower(), "name": "张叁"})
+    again = person_upsert(
+        actor=None, source="screen", data={"resident_id": ID_X.lower(), "name": "张叁"}
+    )
     # then
     assert again.pk == person.pk
     assert m.Person.objects.count() == 1
     assert m.Person.objects.by_resident_id(ID_X.lower()).get().name == "张叁"
-    assert list(m.Person.objects.filter(resident_id__in=[ID_X, ID_A]).values_list("pk", flat=True)) == [
-        person.pk
-    ]
+    assert list(
+        m.Person.objects.filter(resident_id__in=[ID_X, ID_A]).values_list("pk", flat=True)
+    ) == [person.pk]
     assert m.Person.objects.get(pk=person.pk).resident_id == ID_X
     assert m.Person.objects.get(pk=person.pk).resident_id_masked == "220702********139X"
     assert not m.Person.objects.filter(resident_id=ID_A).exists()
@@ -199,7 +201,8 @@ def test_rotation_reencrypts_every_row_under_a_new_key(divisions, tmp_path, sett
         assert "A256GCM:k1 5" in status_before.output
         assert "重新加密 5 行" in rotated.output
         assert after == ["k2 i1"] * 5
-        assert "A256GCM:k2 5" in status_after.output and "k1 5" not in status_after.output
+        assert "A256GCM:k2 5" in status_after.output
+        assert "k1 5" not in status_after.output
         assert [p.resident_id for p in m.Person.objects.order_by("id")] == numbers
         assert m.Person.objects.by_resident_id(numbers[0]).exists()
         # a second rotation makes k3; the key file keeps the old keys, 0600
@@ -207,9 +210,8 @@ def test_rotation_reencrypts_every_row_under_a_new_key(divisions, tmp_path, sett
         keys = crypto.read_key_file(path, algorithm="A256GCM")
         assert [k.id for k in keys.encryption] == ["k3", "k2", "k1"]
         assert oct(path.stat().st_mode & 0o777) == "0o600"
-        assert "BASE64" not in status_after.output and path.read_text().split()[-1] not in (
-            status_after.output
-        )
+        assert "BASE64" not in status_after.output
+        assert path.read_text().split()[-1] not in (status_after.output)
     finally:
         crypto.reset_keyring()
 
@@ -233,9 +235,11 @@ def test_an_interrupted_rotation_is_finished_by_running_it_again(
         assert "继续重新加密" in resumed.output
         assert "重新加密 2 行，原已使用当前密钥 2 行" in resumed.output
         assert set(_headers()) == {"k2 i1"}
-        assert [k.id for k in crypto.keyring().encryption] == ["k2", "k1"] == [
-            k.id for k in ring.encryption
-        ]
+        assert (
+            [k.id for k in crypto.keyring().encryption]
+            == ["k2", "k1"]
+            == [k.id for k in ring.encryption]
+        )
     finally:
         crypto.reset_keyring()
 
@@ -271,7 +275,9 @@ def test_with_keys_in_the_environment_rotation_asks_for_the_new_key_first(divisi
 
 def _preview_body(client, path) -> tuple[str, str]:
     with path.open("rb") as handle:
-        uploaded = client.post(reverse("registry:rosters:upload"), {"kind": "person", "file": handle})
+        uploaded = client.post(
+            reverse("registry:rosters:upload"), {"kind": "person", "file": handle}
+        )
     assert uploaded.status_code == 302
     body = client.get(uploaded["Location"]).content.decode()
     token = uploaded["Location"].rstrip("/").rsplit("/", 1)[1]
@@ -314,9 +320,7 @@ def test_a_community_preview_does_not_tell_whether_a_number_is_registered_elsewh
     assert m.Person.objects.count() == 1
 
 
-def test_a_community_reference_to_a_person_elsewhere_reads_as_not_registered(
-    divisions, tmp_path
-):
+def test_a_community_reference_to_a_person_elsewhere_reads_as_not_registered(divisions, tmp_path):
     # given
     from jiuye.registry.rosters import specs
     from tests.registry.rosterkit import workbook
@@ -332,3 +336,18 @@ def test_a_community_reference_to_a_person_elsewhere_reads_as_not_registered(
     # then: the same words for a number registered nowhere and one registered elsewhere
     assert errors[0][1] == errors[1][1]
     assert "管辖范围内没有该人员" in errors[0][1]
+
+
+def test_a_process_whose_index_key_differs_from_the_rows_refuses_to_look_up(divisions):
+    # given rows indexed under the test key, and a process with another secret, same id
+    PersonFactory(resident_id=ID_X)
+    encryption = os.environ[crypto.ENV_KEYS].split(";")[0]
+    other = crypto.parse_keys(
+        f"{encryption}; index ti1 {base64.b64encode(os.urandom(32)).decode()}", source="测试"
+    )
+    # when: a lookup would find nothing, so a roster would register everyone again
+    with crypto.use_keyring(other), pytest.raises(crypto.FieldCryptoError) as refused:
+        m.Person.objects.by_resident_id(ID_X).exists()
+    # then
+    assert refused.value.code == "crypto_index_key"
+    assert m.Person.objects.by_resident_id(ID_X).exists()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -165,7 +165,10 @@ def rebuild_index(field: Any, batch: int) -> int:
             plains = [cipher.decrypt(token) for _, token in present]
             digests = cipher.index_many(plains)
             update_rows(
-                connection, table, (index,), [(r[0], d) for r, d in zip(present, digests, strict=True)]
+                connection,
+                table,
+                (index,),
+                [(r[0], d) for r, d in zip(present, digests, strict=True)],
             )
             done += len(present)
     return done
@@ -200,7 +203,9 @@ def rotate(
         set(key_counts(f)[0]) - {f"{ring.algorithm}:{ring.encryption[0].id}"} for f in fields
     )
     if unfinished:
-        console.print(f"有行不在当前密钥 {ring.encryption[0].id} 下：继续重新加密（不生成新密钥）。")
+        console.print(
+            f"有行不在当前密钥 {ring.encryption[0].id} 下：继续重新加密（不生成新密钥）。"
+        )
     elif ring.path is None:
         raise JiuyeError(
             "keys_from_environment",
@@ -211,13 +216,19 @@ def rotate(
     else:
         ring = crypto.add_key(ring, crypto.ENCRYPTION)
         crypto.reset_keyring()
-        console.print(f"已生成加密密钥 {ring.encryption[0].id}，写入 {ring.path}（旧密钥保留用于解密）")
+        console.print(
+            f"已生成加密密钥 {ring.encryption[0].id}，写入 {ring.path}（旧密钥保留用于解密）"
+        )
     for field in fields:
         counts = reencrypt(field, size)
         console.print(
             f"{field.purpose}：共 {counts.rows:,} 行，重新加密 {counts.reencrypted:,} 行，"
             f"原已使用当前密钥 {counts.current:,} 行"
-            + (f"，[red]密文与盲索引不符 {counts.mismatched:,} 行（未改动）[/]" if counts.mismatched else "")
+            + (
+                f"，[red]密文与盲索引不符 {counts.mismatched:,} 行（未改动）[/]"
+                if counts.mismatched
+                else ""
+            )
         )
     console.print(
         "完成。请重启应用进程；jiuye keys status 显示旧密钥已无行使用后，可从密钥来源中删除旧密钥。"
@@ -238,7 +249,9 @@ def generate(
 
 
 @keys.command("init")
-def init(path: Path = typer.Argument(..., help="密钥文件路径（放在数据库目录和备份之外）。")) -> None:
+def init(
+    path: Annotated[Path, typer.Argument(help="密钥文件路径（放在数据库目录和备份之外）。")],
+) -> None:
     """生成新的密钥文件（权限 0600）：一个加密密钥 k1 和一个盲索引密钥 i1。"""
     from jiuye.core import crypto
 
@@ -250,4 +263,6 @@ def init(path: Path = typer.Argument(..., help="密钥文件路径（放在数�
         source=f"密钥文件 {path}",
     )
     crypto.write_private(path, crypto.format_keys(ring))
-    console.print(f"已写入 {path}（0600）。设置 JIUYE_KEY_FILE={path} 后启动应用；请另行安全备份此文件。")
+    console.print(
+        f"已写入 {path}（0600）。设置 JIUYE_KEY_FILE={path} 后启动应用；请另行安全备份此文件。"
+    )

@@ -100,7 +100,9 @@ def normalise(value: str) -> str:
     >>> normalise(" １１０１０５ 19491231002x ")
     '11010519491231002X'
     """
-    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+    if not value.isascii():  # NFKC leaves ASCII as it is
+        value = unicodedata.normalize("NFKC", value)
+    return "".join(value.split()).upper()
 
 
 class _Aead(Protocol):
@@ -187,7 +189,8 @@ class ColumnCipher:
             if key is None:
                 raise FieldCryptoError(
                     "crypto_unknown_key",
-                    f"{self.purpose}：密文使用的密钥 {key_id} 未加载（请检查 {ENV_KEYS} 或密钥文件）",
+                    f"{self.purpose}：密文使用的密钥 {key_id} 未加载"
+                    f"（请检查 {ENV_KEYS} 或密钥文件）",
                 )
             length, make = ALGORITHMS[algorithm]
             found = make(_derive(key.secret, f"enc|{algorithm}|{self.purpose}", length))
@@ -351,10 +354,14 @@ def add_key(ring: Keyring, purpose: str) -> Keyring:
         )
     if purpose == ENCRYPTION:
         new = Key(_next_id(ring.encryption, "k"), generate_key())
-        changed = Keyring((new, *ring.encryption), ring.index, ring.source, ring.algorithm, ring.path)
+        changed = Keyring(
+            (new, *ring.encryption), ring.index, ring.source, ring.algorithm, ring.path
+        )
     else:
         new = Key(_next_id(ring.index, "i"), generate_key())
-        changed = Keyring(ring.encryption, (new, *ring.index), ring.source, ring.algorithm, ring.path)
+        changed = Keyring(
+            ring.encryption, (new, *ring.index), ring.source, ring.algorithm, ring.path
+        )
     write_private(ring.path, format_keys(changed))
     return changed
 

@@ -18,6 +18,7 @@ the index and masked columns: write through ``save`` or ``bulk_create``.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -41,8 +42,9 @@ __all__ = [
 ]
 
 INDEX_MAX_LENGTH = 48
-# (purpose, index key id) whose rows this process found indexed under that key
-_INDEX_CHECKED: set[tuple[str, str]] = set()
+# the column ciphers (one per column and loaded keys) whose rows were found indexed
+# under their index key
+_INDEX_CHECKED: weakref.WeakSet[crypto.ColumnCipher] = weakref.WeakSet()
 
 
 class EncryptedField(models.TextField):  # type: ignore[type-arg]
@@ -67,24 +69,26 @@ class EncryptedField(models.TextField):  # type: ignore[type-arg]
         indexed under this process's index key (a lookup under another key would find
         nothing, and a roster would register everyone twice)."""
         cipher = crypto.column(self.purpose)
-        if (self.purpose, cipher.index_key_id) not in _INDEX_CHECKED:
+        if cipher not in _INDEX_CHECKED:
             self._check_index_key(cipher)
         return cipher
 
     def _check_index_key(self, cipher: crypto.ColumnCipher) -> None:
-        index = self.model._meta.get_field(self.index_name)
+        """One stored row's blind index must be that of its own value under this
+        process's index key (same key id, same secret)."""
         sample = (
-            self.model._default_manager.exclude(**{f"{index.attname}__isnull": True})
-            .values_list(index.attname, flat=True)
+            self.model._default_manager.exclude(**{f"{self.index_name}__isnull": True})
+            .values_list(self.index_name, self.attname)
             .first()
         )
-        if sample is not None and not str(sample).startswith(cipher.index_key_id + ":"):
+        if sample is not None and not cipher.matches(str(sample[1]), str(sample[0])):
             raise crypto.FieldCryptoError(
                 "crypto_index_key",
-                f"{self.purpose}：数据库的盲索引使用密钥 {str(sample).split(':')[0]}，本进程的当前"
-                f"盲索引密钥为 {cipher.index_key_id}：请核对密钥配置，或先完成 jiuye keys rotate --index",
+                f"{self.purpose}：数据库的盲索引（密钥 {str(sample[0]).split(':')[0]}）与本进程"
+                f"的当前盲索引密钥 {cipher.index_key_id} 不符：请核对密钥配置，"
+                "或先完成 jiuye keys rotate --index",
             )
-        _INDEX_CHECKED.add((self.purpose, cipher.index_key_id))
+        _INDEX_CHECKED.add(cipher)
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         return None if value is None else crypto.decrypt(self.purpose, value)
@@ -102,7 +106,7 @@ class EncryptedField(models.TextField):  # type: ignore[type-arg]
     def verified(self, instance: models.Model) -> str | None:
         """The value in clear, checked against the row's own blind index: a token copied
         from another row (same column, same key) decrypts, but not to this row's value."""
-        value = getattr(instance, self.attname)
+        value: str | None = getattr(instance, self.attname)
         index = getattr(instance, self.index_name)
         if value is not None and not self.cipher().matches(value, index or ""):
             raise crypto.FieldCryptoError(
@@ -179,6 +183,7 @@ class _BlindLookup(Lookup):  # type: ignore[type-arg]
         if hasattr(self.rhs, "resolve_expression"):
             raise FieldError(f"{target.purpose}：加密字段不能与表达式或子查询比较")
         index = target.model._meta.get_field(target.index_name)
+        assert isinstance(index, models.Field)
         sql, params = compiler.compile(Col(lhs.alias, index))
         return sql, list(params), target
 

@@ -28,12 +28,12 @@ from jiuye.registry.models.people import (
     Training,
     UnemploymentRegistration,
 )
-from jiuye.registry.models.referrals import Referral
 from jiuye.registry.models.programs import (
     GrassrootsService,
     Recognition,
     RuralTransferRegistration,
 )
+from jiuye.registry.models.referrals import Referral
 
 # moved to jiuye.staff; re-exported until every caller imports jiuye.staff.models
 

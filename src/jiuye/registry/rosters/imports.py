@@ -17,8 +17,8 @@ from django.db import connection, transaction
 
 from jiuye.core import audit, trail
 from jiuye.registry import models as m
-from jiuye.registry.rosters.lookups import REFER
 from jiuye.registry.rosters import specs as s
+from jiuye.registry.rosters.lookups import REFER
 from jiuye.registry.rosters.upsert import Target, existing, target_of, upsert
 from jiuye.registry.rosters.validate import ROW
 
@@ -80,7 +80,7 @@ def _refer(
     m.Referral.objects.bulk_create(referrals, batch_size=1000)
     trail.append(
         "registry.referral",
-        actor=get_user_model().objects.filter(pk=actor_id).first(),
+        actor=None if actor_id is None else get_user_model().objects.filter(pk=actor_id).first(),
         object=f"roster:{roster.kind}",
         detail={"rows": len(referrals)},
     )

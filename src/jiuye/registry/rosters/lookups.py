@@ -35,7 +35,7 @@ INDEX_COLUMN = "resident_id_index"
 
 def blind_indexes(numbers: pl.Series) -> pl.Series:
     """The blind index of each identity number (null stays null)."""
-    cipher = m.Person._meta.get_field("resident_id").cipher()  # type: ignore[attr-defined]
+    cipher = m.Person._meta.get_field("resident_id").cipher()
     values = numbers.to_list()
     digests = iter(cipher.index_many([v for v in values if v is not None]))
     return pl.Series(
@@ -60,7 +60,7 @@ def registered(entity: str, values: Iterable[str]) -> dict[str, tuple[int, str]]
     found by the blind index of their number, never decrypted)."""
     wanted = list(values)
     if entity == "person":
-        cipher = m.Person._meta.get_field("resident_id").cipher()  # type: ignore[attr-defined]
+        cipher = m.Person._meta.get_field("resident_id").cipher()
         by_index = dict(zip(cipher.index_many(wanted), wanted, strict=True))
         return {by_index[k]: v for k, v in _people(list(by_index)).items()}
     found: dict[str, tuple[int, str]] = {}

@@ -37,6 +37,16 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红宇浩然欣怡子涵梓轩"
 
 
+def _bench_keys() -> str:
+    """Field keys made for this run (identity numbers are stored encrypted, issue 10);
+    the phases, run as child processes, inherit them."""
+    import base64
+
+    return "; ".join(
+        f"{purpose} b1 {base64.b64encode(os.urandom(32)).decode()}" for purpose in ("enc", "index")
+    )
+
+
 def _setup() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuye.settings")
@@ -284,6 +294,8 @@ def main() -> None:
     parser.add_argument("--phase", default="")
     parser.add_argument("--kind", default="person")
     args = parser.parse_args()
+    if not os.environ.get("JIUYE_KEY_FILE"):
+        os.environ.setdefault("JIUYE_FIELD_KEYS", _bench_keys())
     if args.phase:
         _setup()
         if args.phase == "generate":
@@ -313,7 +325,8 @@ def _report(args: argparse.Namespace) -> None:
 
     print(
         f"PostgreSQL via DATABASE_URL; polars {pl.__version__}, {os.cpu_count()} CPUs; "
-        f"{args.runs} run(s) per import, medians"
+        f"{args.runs} run(s) per import, medians; identity numbers encrypted "
+        f"({os.environ.get('JIUYE_FIELD_CIPHER', 'A256GCM')}, HMAC-SHA256 blind index)"
     )
     sizes = _run("generate", args)
     print(

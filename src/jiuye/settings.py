@@ -215,3 +215,17 @@ if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
 # The digest of new rows: SM3 (GB/T 32905) where the platform's OpenSSL has it, else
 # sha256; each row names its own, so a chain may change algorithm and still verify.
 AUDIT_HASH = os.environ.get("JIUYE_AUDIT_HASH", "sm3")
+
+# ---------------------------------------------------------------- field encryption (issue 10)
+# Identity numbers (and later bank accounts) are stored encrypted with a blind index
+# (jiuye.core.crypto). The keys never live in settings or the database: either
+# JIUYE_FIELD_KEYS holds the key lines themselves ("enc k1 BASE64; index i1 BASE64",
+# the first of each purpose current) or JIUYE_KEY_FILE names a file of them, mode 0600,
+# outside the database's folder and its backups (`jiuye keys init FILE` writes one).
+# With DEBUG on and neither set, a development key file is made at FIELD_DEV_KEY_FILE;
+# without DEBUG a missing key is a configuration error.
+FIELD_KEY_FILE = os.environ.get("JIUYE_KEY_FILE", "")
+FIELD_CIPHER = os.environ.get("JIUYE_FIELD_CIPHER", "A256GCM")  # or SM4GCM (GB/T 32907)
+FIELD_DEV_KEY_FILE = VAR_DIR / "field-keys"
+# rows re-encrypted per transaction by `jiuye keys rotate`
+KEYS_ROTATE_BATCH = max(1, int(os.environ.get("JIUYE_KEYS_ROTATE_BATCH", "5000")))

@@ -109,16 +109,15 @@ def test_each_cell_check_names_the_column(divisions, header, value, message):
     assert _messages(result) == [(2, header, message)]
 
 
-def test_rows_outside_the_jurisdiction_are_refused(divisions):
-    # given
+def test_rows_outside_the_jurisdiction_are_refused_and_people_elsewhere_are_routed(divisions):
+    # given a person registered in another county
     PersonFactory(resident_id=ID_B, division=divisions["220721100"])
     # when
     result = _people([person_row(ID_A, division="220721100"), person_row(ID_B)], prefix="220702")
-    # then
-    assert _messages(result) == [
-        (2, "户籍所在地", "不在您的管辖范围内"),
-        (3, "居民身份证号码", "该记录已由管辖范围以外的地区登记，不能修改"),
-    ]
+    # then the row naming another county is refused; the row about the person registered
+    # there reads like a new person's (no oracle) and is marked to be routed
+    assert _messages(result) == [(2, "户籍所在地", "不在您的管辖范围内")]
+    assert result.clean.select("_row", "_refer").rows() == [(3, True)]
 
 
 def test_blank_rows_and_example_rows_are_skipped(divisions):

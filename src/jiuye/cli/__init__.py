@@ -54,6 +54,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jiuye.cli.facts",
     "jiuye.cli.backup",
     "jiuye.cli.audit",
+    "jiuye.cli.keys",
 )
 
 

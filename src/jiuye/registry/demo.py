@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 from django.db import models
 
+from jiuye.core.encrypted import BlindIndexField, MaskedField
 from jiuye.geo.models import Division
 from jiuye.registry.models import Household, Person, Source
 from jiuye.registry.services.bulk import BulkPopulation, bulk_load
@@ -48,7 +49,10 @@ def population_tables(population: BulkPopulation) -> dict[str, pl.DataFrame]:
             ids[id(obj)] = number
             row: dict[str, Any] = {"id": number}
             for field in obj._meta.concrete_fields:
-                if field.name == "id" or isinstance(field, models.DateTimeField):
+                # the blind index and masked form are the database's (filled on save)
+                if field.name == "id" or isinstance(
+                    field, models.DateTimeField | BlindIndexField | MaskedField
+                ):
                     continue
                 if isinstance(field, models.ForeignKey):
                     target = getattr(obj, field.name)

@@ -71,7 +71,7 @@ def _cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCe
 def _full_columns(listing: Listing) -> tuple[Column, ...]:
     """The listing's columns with the identity number unmasked (full-right exports only)."""
     return tuple(
-        Column(c.header, lambda o, v: o.resident_id) if c.header == ID_HEADER else c
+        Column(c.header, lambda o, v: o.verified_resident_id()) if c.header == ID_HEADER else c
         for c in listing.columns
     )
 

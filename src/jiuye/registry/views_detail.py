@@ -31,7 +31,6 @@ from jiuye.staff.access import (
     Viewer,
     record_reveal,
     scoped,
-    shown_resident_id,
     viewer_for,
 )
 
@@ -55,7 +54,7 @@ def _person_context(
     return {
         "viewer": viewer,
         "person": person,
-        "resident_id": shown_resident_id(person.resident_id, revealed),
+        "resident_id": person.verified_resident_id() if revealed else person.resident_id_masked,
         "revealed": revealed,
         "reveal_error": error,
         "disabled": BOOL_TEXT[person.is_disabled] if viewer.sees_sensitive else HIDDEN,
@@ -160,7 +159,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "viewer": viewer,
             "household": household,
-            "members": [(mb, shown_resident_id(mb.person.resident_id)) for mb in members],
+            "members": [(mb, mb.person.resident_id_masked) for mb in members],
             "hidden_members": len(household.members.all()) - len(members),
             "statuses": [(s, t.in_force(s.start, s.end, today)) for s in statuses],
             "history": history("household", household.pk, viewer),

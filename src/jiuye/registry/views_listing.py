@@ -24,7 +24,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core import clock
-from jiuye.identity import mask_resident_id
 from jiuye.registry import models as m
 from jiuye.registry import rules_terms as t
 from jiuye.staff.access import Viewer, area_filter, scoped
@@ -94,7 +93,7 @@ def _division_name(obj: Any, viewer: Viewer) -> str:
 
 
 def _person_id(obj: m.Person, viewer: Viewer) -> str:
-    return mask_resident_id(obj.resident_id)
+    return str(obj.resident_id_masked)
 
 
 def _person_disabled(obj: m.Person, viewer: Viewer) -> str:
@@ -109,7 +108,7 @@ def _household_number(obj: m.Person, viewer: Viewer) -> str:
 def _person_search(q: str) -> Q:
     found = Q(name__icontains=q) | Q(membership__household__number__iexact=q)
     if ID_TAIL.match(q):
-        found |= Q(resident_id__endswith=q.upper())
+        found |= Q(resident_id_masked__endswith=q.upper())
     return found
 
 

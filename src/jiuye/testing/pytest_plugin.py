@@ -25,6 +25,12 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # Tests render templates from the app folders: no collectstatic manifest needed.
 os.environ.setdefault("JIUYE_STATIC_MANIFEST", "false")
+# Fixed field keys (jiuye.core.crypto), for tests only: the same keys every run.
+os.environ.setdefault(
+    "JIUYE_FIELD_KEYS",
+    "enc t1 aml1eWUgdGVzdCBrZXk6IGVuY3J5cHRpb24gMDAwMDE=; "
+    "index ti1 aml1eWUgdGVzdCBrZXk6IGJsaW5kIGluZGV4IDAwMDE=",
+)
 # The test client and live server speak plain HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # The audit trail's head file and archives: a folder of the test run, never var/.

@@ -33,6 +33,7 @@ from jiuye.registry.models.programs import (
     Recognition,
     RuralTransferRegistration,
 )
+from jiuye.registry.models.referrals import Referral
 
 # moved to jiuye.staff; re-exported until every caller imports jiuye.staff.models
 
@@ -61,6 +62,7 @@ __all__ = [
     "Person",
     "Recognition",
     "RecognitionKind",
+    "Referral",
     "RuralTransferRegistration",
     "SizeClass",
     "Source",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.encrypted import BlindIndexField, EncryptedField, MaskedField
+from jiuye.identity.masking import mask_resident_id
 from jiuye.registry.models.choices import (
     BusinessKind,
     BusinessStatus,
@@ -21,10 +23,32 @@ from jiuye.registry.models.choices import (
 DIVISION = "geo.Division"
 
 
-class Person(models.Model):
-    """One resident, keyed by 居民身份证号码; sex and birth date come from the number."""
+class PersonQuerySet(models.QuerySet["Person"]):
+    def by_resident_id(self, number: str) -> PersonQuerySet:
+        """The person with this identity number (any case of ``x``), by its blind index."""
+        return self.filter(resident_id=number)
 
-    resident_id = models.CharField(_("居民身份证号码"), max_length=18)
+    def by_resident_ids(self, numbers: list[str]) -> PersonQuerySet:
+        return self.filter(resident_id__in=numbers)
+
+
+class Person(models.Model):
+    """One resident, keyed by 居民身份证号码; sex and birth date come from the number.
+
+    The number is stored encrypted (:mod:`jiuye.core.encrypted`): found and kept unique
+    through its blind index, listed and searched (last 4) through its masked form.
+    """
+
+    resident_id = EncryptedField(
+        _("居民身份证号码"),
+        purpose="registry_person.resident_id",
+        index="resident_id_index",
+        masked="resident_id_masked",
+    )
+    resident_id_index = BlindIndexField(_("身份证号码盲索引"), source="resident_id")
+    resident_id_masked = MaskedField(
+        _("身份证号码（脱敏）"), max_length=18, source="resident_id", mask=mask_resident_id
+    )
     name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(
         _("性别"), max_length=6, choices=[("male", _("男")), ("female", _("女"))]
@@ -60,13 +84,24 @@ class Person(models.Model):
         # a unique constraint, not unique=True: on PostgreSQL that adds a second
         # (pattern-ops) index no query uses, which every bulk insert would maintain
         constraints = [
-            models.UniqueConstraint(fields=["resident_id"], name="registry_person_resident_id_uniq")
+            models.UniqueConstraint(
+                fields=["resident_id_index"], name="registry_person_resident_id_index_uniq"
+            )
         ]
+
+    objects = PersonQuerySet.as_manager()
 
     def __str__(self) -> str:
         from jiuye.identity import mask_name
 
         return mask_name(self.name)
+
+    def verified_resident_id(self) -> str:
+        """The full number, checked against this row's blind index (a token moved from
+        another row is refused): what a reveal or an unmasked export shows."""
+        field = self._meta.get_field("resident_id")
+        assert isinstance(field, EncryptedField)
+        return str(field.verified(self))
 
 
 class EmploymentRecord(models.Model):

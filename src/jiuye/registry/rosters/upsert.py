@@ -26,6 +26,7 @@ import polars as pl
 from django.db import connection, models
 
 from jiuye.core import audit, audit_frames
+from jiuye.core.encrypted import EncryptedField, MaskedField
 from jiuye.geo.models import Division
 from jiuye.registry import models as m
 from jiuye.registry.rosters import specs as s
@@ -41,7 +42,12 @@ UNLOGGED = frozenset({"sex", "birth_date"})
 
 @dataclass(frozen=True)
 class Target:
-    """One table to upsert: its key and value columns (database names)."""
+    """One table to upsert: its key and value columns (database names).
+
+    ``sealed``: the key is an encrypted column (:mod:`jiuye.core.encrypted`): the frame
+    brings it in clear, the rows are matched by its blind index (``keys``) and a new
+    row is written with its token and masked form.
+    """
 
     model: type[models.Model]
     keys: tuple[str, ...]
@@ -49,6 +55,13 @@ class Target:
     entity: str
     owner: str = "id"
     record: str = ""
+    sealed: EncryptedField | None = None
+
+
+def sealed_key(model: type[models.Model], key: str) -> EncryptedField | None:
+    """The encrypted field ``key`` of ``model``, if it is one."""
+    field = next((f for f in model._meta.concrete_fields if f.attname == key), None)
+    return field if isinstance(field, EncryptedField) else None
 
 
 def target_of(roster: s.Roster) -> Target:
@@ -59,7 +72,40 @@ def target_of(roster: s.Roster) -> Target:
     if roster.kind == "household":
         values = ("household_id", "relation")
     owner = roster.owner if roster.owner == "id" else roster.owner + "_id"
-    return Target(roster.model, keys, values, roster.entity, owner, roster.record)
+    sealed = sealed_key(roster.model, keys[0]) if len(keys) == 1 else None
+    if sealed is not None:
+        keys = (sealed.index_name,)
+    return Target(roster.model, keys, values, roster.entity, owner, roster.record, sealed)
+
+
+def with_blind_index(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the blind index of its encrypted key column (kept when it was
+    computed under the current index key, e.g. by the preview)."""
+    if target.sealed is None:
+        return frame
+    cipher = target.sealed.cipher()
+    name, plain = target.keys[0], target.sealed.attname
+    if name in frame.columns:
+        first = frame[name].drop_nulls().head(1).to_list()
+        if not first or first[0].startswith(cipher.index_key_id + ":"):
+            return frame
+    return frame.with_columns(
+        pl.Series(name, cipher.index_many(frame[plain].to_list()), dtype=pl.String)
+    )
+
+
+def _sealed_columns(target: Target, created: pl.DataFrame) -> list[pl.Series]:
+    """The token and masked form of each new row's encrypted key."""
+    sealed = target.sealed
+    if sealed is None:
+        return []
+    plains = created[sealed.attname].to_list()
+    columns = [pl.Series(sealed.attname, sealed.cipher().encrypt_many(plains), dtype=pl.String)]
+    if sealed.masked_name:
+        masked = sealed.model._meta.get_field(sealed.masked_name)
+        assert isinstance(masked, MaskedField)
+        columns.append(pl.Series(masked.attname, [masked.mask(p) for p in plains], pl.String))
+    return columns
 
 
 def existing(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
@@ -147,8 +193,10 @@ def upsert(
     ``origin`` (e.g. the roster and file name) is recorded in the history of the records
     created.
     """
+    frame = with_blind_index(target, frame)
     old = existing(target, frame).rename({v: f"{v}__old" for v in target.values})
-    joined = frame.select(*target.keys, *target.values).join(
+    plain = (target.sealed.attname,) if target.sealed is not None else ()
+    joined = frame.select(*target.keys, *plain, *target.values).join(
         old, on=list(target.keys), how="left", nulls_equal=False
     )
     creating = pl.col("id").is_null()
@@ -168,6 +216,7 @@ def upsert(
     created = _new_ids(target, created.sort(list(target.keys)))
     with_id = connection.vendor == "postgresql"
     rows = created.select(*(["id"] if with_id else []), *target.keys, *target.values)
+    rows = rows.with_columns(_sealed_columns(target, created))
     if stamps:
         rows = rows.with_columns(**{n: pl.lit(stamp) for n in stamps})
     codes = (
@@ -238,7 +287,8 @@ def _created_runs(
         for column in (*target.keys, *target.values)
         if column not in UNLOGGED and created[column].null_count() < created.height
     ]
-    fields = [_logged(column, pl.col(column), {})[0] for column in given]
+    named = {target.keys[0]: target.sealed.name} if target.sealed is not None else {}
+    fields = [_logged(named.get(column, column), pl.col(column), {})[0] for column in given]
     return audit_frames.runs_frame(
         target.entity, created["id"], {**(origin or {}), "fields": fields}
     )

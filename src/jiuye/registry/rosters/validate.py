@@ -17,6 +17,7 @@ from jiuye.registry.rosters import lookups
 from jiuye.registry.rosters import specs as s
 from jiuye.registry.rosters.container import SheetScan, column_letter
 from jiuye.registry.rosters.identifiers import credit_codes, resident_ids
+from jiuye.registry.rosters.lookups import INDEX_COLUMN
 
 ROW = "_row"
 ERROR_SCHEMA: dict[Any, pl.DataType] = {
@@ -69,15 +70,17 @@ def validate(
     frame = _cross_checks(frame, roster)
     errors = _errors(frame, roster, scan)
     bad = errors["row"].unique()
-    keep = [ROW] + [out_name(c) for c in roster.columns] + _extra_outputs(roster)
+    keep = [ROW] + [out_name(c) for c in roster.columns] + _extra_outputs(roster, prefix)
     clean = frame.filter(~pl.col(ROW).is_in(bad.implode())).select(keep)
     return Validated(raw=text, clean=clean, errors=errors)
 
 
-def _extra_outputs(roster: s.Roster) -> list[str]:
+def _extra_outputs(roster: s.Roster, prefix: str | None) -> list[str]:
     extra = [c.field + "_code" for c in roster.columns if c.kind == s.DIVISION]
     if roster.kind == "person":
-        extra += ["sex", "birth_date"]
+        extra += ["sex", "birth_date", INDEX_COLUMN]
+    if roster.kind == "person" and prefix is not None:
+        extra.append(lookups.REFER)
     return extra
 
 
@@ -99,6 +102,8 @@ def _check_column(
             frame = lookups.attach(frame, name, err, "person", prefix)
         elif kind == s.EMPLOYER_REF:
             frame = lookups.attach(frame, name, err, "employer", prefix)
+        if kind == s.RESIDENT_ID:
+            frame = frame.with_columns(lookups.blind_indexes(frame[name]).alias(INDEX_COLUMN))
         if kind in (s.RESIDENT_ID, s.CREDIT_CODE) and prefix is not None:
             entity = "person" if kind == s.RESIDENT_ID else "employer"
             frame = lookups.check_existing(frame, name, err, entity, prefix)

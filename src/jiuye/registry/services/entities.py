@@ -108,7 +108,7 @@ def person_upsert(*, actor: Actor, source: str, data: Mapping[str, Any]) -> Pers
     if "division" in values:
         values["division"] = resolve_division(values["division"])
     values.update(sex=parsed.sex, birth_date=parsed.birth_date)
-    person = Person.objects.select_for_update().filter(resident_id=parsed.number).first()
+    person = Person.objects.select_for_update().by_resident_id(parsed.number).first()
     creating = person is None
     if person is None:
         if "division" not in values or not values.get("name"):

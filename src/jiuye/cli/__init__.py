@@ -52,6 +52,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jiuye.cli.geo",
     "jiuye.cli.reference",
     "jiuye.cli.facts",
+    "jiuye.cli.accounts",
 )
 
 

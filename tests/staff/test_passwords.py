@@ -37,8 +37,9 @@ def _codes(password: str, username: str = "wangfang") -> list[str]:
         ("songyuan2018", ["password_too_few_classes"]),  # lower + digits: 2 classes
         ("Songyuan2018", []),  # 3 classes
         ("P@ssw0rd", ["password_too_common"]),  # 4 classes, 8 characters, but common
-        ("Wangfang#2018", ["password_contains_username"]),
-        ("gnafgnaw#2018X", ["password_contains_username"]),  # reversed
+        ("Wangfang#2018", ["password_contains_username", "password_too_similar"]),
+        ("gnafgnaw#2018X", ["password_contains_username", "password_too_similar"]),  # reversed
+        ("Long#2018-wangfang-Extra", ["password_contains_username"]),  # not similar, contains
         (STRONG, []),
     ],
 )
@@ -99,7 +100,7 @@ def test_the_change_page_refuses_a_weak_password_and_takes_a_strong_one(client, 
     ("age", "status"), [(timedelta(days=90) - timedelta(seconds=1), 200), (timedelta(days=90), 302)]
 )
 def test_a_password_older_than_90_days_sends_staff_pages_to_the_change_page(
-    client, clock, age, status
+    db, client, clock, age, status
 ):
     # given a password set now (the clock is frozen)
     user = StaffUserFactory(username="rotator")
@@ -114,7 +115,7 @@ def test_a_password_older_than_90_days_sends_staff_pages_to_the_change_page(
         assert response["Location"] == "/accounts/password/change/?next=%2Fregistry%2Fpeople%2F"
 
 
-def test_after_the_change_the_pages_open_again(client, clock):
+def test_after_the_change_the_pages_open_again(db, client, clock):
     # given an expired password
     user = StaffUserFactory(username="rotator")
     clock.advance(timedelta(days=91))
@@ -137,7 +138,7 @@ def test_after_the_change_the_pages_open_again(client, clock):
     assert PasswordRecord.objects.get(user=user).changed_at == clock.now()
 
 
-def test_rotation_is_off_at_zero_days(client, clock, settings):
+def test_rotation_is_off_at_zero_days(db, client, clock, settings):
     # given
     settings.PASSWORD_MAX_AGE_DAYS = 0
     user = StaffUserFactory(username="rotator")
@@ -154,7 +155,8 @@ def test_a_password_set_by_an_administrator_is_changed_at_next_sign_in(client, a
         f"/admin/system/auth/user/{user.pk}/password/",
         {"password1": STRONG, "password2": STRONG, "usable_password": "true"},
     )
-    # when the clerk signs in
+    # when the clerk signs in (with the new password: the account as it is now)
+    user.refresh_from_db()
     client.force_login(user)
     response = client.get("/workbench/")
     # then

@@ -248,7 +248,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     return render(
         request,
-        "registration/password_change_form.html",
+        "registration/change_password.html",  # the admin has password_change_form.html
         {"form": form, "next": next_url, "due": passwords.change_due(request.user)},
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import SESSION_KEY
 
+from jiuye.testing.signin import next_code, verified_device
 from tests.factories import STAFF_PASSWORD
 
 
@@ -42,11 +43,17 @@ def test_workbench_sends_anonymous_visitors_to_login(client):
 
 
 def test_staff_login_opens_the_workbench(client, staff_user):
-    # when
-    response = client.post(
+    # given an enrolled authenticator
+    device = verified_device(staff_user)
+    # when the password, then the code
+    first = client.post(
         "/accounts/login/", {"username": "city_tester", "password": STAFF_PASSWORD}, follow=True
     )
+    response = client.post(
+        "/accounts/verify/", {"code": next_code(device), "next": "/workbench/"}, follow=True
+    )
     # then
+    assert first.redirect_chain == [("/accounts/verify/?next=%2Fworkbench%2F", 302)]
     assert response.redirect_chain == [("/workbench/", 302)]
     assert "您好，王经办。" in response.content.decode()
 

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from jiuye.geo.models import Division, DivisionLevel
+from jiuye.staff.roles import Role
 
 # Reference data loaded on every setup, in order: (label, "module:function").
 REFERENCE_STEPS: tuple[tuple[str, str], ...] = (
@@ -39,52 +40,80 @@ class DemoAccount:
     display_name: str
     role: str
     group: str | None
-    superuser: bool = False
     # jurisdiction (division code) and right to see full identity numbers: StaffProfile
     division: str | None = None
     full_identity: bool = False
+    # the second factor: a fixed, published TOTP secret (base32), demo only
+    totp_secret: str = ""
 
 
-# Demo only: fixed, published passwords. Never load demo data into production.
+# Demo only: fixed, published passwords and TOTP secrets (`jiuye demo-otp USER` prints
+# the current code). Never load demo data into production. Every account is a role
+# account: the three administrators (三权分立) and the caseworkers; no superuser.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
-        "admin",
-        "jiuye-demo-admin",
-        "系统管理员",
-        "超级管理员",
-        None,
-        superuser=True,
-        division="220700",
-        full_identity=True,
+        "sysadmin",
+        "Jiuye#Sys2018",
+        "市局系统管理员",
+        "系统管理员（账号、区划、参考数据）",
+        Role.SYSTEM.value,
+        totp_secret="KNOIK7IPNU6636E46C6ASNGZ2VF7WGR4",  # noqa: S106 - published, demo only
+    ),
+    DemoAccount(
+        "secadmin",
+        "Jiuye#Sec2018",
+        "市局安全管理员",
+        "安全管理员（角色、权限、锁定、会话）",
+        Role.SECURITY.value,
+        totp_secret="XMYES66HVCNM5OHELLYAOTAYTTBNIDV7",  # noqa: S106 - published, demo only
+    ),
+    # the audit administrator: the audit trail and the sensitive-access log
+    # (/admin/audit/, /registry/access-log/); sees no registry records
+    DemoAccount(
+        "auditor",
+        "Jiuye#Audit2018",
+        "市局审计管理员",
+        "审计管理员（审计记录，只读）",
+        Role.AUDIT.value,
+        totp_secret="MRZZKIJQNHEUPETMDSQNJ255N33WH4NV",  # noqa: S106 - published, demo only
     ),
     DemoAccount(
         "city_staff",
-        "jiuye-demo-city",
+        "Jiuye#City2018",
         "市局经办人",
         "市级经办人员",
         "市级经办人员",
         division="220700",
         full_identity=True,
+        totp_secret="G3SCRD7QQGRO5ROVOO25QXHE42DV4QOA",  # noqa: S106 - published, demo only
     ),
     DemoAccount(
         "county_staff",
-        "jiuye-demo-county",
+        "Jiuye#County2018",
         "宁江区经办人",
         "县区经办人员",
         "县区经办人员",
         division="220702",
+        totp_secret="YID6HZCKDWJD22QIIZ7NJEBSIBNQZAFL",  # noqa: S106 - published, demo only
     ),
     DemoAccount(
         "community_staff",
-        "jiuye-demo-community",
+        "Jiuye#Community2018",
         "幸福社区协理员",
         "社区工作人员",
         "社区工作人员",
         division="220702001901",
+        totp_secret="ITSJBGNX2FROHWNJYVD2T3WR4VZ5LO2J",  # noqa: S106 - published, demo only
     ),
-    # reads the sensitive-access log (/registry/access-log/); sees no registry records
-    DemoAccount("auditor", "jiuye-demo-audit", "市局审计员", "审计人员", "审计"),
 )
+
+#: The superuser of earlier demos ("admin", published password): disabled by setup.
+LEGACY_DEMO_ADMIN = ("admin", "jiuye-demo-admin")
+
+
+def demo_account(username: str) -> DemoAccount | None:
+    return next((a for a in DEMO_ACCOUNTS if a.username == username), None)
+
 
 # Clearly marked sample communities under 团结街道 (220702001). Real community codes
 # come from a file the bureau provides; 9xx suffixes keep these apart from them.
@@ -119,22 +148,42 @@ def load_demo_data() -> list[tuple[str, Any]]:
 
 @transaction.atomic
 def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
+    """The demo accounts, each enrolled with its published TOTP secret."""
     from django.contrib.auth import get_user_model
 
+    from jiuye.staff import roles, twofactor
+
     user_model = get_user_model()
+    roles.ensure_role_groups()
     for account in DEMO_ACCOUNTS:
         user, _ = user_model.objects.get_or_create(username=account.username)
         user.first_name = account.display_name
         user.is_staff = True
-        user.is_superuser = account.superuser
+        user.is_superuser = False
         user.is_active = True
         user.set_password(account.password)
         user.save()
         if account.group:
             group, _ = Group.objects.get_or_create(name=account.group)
-            user.groups.add(group)
+            if group.name in roles.ROLE_NAMES:
+                roles.set_groups(
+                    user=user, groups=[*user.groups.exclude(name__in=roles.ROLE_NAMES), group]
+                )
+            else:
+                user.groups.add(group)
+        if account.totp_secret:
+            twofactor.ensure_device(user, account.totp_secret)
         _ensure_staff_profile(user, account)
+    _retire_legacy_admin(user_model)
     return DEMO_ACCOUNTS
+
+
+def _retire_legacy_admin(user_model: Any) -> None:
+    username, password = LEGACY_DEMO_ADMIN
+    legacy = user_model.objects.filter(username=username, is_active=True).first()
+    if legacy is not None and legacy.check_password(password):
+        legacy.is_active = False
+        legacy.save(update_fields=["is_active"])
 
 
 def _ensure_staff_profile(user: Any, account: DemoAccount) -> None:

@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # django-ninja ships Swagger UI; listing it makes the docs use those local files
     "ninja",
+    # staff sign-in (issue 10): TOTP and backup codes, failed-sign-in lockout
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "jiuye.core",
     "jiuye.geo",
     "jiuye.staff",
@@ -86,9 +91,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuye.web.errors.JiuyeErrorMiddleware",
+    # staff pages need two factors; idle and absolute session timeouts (issue 10)
+    "jiuye.staff.middleware.StaffSignInMiddleware",
+    # django-axes turns a locked-out attempt into the lockout page; it stays last
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiuye.urls"
@@ -116,13 +126,6 @@ DATABASES = {
     ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 # Absolute base of the links printed in QR codes and posters, e.g.
 # https://jiuye.example.gov.cn; empty: the host the page was requested from.
@@ -178,7 +181,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # replaces Django's own console handler, so each message is printed once
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # axes logs every sign-in at INFO; the audit trail records them already
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # ---------------------------------------------------------------- backups (issue 10)
@@ -229,3 +236,73 @@ FIELD_CIPHER = os.environ.get("JIUYE_FIELD_CIPHER", "A256GCM")  # or SM4GCM (GB/
 FIELD_DEV_KEY_FILE = VAR_DIR / "field-keys"
 # rows re-encrypted per transaction by `jiuye keys rotate`
 KEYS_ROTATE_BATCH = max(1, int(os.environ.get("JIUYE_KEYS_ROTATE_BATCH", "5000")))
+
+
+# ---------------------------------------------------------------- sign-in (issue 10)
+# Staff sign-in (身份鉴别): password + TOTP, lockout, password rules, session limits, and
+# the three administrator roles (jiuye.staff.roles). Variables: JIUYE_PASSWORD_MIN_LENGTH,
+# JIUYE_PASSWORD_MIN_CLASSES, JIUYE_PASSWORD_MAX_AGE_DAYS, JIUYE_LOGIN_FAILURE_LIMIT,
+# JIUYE_LOGIN_LOCKOUT_MINUTES, JIUYE_LOGIN_ADDRESS_FAILURE_LIMIT, JIUYE_SESSION_IDLE_MINUTES,
+# JIUYE_SESSION_ABSOLUTE_HOURS, JIUYE_SUPERUSER_LOGIN, JIUYE_OTP_BACKUP_CODES,
+# JIUYE_OTP_ISSUER.
+from datetime import timedelta  # noqa: E402
+
+# Passwords: length, character classes (of lower, upper, digits, other), rotation in days
+# (0: off; see docs/security-passwords.md for ASVS against 等保 on rotation).
+PASSWORD_MIN_LENGTH = max(1, int(os.environ.get("JIUYE_PASSWORD_MIN_LENGTH", "8")))
+PASSWORD_MIN_CLASSES = min(4, max(1, int(os.environ.get("JIUYE_PASSWORD_MIN_CLASSES", "3"))))
+PASSWORD_MAX_AGE_DAYS = max(0, int(os.environ.get("JIUYE_PASSWORD_MAX_AGE_DAYS", "90")))
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "jiuye.staff.passwords.CharacterClassesValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "jiuye.staff.passwords.NotUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "jiuye.staff.passwords.PasswordAgeValidator"},
+]
+
+# django-axes first (it refuses locked accounts), then the users' passwords, then the
+# administrator roles' permissions (jiuye.staff.roles.ROLE_PERMISSIONS).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "jiuye.staff.roles.RolePermissionBackend",
+]
+# Lockout per account: 5 failures (password or second factor) lock it for 15 minutes;
+# attempts while locked neither succeed nor extend the lockout. Per address: the
+# failures of all accounts from one address, above a higher figure, throttle that
+# address for the same window (jiuye.staff.lockouts explains the figures).
+AXES_FAILURE_LIMIT = max(1, int(os.environ.get("JIUYE_LOGIN_FAILURE_LIMIT", "5")))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JIUYE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # a full sign-in (both factors) resets the count
+AXES_LOCKOUT_CALLABLE = "jiuye.staff.lockouts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jiuye.staff.lockouts.client_address"
+AXES_ENABLE_ADMIN = False  # the security administrator's site shows lockouts
+AXES_VERBOSE = False
+AXES_HTTP_RESPONSE_CODE = 429
+LOGIN_ADDRESS_FAILURE_LIMIT = max(0, int(os.environ.get("JIUYE_LOGIN_ADDRESS_FAILURE_LIMIT", "50")))
+
+# Second factor (django-otp): issuer shown in authenticator apps; backup codes per set.
+OTP_TOTP_ISSUER = os.environ.get("JIUYE_OTP_ISSUER", "松原市公共就业服务")
+OTP_BACKUP_CODES = max(1, int(os.environ.get("JIUYE_OTP_BACKUP_CODES", "10")))
+
+# Sessions of staff: idle and absolute limits (jiuye.staff.sessions, on jiuye.core.clock);
+# the cookie lives no longer than the absolute limit and not past the browser.
+SESSION_IDLE_MINUTES = max(1, int(os.environ.get("JIUYE_SESSION_IDLE_MINUTES", "30")))
+SESSION_ABSOLUTE_HOURS = max(1, int(os.environ.get("JIUYE_SESSION_ABSOLUTE_HOURS", "12")))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Paths that need a signed-in, two-factor-verified staff session (jiuye.staff.middleware).
+STAFF_PATHS = ("/workbench/", "/registry/", "/admin/", "/api/v1/staff/")
+
+# The Django superuser is for installation only: under production settings (DEBUG off)
+# it cannot sign in; administrators use the role accounts (jiuye admin-create).
+SUPERUSER_LOGIN = env_bool("JIUYE_SUPERUSER_LOGIN", default=DEBUG)
+# axes.W006 asks for ip_address among the lockout parameters: locking by address would
+# lock a whole office behind one NAT; the per-address throttle above covers it instead.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]

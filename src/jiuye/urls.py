@@ -1,7 +1,7 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from jiuye.api.main import api
+from jiuye.staff.sites import audit_site, security_site, system_site
 
 urlpatterns = [
     path("", include("jiuye.web.urls")),
@@ -9,5 +9,8 @@ urlpatterns = [
     path("selfcheck/", include("jiuye.selfcheck.urls")),
     path("registry/", include("jiuye.registry.urls")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    # three administrator sites, one per role (三权分立); Django's default site is not mounted
+    path("admin/system/", system_site.urls),
+    path("admin/security/", security_site.urls),
+    path("admin/audit/", audit_site.urls),
 ]

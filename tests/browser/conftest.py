@@ -82,3 +82,28 @@ def page(browser, requests_seen: RequestLog) -> Iterator[object]:
     page.route("**/*", only_loopback)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(live_server, page):
+    """Sign in the real way: username and password, then the code computed from the
+    user's TOTP device (created, confirmed, if the user has none)."""
+    from urllib.parse import quote
+
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    from jiuye.testing.signin import next_code, verified_device
+    from tests.factories import STAFF_PASSWORD
+
+    def _sign_in(username: str, *, password: str = STAFF_PASSWORD, next: str = "/workbench/"):
+        device = verified_device(get_user_model().objects.get(username=username))
+        page.goto(f"{live_server.url}/accounts/login/?next={quote(next)}")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("动态验证码")
+        page.get_by_label("验证码").fill(next_code(device))
+        page.get_by_role("button", name="验证并登录").click()
+
+    return _sign_in

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import STAFF_PASSWORD, StaffUserFactory
+from tests.factories import StaffUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +31,11 @@ def test_api_docs_load_swagger_ui_from_the_app_itself(live_server, page, request
     assert requests_seen.external() == []
 
 
-def test_demo_staff_logs_in_and_sees_the_workbench(live_server, page):
+def test_demo_staff_logs_in_and_sees_the_workbench(live_server, page, sign_in):
     # given a staff account like the demo ones
     StaffUserFactory(username="city_staff", first_name="市局经办人")
-    # when
-    page.goto(f"{live_server.url}/workbench/")
-    page.get_by_label("用户名").fill("city_staff")
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    # when (password, then the code)
+    sign_in("city_staff", next="/workbench/")
     # then
     expect(page).to_have_url(f"{live_server.url}/workbench/")
     expect(page.get_by_role("heading", level=1)).to_have_text("工作台")

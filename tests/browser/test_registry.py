@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from jiuye.identity import mask_resident_id
-from tests.factories import STAFF_PASSWORD
 from tests.registry.conftest import divisions  # noqa: F401 - the fixture
 from tests.registry.staff import build_world, staff
 
@@ -15,6 +14,7 @@ def test_county_staff_searches_a_person_and_sees_the_number_masked(
     live_server,
     page,
     requests_seen,
+    sign_in,
     divisions,  # noqa: F811
 ):
     # given 宁江区 staff without the full-identity right
@@ -22,10 +22,7 @@ def test_county_staff_searches_a_person_and_sees_the_number_masked(
     staff("county_staff", "220702")
     person = world.township_person
     # when they log in, search by name and open the person
-    page.goto(f"{live_server.url}/accounts/login/?next=/registry/people/")
-    page.get_by_label("用户名").fill("county_staff")
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in("county_staff", next="/registry/people/")
     expect(page.get_by_role("heading", level=1)).to_have_text("人员台账")
     page.get_by_role("searchbox", name="搜索人员").fill("乙街")
     page.get_by_role("button", name="查询").click()

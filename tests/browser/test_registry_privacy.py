@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from jiuye.identity import mask_resident_id
-from tests.factories import STAFF_PASSWORD
 from tests.registry.conftest import divisions  # noqa: F401 - the fixture
 from tests.registry.staff import build_world, staff
 
@@ -16,6 +15,7 @@ def test_a_reveal_beyond_the_hourly_limit_shows_the_message_in_place(
     page,
     requests_seen,
     settings,
+    sign_in,
     divisions,  # noqa: F811
 ):
     # given county staff with the right, and a limit of 1 number per hour
@@ -23,10 +23,7 @@ def test_a_reveal_beyond_the_hourly_limit_shows_the_message_in_place(
     world = build_world(divisions)
     staff("county_full", "220702", full=True)
     first, second = world.township_person, world.community_person
-    page.goto(f"{live_server.url}/accounts/login/?next=/registry/people/{first.pk}/")
-    page.get_by_label("用户名").fill("county_full")
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in("county_full", next=f"/registry/people/{first.pk}/")
     # when they reveal one number, then ask for a second person's
     page.get_by_label("查看事由").fill("办理补贴核对")
     page.get_by_role("button", name="显示完整号码").click()

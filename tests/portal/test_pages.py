@@ -146,7 +146,7 @@ def test_editing_a_guide_in_admin_keeps_a_history(admin_client, admin_user, offi
     guide = Guide.objects.get(rule_id="startup_subsidy")
     # when
     response = admin_client.post(
-        f"/admin/portal/guide/{guide.pk}/change/",
+        f"/admin/system/portal/guide/{guide.pk}/change/",
         {
             "rule_id": "startup_subsidy",
             "materials": "居民身份证\n营业执照",

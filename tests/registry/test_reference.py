@@ -176,15 +176,18 @@ def test_full_width_brackets_in_the_header_are_accepted_and_a_missing_column_is_
 
 def test_the_admin_lets_an_administrator_add_a_rate_with_its_source(client):
     # given
-    admin = get_user_model().objects.create_superuser("rates_admin", password="x-pass-123")
+    from jiuye.staff.roles import Role, assign_role
+
+    admin = get_user_model().objects.create_user("rates_admin", password="x-pass-123")
+    assign_role(user=admin, role=Role.SYSTEM)
     client.force_login(admin)
     # when
     response = client.post(
-        "/admin/registry/unemploymentrate/add/",
+        "/admin/system/registry/unemploymentrate/add/",
         {"region_code": "220700", "year": "2018", "rate_bp": "355", "source": "测试：管理员录入"},
     )
     refused = client.post(
-        "/admin/registry/unemploymentrate/add/",
+        "/admin/system/registry/unemploymentrate/add/",
         {"region_code": "220700", "year": "2019", "rate_bp": "355", "source": ""},
     )
     # then

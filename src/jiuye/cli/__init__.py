@@ -55,6 +55,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jiuye.cli.backup",
     "jiuye.cli.audit",
     "jiuye.cli.keys",
+    "jiuye.cli.accounts",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -43,12 +44,39 @@ def setup_demo(
         + ("" if loaded else "（已存在，未重复写入）")
     )
     accounts = bootstrap.ensure_demo_accounts()
+    _print_demo_accounts(accounts)
+
+
+def _print_demo_accounts(accounts: tuple[Any, ...]) -> None:
+    from django.conf import settings
+
     table = Table(title="演示账号（仅供演示，切勿用于生产环境）")
     for column in ("用户名", "密码", "角色"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "角色")
     for account in accounts:
         table.add_row(account.username, account.password, account.role)
     console.print(table)
+    secrets = Table(title="演示账号的动态口令密钥（TOTP，已绑定；公开，仅供演示）")
+    for column in ("用户名", "密钥（Base32）"):
+        secrets.add_column(column, no_wrap=True)
+    for account in accounts:
+        secrets.add_row(account.username, account.totp_secret)
+    console.print(secrets)
+    console.print(
+        "登录：用户名和密码，再输入动态验证码（6 位）。演示账号已绑定上表的密钥："
+        "用身份验证器扫描 [bold]jiuye demo-otp 用户名 --qr[/] 显示的二维码，"
+        "或运行 [bold]jiuye demo-otp 用户名[/] 查看当前验证码。"
+    )
+    console.print(
+        "管理员各用各的页面：系统管理员 /admin/system/，安全管理员 /admin/security/，"
+        "审计管理员 /admin/audit/（同一账号只能担任其中一个角色）。"
+    )
+    state = "当前已允许（DEBUG 开启）" if settings.SUPERUSER_LOGIN else "当前已禁用"
+    console.print(
+        f"[yellow]超级用户仅用于安装[/]：生产设置（DEBUG 关闭）下超级用户不能登录"
+        f"（JIUYE_SUPERUSER_LOGIN，{state}）；日常管理使用上面的管理员角色账号，"
+        "生产环境用 [bold]jiuye admin-create[/] 创建。"
+    )
 
 
 def _purge_rosters(hours: float | None = None) -> int:

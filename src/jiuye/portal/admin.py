@@ -1,6 +1,6 @@
-"""Staff edit offices, service guides and slots in the admin; every guide or office edit
-goes through ``content_save`` and leaves a row in the one change history
-(``jiuye.core.models.ChangeLog``, shown under 审计与公共 › 变更记录)."""
+"""The system administrator edits offices, service guides and slots (``/admin/system/``);
+every guide or office edit goes through ``content_save`` and leaves a row in the one
+change history (``jiuye.core.models.ChangeLog``, read on the audit administrator's site)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from jiuye.evaluation import package
 from jiuye.portal.models import Guide, Office, Slot
 from jiuye.portal.services import content_save
+from jiuye.staff.sites import system_site
 
 
 def _benefit_rule_choices() -> list[tuple[str, str]]:
@@ -36,20 +37,20 @@ class HistoryMixin:
         content_save(instance=obj, user=request.user)
 
 
-@admin.register(Guide)
+@admin.register(Guide, site=system_site)
 class GuideAdmin(HistoryMixin, admin.ModelAdmin[Guide]):
     form = GuideForm
     list_display = ["rule_id", "time_limit", "is_sample", "updated_at"]
     list_filter = ["is_sample"]
 
 
-@admin.register(Office)
+@admin.register(Office, site=system_site)
 class OfficeAdmin(HistoryMixin, admin.ModelAdmin[Office]):
     list_display = ["name", "county", "address", "phone", "is_active", "is_sample"]
     list_filter = ["is_active", "is_sample"]
 
 
-@admin.register(Slot)
+@admin.register(Slot, site=system_site)
 class SlotAdmin(admin.ModelAdmin[Slot]):
     list_display = ["office", "starts_at", "ends_at", "capacity", "booked"]
     list_filter = ["office"]

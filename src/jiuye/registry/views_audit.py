@@ -1,6 +1,6 @@
 """The access log as a staff page: who saw which sensitive data, when, and why.
 
-Only superusers and members of the 审计 group read it (:func:`access.can_audit`); a
+Only the audit administrators (审计管理员) read it (:func:`access.can_audit`); a
 jurisdiction is not needed, and the page shows records by type and id, never a name
 or a number. Read-only: the log is written by :mod:`jiuye.staff.access` alone.
 """
@@ -96,7 +96,7 @@ def _line(row: SensitiveAccessLog) -> dict[str, Any]:
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     if not can_audit(request.user):
-        return HttpResponseForbidden("只有审计人员和系统管理员可以查看敏感信息访问记录。")
+        return HttpResponseForbidden("只有审计管理员可以查看敏感信息访问记录。")
     rows, used = filtered_log(request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -35,7 +35,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
@@ -45,14 +45,15 @@ from jiuye.core.errors import JiuyeError
 from jiuye.geo.models import Division, DivisionLevel
 from jiuye.identity import mask_resident_id
 from jiuye.staff.models import AccessAction, AccessOutcome, SensitiveAccessLog, StaffProfile
+from jiuye.staff.roles import Role, holds
 
 logger = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 AnyUser = AbstractBaseUser | AnonymousUser
 
-#: Members of this group (and superusers) read the access log.
-AUDIT_GROUP = "审计"
+#: The holders of this role read the access log (and the audit trail); nobody else.
+AUDIT_GROUP = Role.AUDIT.value
 #: The period over which ``settings.REVEAL_LIMIT_PER_HOUR`` counts shown numbers.
 REVEAL_WINDOW = timedelta(hours=1)
 #: How the reason of a refused export begins.
@@ -165,12 +166,9 @@ def shown_resident_id(number: str, revealed: bool = False) -> str:
 
 
 def can_audit(user: AnyUser) -> bool:
-    """Whether the user may read the access log: superusers and the 审计 group."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return bool(getattr(user, "is_superuser", False)) or (
-        Group.objects.filter(name=AUDIT_GROUP, user__pk=user.pk).exists()
-    )
+    """Whether the user may read the audit trail and the access log: the holders of the
+    audit administrator's role (:mod:`jiuye.staff.roles`), superusers not included."""
+    return holds(user, Role.AUDIT)
 
 
 def reveals_used(user_id: int, now: datetime) -> int:

@@ -90,3 +90,61 @@ class SensitiveAccessLog(models.Model):
             models.Index(fields=["entity", "object_id"], name="registry_se_entity_27b424_idx"),
             models.Index(fields=["actor", "action", "at"], name="staff_access_actor_action_at"),
         ]
+
+
+class StaffSession(models.Model):
+    """The index of signed-in sessions by user, so that ending all of one user's sessions
+    (sign-out everywhere, a disabled account, a security administrator's kill) is one
+    query and deletes the session rows on the server, not only a cookie.
+
+    Kept by :mod:`jiuye.staff.sessions`: a row is written when a session is first seen
+    signed in and moved when its key is cycled (sign-in, second factor, password change).
+    """
+
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("登录时间"), default=clock.now)
+    source_address = models.CharField(_("来源地址"), max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "started_at"], name="staff_session_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordRecord(models.Model):
+    """When a user's password was last set, and whether it was set by someone else (an
+    administrator's reset or a new account: the owner must change it at next sign-in).
+
+    Written by :class:`jiuye.staff.passwords.PasswordAgeValidator` whenever a password is
+    saved, whatever the path (forms, admin, ``changepassword``, setup).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_record",
+    )
+    changed_at = models.DateTimeField(_("密码修改时间"), default=clock.now)
+    must_change = models.BooleanField(
+        _("须在下次登录时修改"),
+        default=False,
+        help_text=_("由管理员设置或重置的密码，本人登录后须先修改。"),
+    )
+
+    class Meta:
+        verbose_name = _("密码状态")
+        verbose_name_plural = _("密码状态")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.changed_at:%Y-%m-%d}"

@@ -76,10 +76,12 @@ INSTALLED_APPS = [
     "jiuye.web",
     "jiuye.selfcheck",
     "jiuye.portal",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuye.web.errors.JiuyeErrorMiddleware",
+    "jiuye.web.nostore.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "jiuye.urls"
@@ -180,3 +183,66 @@ LOGGING = {
     # replaces Django's own console handler, so each message is printed once
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# ---------------------------------------------------------------- web layer (issue 10)
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static
+# files, no inline code of any kind; the QR codes the app draws may be data: images.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The rendered public pages (catalogue, measure pages, posters, QR images), keyed by the
+# policy packages' fingerprint, the date and the guides' revision
+# (jiuye.portal.pagecache). Local memory per process is enough for page fragments;
+# JIUYE_PAGE_CACHE=false turns the cache off (to measure, or to rule it out).
+PAGE_CACHE_ENABLED = env_bool("JIUYE_PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("JIUYE_PAGE_CACHE_SECONDS", "86400"))
+PAGE_CACHE_ENTRIES = int(os.environ.get("JIUYE_PAGE_CACHE_ENTRIES", "500"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jiuye-default",
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jiuye-pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+    },
+}
+# URL names of the public pages: everything else (staff, personal, unknown) is sent
+# with Cache-Control: no-store, and so is every page shown to a signed-in user
+# (jiuye.web.nostore). A new public page must be added here to be cacheable.
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "home",
+        "policies",
+        "self_check",
+        "services",
+        "healthz",
+        "portal:measure",
+        "portal:poster",
+        "portal:qr_svg",
+        "portal:qr_png",
+        "selfcheck:start",
+        "api:index",
+        "api:rules",
+        "api:parameters",
+        "api:facts",
+        "api:package",
+        "api:openapi-json",
+        "api:openapi-view",
+    }
+)

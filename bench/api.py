@@ -46,7 +46,7 @@ from django.urls import resolve  # noqa: E402
 from ninja import NinjaAPI, Query  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
-from jiuye.api.rules import EvaluateQuery, ErrorOut  # noqa: E402
+from jiuye.api.rules import ErrorOut, EvaluateQuery  # noqa: E402
 from jiuye.evaluation import evaluate_json, load_json, parse_as_of  # noqa: E402
 from jiuye.rules import CaseError  # noqa: E402
 

@@ -203,6 +203,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# No secret path segment (draft tokens, booking codes) in Django's log lines.
+LOGGING["filters"] = {"redact_paths": {"()": "jiuye.web.logs.RedactPaths"}}
+LOGGING["handlers"] = {
+    "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+}
+# Production static files: hashed and gzipped by WhiteNoise (jiuye.web.storage); Brotli
+# copies only on request (slow to make, nginx can compress in front).
+STATIC_BROTLI = env_bool("JIUYE_STATIC_BROTLI", default=False)
+if STATIC_MANIFEST:
+    STORAGES["staticfiles"]["BACKEND"] = "jiuye.web.storage.StaticFilesStorage"
 # The rendered public pages (catalogue, measure pages, posters, QR images), keyed by the
 # policy packages' fingerprint, the date and the guides' revision
 # (jiuye.portal.pagecache). Local memory per process is enough for page fragments;

@@ -20,6 +20,9 @@ from jiuye.portal.models import Guide, Office
 from jiuye.portal.qr import public_url, qr_png, qr_svg
 from jiuye.rules.catalogue import Clause
 
+#: The Content-Security-Policy of a PNG opened on its own (the site's policy elsewhere).
+PNG_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -159,5 +162,8 @@ def qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     else:
         png = pagecache.cached("qr_png", [url], lambda: qr_png(url), content=False)
         response = HttpResponse(png, content_type="image/png")
+        # opened on its own, the browser shows it in a page of its own making, styled
+        # inline: a raster image has nothing else to allow (and nothing to protect)
+        response["Content-Security-Policy"] = PNG_POLICY
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

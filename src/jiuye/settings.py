@@ -203,6 +203,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# `jiuye serve --prod` keeps connections (CONN_MAX_AGE=60 unless set): check a kept one
+# before a request uses it, so that a restarted database costs no failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=True)
 # No secret path segment (draft tokens, booking codes) in Django's log lines.
 LOGGING["filters"] = {"redact_paths": {"()": "jiuye.web.logs.RedactPaths"}}
 LOGGING["handlers"] = {

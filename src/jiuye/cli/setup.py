@@ -120,6 +120,9 @@ def serve(
 
 
 def _serve_prod(*, bind: str, workers: int, threads: int, timeout: int, collect: bool) -> None:
+    # each worker thread keeps its database connection (CONN_MAX_AGE seconds) instead of
+    # opening one per request; the environment may still say otherwise
+    os.environ.setdefault("CONN_MAX_AGE", "60")
     setup_django()
     from django.conf import settings
     from django.core.management import call_command

@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max
+from django.db import connection
 
 from jiuye.core import clock
 from jiuye.portal.models import Guide, Office
@@ -69,13 +69,20 @@ def package_fingerprint() -> str:
 
 
 def content_revision() -> str:
-    """The revision of guides and offices: a new row, an edit or a deletion changes it."""
-    parts = []
-    for model in (Guide, Office):
-        row = model.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-        last = row["last"].isoformat() if row["last"] else "-"
-        parts.append(f"{row['n']}@{last}")
-    return ";".join(parts)
+    """The revision of guides and offices: a new row, an edit or a deletion changes it.
+
+    One small SQL statement (the ORM's two aggregates cost more than the cached page
+    saves); ``updated_at`` is stamped by every save, the screen's and the admin's.
+    """
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Guide, Office)]
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*), MAX(updated_at) FROM {table}"  # noqa: S608 (our table names)
+        for i, table in enumerate(tables)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = sorted(cursor.fetchall())
+    return ";".join(f"{count}@{last}" for _, count, last in rows)
 
 
 def page_key(kind: str, parts: Iterable[object], *, content: bool = True) -> str:

@@ -14,7 +14,7 @@ from gunicorn.glogging import Logger
 from jiuye.web.logs import redact_path
 
 
-class AccessLogger(Logger):
+class AccessLogger(Logger):  # type: ignore[misc]
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Any:
         atoms = super().atoms(resp, req, environ, request_time)
         path = redact_path(str(environ.get("PATH_INFO", "")))

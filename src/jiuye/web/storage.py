@@ -15,7 +15,7 @@ from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     def create_compressor(self, **kwargs: Any) -> Compressor:
         kwargs.setdefault("use_brotli", bool(getattr(settings, "STATIC_BROTLI", False)))
         return super().create_compressor(**kwargs)

@@ -191,6 +191,7 @@ def start_server(args) -> tuple[str, subprocess.Popen, Path]:
         DATABASE_URL=f"sqlite:///{var / 'load.sqlite3'}",
         JIUYE_WORKERS=str(args.workers),
         JIUYE_THREADS=str(args.threads),
+        JIUYE_PAGE_CACHE="false" if args.no_page_cache else "true",
     )
     print(f"setting up a demo instance in {var} …", flush=True)
     subprocess.run(jiuye("setup-demo"), env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
@@ -283,6 +284,9 @@ def main() -> None:
     parser.add_argument("--keepalive-users", type=int, default=20)
     parser.add_argument("--keepalive-duration", type=int, default=30, help="seconds each")
     parser.add_argument("--skip-mix", action="store_true")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="start the server with JIUYE_PAGE_CACHE=false"
+    )
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: cores+1)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     args = parser.parse_args()

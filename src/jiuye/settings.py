@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jiuye.web.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -203,6 +204,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The reverse proxies whose X-Forwarded-For names the client (jiuye.web.proxy).
+TRUSTED_PROXIES = env_list("JIUYE_TRUSTED_PROXIES", "127.0.0.1,::1")
 # `jiuye serve --prod` keeps connections (CONN_MAX_AGE=60 unless set): check a kept one
 # before a request uses it, so that a restarted database costs no failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=True)

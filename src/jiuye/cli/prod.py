@@ -1,7 +1,8 @@
 """The production server: gunicorn running ``jiuye.wsgi`` (``jiuye serve --prod``).
 
-Threaded workers (``gthread``) keep idle keep-alive connections off the threads; the
-application is loaded once before the workers fork. Static files are served by
+Threaded workers (``gthread``) keep idle keep-alive connections off the threads; each
+worker loads the application as it boots (so ``kill -HUP`` after an upgrade runs the
+new code). Static files are served by
 WhiteNoise from ``STATIC_ROOT``, filled by ``collectstatic`` at start (hashed names
 and gzip copies). The access log names no query string, no referrer and no secret
 path segment (self-check draft tokens, booking codes): those may hold personal data
@@ -35,7 +36,9 @@ def options(*, bind: str, workers: int, threads: int, timeout: int) -> dict[str,
         "timeout": timeout,
         "graceful_timeout": timeout,
         "keepalive": 5,
-        "preload_app": True,
+        # each worker loads the application itself: a HUP (systemctl reload) after an
+        # upgrade then starts workers on the new code
+        "preload_app": False,
         # a worker is replaced now and then, so that no slow leak grows without bound
         "max_requests": 5000,
         "max_requests_jitter": 500,
@@ -62,8 +65,7 @@ class Server(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from jiuye.wsgi import application
 
-        # loaded before the workers fork (preload_app): they share it, and no first
-        # request pays for reading the policy packages
+        # read the policy packages as the worker boots, not in its first request
         from policies.loader import policy
 
         policy()

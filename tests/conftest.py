@@ -33,3 +33,14 @@ def admin_client(admin_user) -> SignedInClient:
     client = SignedInClient()
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with an empty page cache (jiuye.portal.pagecache): a page kept
+    by an earlier test (another database, a patched package) is not served to it."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -81,10 +81,15 @@ INSTALLED_APPS = [
     "jiuye.web",
     "jiuye.selfcheck",
     "jiuye.portal",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "jiuye.web.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # outermost after security: every non-public answer (lockouts, redirects) is no-store
+    "jiuye.web.nostore.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,3 +311,81 @@ SUPERUSER_LOGIN = env_bool("JIUYE_SUPERUSER_LOGIN", default=DEBUG)
 # axes.W006 asks for ip_address among the lockout parameters: locking by address would
 # lock a whole office behind one NAT; the per-address throttle above covers it instead.
 SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
+
+# ---------------------------------------------------------------- web layer (issue 10)
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static
+# files, no inline code of any kind; the QR codes the app draws may be data: images.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The reverse proxies whose X-Forwarded-For names the client (jiuye.web.proxy).
+TRUSTED_PROXIES = env_list("JIUYE_TRUSTED_PROXIES", "127.0.0.1,::1")
+# `jiuye serve --prod` keeps connections (CONN_MAX_AGE=60 unless set): check a kept one
+# before a request uses it, so that a restarted database costs no failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=True)
+# No secret path segment (draft tokens, booking codes) in Django's log lines.
+LOGGING["filters"] = {"redact_paths": {"()": "jiuye.web.logs.RedactPaths"}}
+LOGGING["handlers"] = {
+    "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+}
+# Production static files: hashed and gzipped by WhiteNoise (jiuye.web.storage); Brotli
+# copies only on request (slow to make, nginx can compress in front).
+STATIC_BROTLI = env_bool("JIUYE_STATIC_BROTLI", default=False)
+if STATIC_MANIFEST:
+    STORAGES["staticfiles"]["BACKEND"] = "jiuye.web.storage.StaticFilesStorage"
+# The rendered public pages (catalogue, measure pages, posters, QR images), keyed by the
+# policy packages' fingerprint, the date and the guides' revision
+# (jiuye.portal.pagecache). Local memory per process is enough for page fragments;
+# JIUYE_PAGE_CACHE=false turns the cache off (to measure, or to rule it out).
+PAGE_CACHE_ENABLED = env_bool("JIUYE_PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("JIUYE_PAGE_CACHE_SECONDS", "86400"))
+PAGE_CACHE_ENTRIES = int(os.environ.get("JIUYE_PAGE_CACHE_ENTRIES", "500"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jiuye-default",
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jiuye-pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES},
+    },
+}
+# URL names of the public pages: everything else (staff, personal, unknown) is sent
+# with Cache-Control: no-store, and so is every page shown to a signed-in user
+# (jiuye.web.nostore). A new public page must be added here to be cacheable.
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "home",
+        "policies",
+        "self_check",
+        "services",
+        "healthz",
+        "portal:measure",
+        "portal:poster",
+        "portal:qr_svg",
+        "portal:qr_png",
+        "selfcheck:start",
+        "api:index",
+        "api:rules",
+        "api:parameters",
+        "api:facts",
+        "api:package",
+        "api:openapi-json",
+        "api:openapi-view",
+    }
+)

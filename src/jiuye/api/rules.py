@@ -3,15 +3,22 @@
 The request body of /evaluate is read raw and validated by the engine itself, so that bad
 input always answers 422 in the one error shape ``{"code", "message", "extra"}`` with a
 Chinese and English message naming the field (never ninja's generic validation shape).
+
+/evaluate answers with its JSON written once by orjson: the result is the engine's own
+JSON-ready dict, so ninja's validation and re-serialisation of ``dict[str, Any]`` (two
+thirds of the time of a call) only repeated work. The ``response=`` declarations stay,
+so the OpenAPI schema is the same.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
@@ -28,6 +35,16 @@ from jiuye.evaluation import (
 from jiuye.rules import CaseError
 
 router = Router(tags=["rules"])
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+_fallback = DjangoJSONEncoder().default
+
+
+def json_response(data: Any, status: int = 200) -> HttpResponse:
+    """``data`` as the API's JSON (as ninja's renderer would write it, only faster)."""
+    return HttpResponse(
+        orjson.dumps(data, default=_fallback), status=status, content_type=JSON_CONTENT_TYPE
+    )
 
 
 class ErrorOut(Schema):
@@ -125,15 +142,15 @@ _RESULT_SCHEMA: dict[str, Any] = {
     },
     url_name="evaluate",
 )
-def evaluate(request: HttpRequest, query: Query[EvaluateQuery]) -> Status[dict[str, Any]]:
+def evaluate(request: HttpRequest, query: Query[EvaluateQuery]) -> HttpResponse:
     """按全部（或 ?rule= 指定的）规则测评案例；?as_of= 覆盖案例中的测评日期。"""
     try:
         result = evaluate_json(
             load_json(_body(request)), as_of=parse_as_of(query.as_of), rule_ids=query.rule
         )
     except CaseError as error:
-        return Status(422, error.as_dict())
-    return Status(200, result)
+        return json_response(error.as_dict(), status=422)
+    return json_response(result)
 
 
 @router.get("/rules", response=list[dict[str, Any]], summary="全部规则", url_name="rules")

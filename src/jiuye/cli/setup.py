@@ -104,11 +104,38 @@ def rosters_purge(
 
 @app.command("serve")
 def serve(
-    host: str = typer.Option("127.0.0.1", help="监听地址。"),
-    port: int = typer.Option(8000, help="监听端口。"),
-    reload: bool = typer.Option(True, "--reload/--no-reload", help="代码变更时自动重启。"),
+    host: str = typer.Option("127.0.0.1", envvar="JIUYE_HOST", help="监听地址。"),
+    port: int = typer.Option(8000, envvar="JIUYE_PORT", help="监听端口。"),
+    reload: bool = typer.Option(True, "--reload/--no-reload", help="代码变更时自动重启（开发）。"),
+    prod: bool = typer.Option(
+        False,
+        "--prod",
+        help="以 gunicorn 运行生产服务器（DEBUG 须关闭；静态文件由 WhiteNoise 提供）。",
+    ),
+    bind: str = typer.Option(
+        "",
+        envvar="JIUYE_BIND",
+        help="生产：监听的地址，如 unix:/run/jiuye.sock（默认取 host:port）。",
+    ),
+    workers: int = typer.Option(
+        0, envvar="JIUYE_WORKERS", min=0, help="生产：工作进程数（0：CPU 核数 + 1）。"
+    ),
+    threads: int = typer.Option(4, envvar="JIUYE_THREADS", min=1, help="生产：每个进程的线程数。"),
+    timeout: int = typer.Option(30, envvar="JIUYE_TIMEOUT", min=1, help="生产：请求超时秒数。"),
+    collect: bool = typer.Option(
+        True, "--collectstatic/--no-collectstatic", help="生产：启动前收集静态文件。"
+    ),
 ) -> None:
-    """启动开发服务器（DEBUG 需由环境变量开启）。"""
+    """启动服务器：默认为开发服务器（DEBUG 需由环境变量开启）；--prod 为 gunicorn。"""
+    if prod:
+        _serve_prod(
+            bind=bind or f"{host}:{port}",
+            workers=workers,
+            threads=threads,
+            timeout=timeout,
+            collect=collect,
+        )
+        return
     setup_django()
     from django.core.management import call_command
 
@@ -118,3 +145,28 @@ def serve(
             f"工作人员登录：http://{host}:{port}/accounts/login/  （Ctrl+C 停止）"
         )
     call_command("runserver", f"{host}:{port}", use_reloader=reload)
+
+
+def _serve_prod(*, bind: str, workers: int, threads: int, timeout: int, collect: bool) -> None:
+    # each worker thread keeps its database connection (CONN_MAX_AGE seconds) instead of
+    # opening one per request; the environment may still say otherwise
+    os.environ.setdefault("CONN_MAX_AGE", "60")
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from jiuye.cli import prod
+    from jiuye.core.errors import JiuyeError
+
+    if settings.DEBUG:
+        raise JiuyeError("debug_on", "生产服务器不能在 DEBUG 开启时运行：请取消 DEBUG 环境变量。")
+    if collect:
+        with console.status("正在收集静态文件……"):
+            call_command("collectstatic", interactive=False, verbosity=0)
+        console.print(f"[green]✓[/] 静态文件：{settings.STATIC_ROOT}")
+    workers = workers or prod.default_workers()
+    console.print(
+        f"就业（Jiuye）生产服务器（gunicorn）：{bind}，{workers} 个进程 × {threads} 个线程"
+        "（Ctrl+C 停止）"
+    )
+    prod.run(bind=bind, workers=workers, threads=threads, timeout=timeout)

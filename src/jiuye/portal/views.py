@@ -8,16 +8,20 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from jiuye.core import clock
 from jiuye.portal import audiences as audience_filter
-from jiuye.portal import implementations, measures
+from jiuye.portal import implementations, measures, pagecache
 from jiuye.portal.audiences import audiences_for
 from jiuye.portal.models import Guide, Office
 from jiuye.portal.qr import public_url, qr_png, qr_svg
 from jiuye.rules.catalogue import Clause
+
+#: The Content-Security-Policy of a PNG opened on its own (the site's policy elsewhere).
+PNG_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 @require_GET
@@ -26,6 +30,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     who = request.GET.get("who", "")
     audiences = audience_filter.choices()
     who = who if who in dict(audiences) else ""
+    body = pagecache.cached(
+        "catalogue", [query, who], lambda: _catalogue_body(query, who, audiences), content=False
+    )
+    return render(request, "portal/catalogue.html", {"body": body})
+
+
+def _catalogue_body(query: str, who: str, audiences: tuple[tuple[str, str], ...]) -> str:
     found = {c.clause for c in measures.search(query, who)}
     sections = []
     for section in measures.catalogue().sections:
@@ -49,7 +60,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "count": len(found),
         "filtered": bool(query or who),
     }
-    return render(request, "portal/catalogue.html", context)
+    return render_to_string("portal/_catalogue.html", context)
 
 
 def _clause_or_404(slug: str) -> Clause:
@@ -99,6 +110,11 @@ def notice_context(request: HttpRequest, clause: Clause, on: date) -> dict[str, 
     }
 
 
+def _base_url(request: HttpRequest) -> str:
+    """What the page's absolute links (QR code, printed URL) are made of."""
+    return public_url(request, "/")
+
+
 def _date_or_error(request: HttpRequest, clause: Clause) -> date | HttpResponse:
     try:
         return measures.parse_date(request.GET.get("date"), clock.today())
@@ -113,7 +129,12 @@ def measure(request: HttpRequest, slug: str) -> HttpResponse:
     on = _date_or_error(request, clause)
     if isinstance(on, HttpResponse):
         return on
-    return render(request, "portal/measure.html", notice_context(request, clause, on))
+    body = pagecache.cached(
+        "measure",
+        [clause.clause, on, _base_url(request)],
+        lambda: render_to_string("portal/_measure.html", notice_context(request, clause, on)),
+    )
+    return render(request, "portal/measure.html", {"clause": clause, "body": body})
 
 
 @require_GET
@@ -122,7 +143,12 @@ def poster(request: HttpRequest, slug: str) -> HttpResponse:
     on = _date_or_error(request, clause)
     if isinstance(on, HttpResponse):
         return on
-    return render(request, "portal/poster.html", notice_context(request, clause, on))
+    page = pagecache.cached(
+        "poster",
+        [clause.clause, on, _base_url(request)],
+        lambda: render_to_string("portal/poster.html", notice_context(request, clause, on)),
+    )
+    return HttpResponse(page)
 
 
 @require_GET
@@ -131,8 +157,13 @@ def qr(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     url = public_url(request, reverse("portal:measure", args=[measures.slug(clause.clause)]))
     name = f"jiuye-qr-{slug}.{kind}"
     if kind == "svg":
-        response = HttpResponse(qr_svg(url, scale=10), content_type="image/svg+xml")
+        svg = pagecache.cached("qr_svg", [url], lambda: qr_svg(url, scale=10), content=False)
+        response = HttpResponse(svg, content_type="image/svg+xml")
     else:
-        response = HttpResponse(qr_png(url), content_type="image/png")
+        png = pagecache.cached("qr_png", [url], lambda: qr_png(url), content=False)
+        response = HttpResponse(png, content_type="image/png")
+        # opened on its own, the browser shows it in a page of its own making, styled
+        # inline: a raster image has nothing else to allow (and nothing to protect)
+        response["Content-Security-Policy"] = PNG_POLICY
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

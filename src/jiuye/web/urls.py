@@ -7,6 +7,7 @@ from jiuye.web import signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("policies/", portal_views.catalogue, name="policies"),
     # the self-check lives at /selfcheck/ (jiuye.selfcheck); old links still arrive there
     path(

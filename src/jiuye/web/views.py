@@ -17,6 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"sections": SECTIONS})
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process answers (for a load balancer, and the same-run baseline of bench/)."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
 def section(request: HttpRequest, key: str) -> HttpResponse:
     title, summary = SECTIONS[key]
     return render(request, "web/section.html", {"key": key, "title": title, "summary": summary})

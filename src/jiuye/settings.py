@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+
+    # its system check refuses a cache that is not shared or not atomic (issue 10)
+    "django_ratelimit",
     "jiuye.core",
     "jiuye.geo",
     "jiuye.staff",
@@ -389,3 +392,58 @@ PUBLIC_URL_NAMES = frozenset(
         "api:openapi-view",
     }
 )
+
+# ---------------------------------------------------------------- abuse limits (issue 10)
+# Operational safeguards, not policy figures; each can be changed by the environment.
+# Rates read "count/period" (s, m, h, d; "10/h" = ten in any clock hour window).
+#
+# Unmasked exports of staff lists need a stated reason and a second staff member's
+# approval (jiuye.staff.approvals); the approved file is downloaded once, within
+# JIUYE_EXPORT_APPROVAL_VALID_HOURS (24: approved one afternoon, fetched the next
+# morning). One person may request at most JIUYE_UNMASKED_EXPORT_ROWS_PER_DAY unmasked
+# rows a day (refused requests do not count). 2,000 is a fifth of the one-file cap
+# (JIUYE_EXPORT_MAX_ROWS, 10,000), so even a full approved file takes one person five
+# days, and 100 times the hourly reveal limit: an operator's default, to be set from the
+# offices' real batch work (a township's list for a payment or a check), not policy.
+UNMASKED_EXPORT_ROWS_PER_DAY = max(
+    0, int(os.environ.get("JIUYE_UNMASKED_EXPORT_ROWS_PER_DAY", "2000"))
+)
+EXPORT_APPROVAL_VALID_HOURS = max(1, int(os.environ.get("JIUYE_EXPORT_APPROVAL_VALID_HOURS", "24")))
+# Public appointments: at most this many bookings not yet due per phone number across
+# the city (a person or an employer's contact rarely needs more than a few at once;
+# one phone number could otherwise hold every seat of an office).
+BOOKINGS_OPEN_PER_PHONE = max(1, int(os.environ.get("JIUYE_BOOKINGS_OPEN_PER_PHONE", "3")))
+# Booking attempts per phone number and per client address (a community service centre
+# books for residents behind one address: 20 an hour is one every three minutes).
+RATE_BOOK_PER_PHONE = os.environ.get("JIUYE_RATE_BOOK_PER_PHONE", "5/h")
+RATE_BOOK_PER_ADDRESS = os.environ.get("JIUYE_RATE_BOOK_PER_ADDRESS", "20/h")
+# Cancelling needs the booking code and the phone's last four digits: after this many
+# wrong guesses a booking can no longer be cancelled online (10,000 possible endings:
+# 5 guesses succeed with probability 1 in 2,000), and an address gets this many wrong
+# guesses an hour over all bookings.
+CANCEL_FAILURES_PER_BOOKING = max(1, int(os.environ.get("JIUYE_CANCEL_FAILURES_PER_BOOKING", "5")))
+RATE_CANCEL_FAILURES_PER_ADDRESS = os.environ.get("JIUYE_RATE_CANCEL_FAILURES_PER_ADDRESS", "10/h")
+# Booking codes asked for that do not exist (lookup and booking pages), per address.
+RATE_CODE_MISSES_PER_ADDRESS = os.environ.get("JIUYE_RATE_CODE_MISSES_PER_ADDRESS", "20/h")
+# Self-check drafts saved per address (one person saves one or two per check).
+RATE_DRAFTS_PER_ADDRESS = os.environ.get("JIUYE_RATE_DRAFTS_PER_ADDRESS", "10/h")
+# The counters behind the rates (django-ratelimit) live in the database, in
+# jiuye.portal.ratecache: shared by every gunicorn worker and machine, incremented
+# atomically (django-ratelimit refuses LocMem, file and Django's DatabaseCache, which
+# increment by read-then-write). The same backend serves development and production;
+# no extra service is needed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # keep a cache configuration set above this block (another topic's) as it is
+    **globals().get("CACHES", {}),
+    "ratelimit": {"BACKEND": "jiuye.portal.ratecache.RateCounterCache"},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# its warning names every backend it has no list entry for; this one's atomicity is
+# tested (tests/portal/test_abuse_ratecache.py), its errors for broken caches stay on
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "django_ratelimit.W001"]
+RATELIMIT_ENABLE = env_bool("JIUYE_RATELIMIT_ENABLE", default=True)
+# The client address: REMOTE_ADDR, unless a proxy in front sets a header (nginx:
+# proxy_set_header X-Real-IP $remote_addr; then JIUYE_RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP).
+# Behind a proxy without it every client shares the proxy's address.
+RATELIMIT_IP_META_KEY = os.environ.get("JIUYE_RATELIMIT_IP_META_KEY") or None

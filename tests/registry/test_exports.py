@@ -59,8 +59,9 @@ def test_people_export_is_masked_for_a_role_without_the_right(client, divisions)
     assert _logged() == [("export", "person", "人员名单", "", 2, "筛选：无")]
 
 
-def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divisions, caplog):
-    # given
+def test_the_plain_export_is_masked_even_for_the_full_right(client, divisions, caplog):
+    # given (before issue 10 this file carried full numbers: unmasked files now need an
+    # approval, tests/registry/test_export_approval.py)
     world = build_world(divisions)
     user = staff("qg", "220721", full=True)
     client.force_login(user)
@@ -69,15 +70,15 @@ def test_people_export_has_full_numbers_for_the_right_and_is_logged(client, divi
     rows = _rows(client.get(reverse("registry:person_export")))
     # then
     assert [(r[0], r[1], r[8]) for r in rows[1:]] == [
-        ("前郭丙外县", world.other_person.resident_id, "是")
+        ("前郭丙外县", mask_resident_id(world.other_person.resident_id), "已隐藏")
     ]
     assert list(
         SensitiveAccessLog.objects.values_list(
             "actor", "action", "entity", "export_name", "field", "row_count", "object_id"
         )
-    ) == [(user.pk, "export", "person", "人员名单", "resident_id", 1, None)]
+    ) == [(user.pk, "export", "person", "人员名单", "", 1, None)]
     assert (
-        f"registry export: user={user.pk} export=人员名单 rows=1 unmasked=True refused=False"
+        f"registry export: user={user.pk} export=人员名单 rows=1 unmasked=False refused=False"
     ) in caplog.text
     assert world.other_person.resident_id not in caplog.text
 
@@ -144,17 +145,33 @@ def test_households_export_hides_difficulty_categories_without_the_right(client,
     ]
 
 
-def test_households_export_shows_difficulty_categories_to_the_full_right(client, divisions):
+def test_households_export_hides_difficulty_categories_from_the_full_right_too(client, divisions):
     # given
     build_world(divisions)
     client.force_login(staff("qg", "220721", full=True))
     # when
     rows = _rows(client.get(reverse("registry:household_export")))
     # then
-    assert rows[1] == ("QG-0001", "前郭尔罗斯镇", 1, "低保家庭")
+    assert rows[1] == ("QG-0001", "前郭尔罗斯镇", 1, "已隐藏")
     assert list(
         SensitiveAccessLog.objects.values_list("action", "export_name", "field", "row_count")
-    ) == [("export", "家庭名单", "household_status", 1)]
+    ) == [("export", "家庭名单", "", 1)]
+
+
+def test_a_list_narrowed_by_a_sensitive_attribute_is_not_exported_plainly(client, divisions):
+    # given a full-right viewer who filters households by difficulty category
+    build_world(divisions)
+    client.force_login(staff("qg", "220721", full=True))
+    # when
+    page = client.get(reverse("registry:household_list"), {"status": "dibao"}).content.decode()
+    export = client.get(reverse("registry:household_export"), {"status": "dibao"})
+    # then (the file would say who is on 低保: it leaves only through an approval)
+    assert "按敏感条件筛选的名单不能直接导出" in page
+    assert "/registry/households/export.xlsx" not in page
+    assert 'href="/registry/exports/new/household/?status=dibao">申请未脱敏导出' in page
+    assert export.status_code == 400
+    assert "不能直接导出" in export.content.decode()
+    assert not SensitiveAccessLog.objects.exists()
 
 
 def test_an_export_of_exactly_the_row_cap_is_written_and_one_more_is_refused(
@@ -186,7 +203,7 @@ def test_an_export_of_exactly_the_row_cap_is_written_and_one_more_is_refused(
             "export",
             "person",
             "人员名单",
-            "resident_id",
+            "",
             3,
             "已拒绝（3 行，超过导出上限 2 行）；筛选：性别=male",
         ),

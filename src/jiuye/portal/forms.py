@@ -21,4 +21,15 @@ class BookingForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    phone = forms.CharField(label=_("预约时填写的联系电话"), max_length=20)
+    phone_tail = forms.CharField(
+        label=_("预约时填写的联系电话后四位"),
+        min_length=4,
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", _("请填写联系电话的后四位数字。"))],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["phone_tail"].widget.attrs.update(
+            inputmode="numeric", autocomplete="off", pattern="[0-9]{4}"
+        )

@@ -1,5 +1,5 @@
 """Offices, service guides (materials, procedure, time limits), their change history,
-appointment slots and bookings."""
+appointment slots and bookings, and the counters behind the public forms' rate limits."""
 
 from __future__ import annotations
 
@@ -114,6 +114,11 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    # wrong phone endings given to cancel it; at settings.CANCEL_FAILURES_PER_BOOKING the
+    # booking can no longer be cancelled online (the office can)
+    cancel_failures = models.PositiveSmallIntegerField(
+        _("取消验证失败次数"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("预约")
@@ -123,3 +128,28 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class BookingContact(models.Model):
+    """One row per phone number that ever booked, keyed by a keyed hash (HMAC) of its
+    digits, never the number: the row is locked while a booking with that number is
+    made, so the limit of open bookings per number holds under simultaneous requests."""
+
+    key = models.CharField(_("号码摘要"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("预约联系号码")
+        verbose_name_plural = _("预约联系号码")
+
+
+class RateCounter(models.Model):
+    """A counter of :mod:`jiuye.portal.ratecache` (the rate limits of the public forms):
+    a hashed key, a count and when it lapses. Rows hold no personal value."""
+
+    key = models.CharField(_("键"), max_length=250, unique=True)
+    count = models.BigIntegerField(_("计数"), default=0)
+    expires_at = models.DateTimeField(_("失效时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("频率计数")
+        verbose_name_plural = _("频率计数")

@@ -1,5 +1,5 @@
 """Writes of the portal, each one atomic: edits of public content with their history,
-and bookings that can never exceed a slot's capacity."""
+and bookings that can never exceed a slot's capacity nor a phone number's share."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from enum import StrEnum
 from time import sleep
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from jiuye.core import audit, clock
 from jiuye.core.errors import JiuyeError
 from jiuye.core.models import ChangeLog, Source
-from jiuye.portal.models import Booking, BookingStatus, Slot
+from jiuye.portal.models import Booking, BookingContact, BookingStatus, Slot
 
 #: Booking codes avoid characters read alike at a counter (0/O, 1/I/L, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -31,9 +33,12 @@ class BookingCode(StrEnum):
     BUSY = "busy"
     CANCELLED = "cancelled"
     FULL = "full"
+    LOCKED = "locked"
     NO_SLOT = "no_slot"
     NOT_FOUND = "not_found"
     PAST = "past"
+    TOO_MANY = "too_many"
+    WRONG_PHONE = "wrong_phone"
 
 
 class BookingError(JiuyeError):
@@ -92,13 +97,25 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number, as bookings store and compare it.
+
+    >>> phone_digits(" 0438-123 4567 "), phone_digits("13912345678")
+    ('04381234567', '13912345678')
+    """
+    return "".join(c for c in phone if c.isdigit())
+
+
 def booking_create(*, slot_id: int, clause: str, name: str, phone: str) -> Booking:
-    """Book a place, or raise ``BookingError("full")``.
+    """Book a place, or raise ``BookingError`` (``full``, ``too_many``, ``past`` …).
 
     The slot row is locked (``SELECT … FOR UPDATE`` on PostgreSQL) and the count goes up
     with a conditional ``UPDATE … WHERE booked < capacity``; the check constraint
     ``booked <= capacity`` stands behind both. Simultaneous requests queue on the row:
     the ones that find the slot full get the error, none gets a place that is not there.
+    Before the slot, the phone number's row (:class:`BookingContact`) is locked, so at
+    most ``settings.BOOKINGS_OPEN_PER_PHONE`` bookings not yet due carry one number,
+    across the city, however many requests arrive at once.
     """
     for attempt in range(BOOKING_ATTEMPTS):
         try:
@@ -113,35 +130,80 @@ def booking_create(*, slot_id: int, clause: str, name: str, phone: str) -> Booki
     raise BookingError("busy", "系统繁忙，请稍后再试。")
 
 
+def _lock_contact(digits: str) -> None:
+    """Lock the row of one phone number (made on its first booking); the key is an HMAC
+    of the digits under the secret key, so the table holds no number."""
+    key = salted_hmac("jiuye.portal.booking-contact", digits, algorithm="sha256").hexdigest()
+    BookingContact.objects.get_or_create(key=key)
+    BookingContact.objects.select_for_update().filter(key=key).get()
+
+
 @transaction.atomic
 def _book(*, slot_id: int, clause: str, name: str, phone: str) -> Booking:
+    digits = phone_digits(phone)
+    _lock_contact(digits)
     slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
         raise BookingError("no_slot", "该时段不存在。")
-    if slot.starts_at <= clock.now():
+    now = clock.now()
+    if slot.starts_at <= now:
         raise BookingError("past", "该时段已过，请选择其他时段。")
+    limit = settings.BOOKINGS_OPEN_PER_PHONE
+    held = Booking.objects.filter(
+        phone=digits, status=BookingStatus.BOOKED, slot__starts_at__gt=now
+    ).count()
+    if held >= limit:
+        raise BookingError(
+            "too_many",
+            f"该联系电话已有 {held} 个尚未到期的预约，每个电话最多同时保留 {limit} 个。"
+            "请先办理或取消已有预约，再预约新的时段。",
+        )
     taken = Slot.objects.filter(pk=slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
     if taken != 1:
         raise BookingError("full", "该时段已约满，请选择其他时段。")
     with transaction.atomic():  # savepoint: a code collision retries with a new code
         return Booking.objects.create(
-            slot=slot, clause=clause, code=new_code(), name=name.strip(), phone=phone.strip()
+            slot=slot, clause=clause, code=new_code(), name=name.strip(), phone=digits
         )
 
 
-@transaction.atomic
-def booking_cancel(*, code: str, phone: str) -> Booking:
-    """Cancel a booking; the phone given at booking proves it is the resident's own."""
-    booking = Booking.objects.select_for_update().filter(code=code.upper()).first()
-    if booking is None or not secrets.compare_digest(booking.phone, phone.strip()):
-        raise BookingError("not_found", "预约码或手机号不正确。")
-    if booking.status == BookingStatus.CANCELLED:
-        raise BookingError("cancelled", "该预约已取消。")
-    Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-    booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = clock.now()
-    booking.save(update_fields=["status", "cancelled_at"])
-    return booking
+def booking_cancel(*, code: str, phone_tail: str) -> Booking:
+    """Cancel a booking; the last four digits of the phone given at booking prove it is
+    the resident's own.
+
+    Each wrong ending is counted on the booking (committed, though the call raises);
+    at ``settings.CANCEL_FAILURES_PER_BOOKING`` the booking is locked against online
+    cancellation (``locked``): a guesser has that many tries out of 10,000 endings.
+    """
+    limit = settings.CANCEL_FAILURES_PER_BOOKING
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().filter(code=code.upper()).first()
+        if booking is None:
+            raise BookingError("not_found", "预约码或手机号后四位不正确。")
+        if booking.cancel_failures >= limit:
+            raise BookingError(
+                "locked",
+                "验证错误次数过多，该预约已不能在网上取消。"
+                f"如需取消，请致电 {booking.slot.office.phone} 或到网点办理。",
+            )
+        if not secrets.compare_digest(phone_digits(booking.phone)[-4:], phone_tail.strip()):
+            Booking.objects.filter(pk=booking.pk).update(cancel_failures=F("cancel_failures") + 1)
+            left = limit - booking.cancel_failures - 1
+            wrong = BookingError(
+                "wrong_phone",
+                "预约码或手机号后四位不正确。"
+                + (f"还可尝试 {left} 次。" if left else "该预约已不能在网上取消，请致电网点。"),
+                extra={"left": left},
+            )
+        elif booking.status == BookingStatus.CANCELLED:
+            raise BookingError("cancelled", "该预约已取消。")
+        else:
+            Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+            booking.status = BookingStatus.CANCELLED
+            booking.cancelled_at = clock.now()
+            booking.save(update_fields=["status", "cancelled_at"])
+            return booking
+    raise wrong
 
 
 @transaction.atomic
@@ -176,8 +238,20 @@ def working_days(start: date, count: int) -> list[date]:
     return days
 
 
+def mask_phone_tail(phone: str) -> str:
+    """Keep only the first 3 digits: the public booking page must not show the last
+    four, which prove the booking is one's own when cancelling.
+
+    >>> mask_phone_tail("13912345678"), mask_phone_tail("04381234567"), mask_phone_tail("12")
+    ('139********', '043********', '**')
+    """
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 3)
+
+
 def mask_phone(phone: str) -> str:
-    """Keep the first 3 and last 4 digits.
+    """Keep the first 3 and last 4 digits (staff lists).
 
     >>> mask_phone("13912345678"), mask_phone("0438-1234567"), mask_phone("123")
     ('139****5678', '043*****4567', '***')

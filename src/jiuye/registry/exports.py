@@ -1,12 +1,14 @@
-"""Staff lists as .xlsx downloads, masked by the viewer's rights.
+"""Staff lists as .xlsx downloads: masked for everyone, unmasked only once approved.
 
 The rows are those of the HTML list (same ``Listing``, same scope, same filters); the
 workbook is written in openpyxl's write-only mode, so a long list streams through a
 temporary file instead of memory. Every text cell that a spreadsheet would read as a
 formula or a command (starting with ``= + - @``, tab or carriage return) is prefixed
-with an apostrophe (OWASP, "CSV injection"). An export carrying full identity numbers
-(or household difficulty categories) is written only for a viewer with the
-full-identity right. Every export, masked or not, leaves one access-log row: who, which
+with an apostrophe (OWASP, "CSV injection"). The plain export of a list is always
+masked (:func:`masked`), whatever the viewer's rights. A file carrying full identity
+numbers (or household difficulty categories) is written only through an approved
+:class:`~jiuye.staff.models.ExportApproval` (:func:`approved_response`; the flow is in
+:mod:`jiuye.staff.approvals`). Every export, masked or not, leaves one access-log row: who, which
 list, the filter, how many rows and whether unmasked. A filter matching more than
 ``settings.EXPORT_MAX_ROWS`` rows is refused (and logged): the staff member is asked to
 narrow it, so a whole county's register never leaves in one file.
@@ -38,8 +40,10 @@ from openpyxl.worksheet._write_only import (  # type: ignore[import-untyped, unu
 )
 
 from jiuye.core import clock
-from jiuye.registry.views_listing import Column, Listing, Query, row_values
-from jiuye.staff.access import Viewer, record_export
+from jiuye.registry.views_listing import LISTINGS, Column, Listing, Query, row_values, run_query
+from jiuye.staff import approvals
+from jiuye.staff.access import Viewer, record_export, viewer_for
+from jiuye.staff.models import ExportApproval
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ID_HEADER = "居民身份证号码"
@@ -92,6 +96,12 @@ def write_workbook(listing: Listing, rows: Iterable[Any], viewer: Viewer, out: I
         count += 1
     book.save(out)
     return count
+
+
+def masked(viewer: Viewer) -> Viewer:
+    """The viewer as a plain export sees the list: full values and sensitive attributes
+    hidden, whatever the rights (an unmasked file needs an approval)."""
+    return dataclasses.replace(viewer, full_identity=False)
 
 
 def unmasked(listing: Listing, viewer: Viewer) -> bool:
@@ -160,3 +170,35 @@ def export_response(
     response = FileResponse(out, as_attachment=True, filename=f"{listing.export_name}-{stamp}.xlsx")
     response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return response
+
+
+def _xlsx(out: IO[bytes], name: str) -> FileResponse:
+    out.seek(0)
+    stamp = clock.today().strftime("%Y%m%d")
+    response = FileResponse(out, as_attachment=True, filename=f"{name}-{stamp}.xlsx")
+    response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return response
+
+
+def approved_response(request: HttpRequest, approval_id: int) -> FileResponse:
+    """The unmasked file of one approved request, once (raises
+    :class:`~jiuye.staff.approvals.ApprovalError` otherwise). The filter runs again in
+    the requester's jurisdiction, cut to the approved number of rows; marking the
+    approval used, writing the file and the access-log row are one transaction."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+
+    def write(approval: ExportApproval) -> int:
+        listing = LISTINGS[approval.entity]
+        viewer = viewer_for(request.user)
+        query = run_query(listing, viewer, approval.params)
+        rows = query.queryset[: approval.row_count].iterator(chunk_size=2000)
+        return write_workbook(listing, rows, viewer, out)
+
+    try:
+        approval, _count = approvals.export_download(
+            approval_id=approval_id, user=request.user, write=write, request=request
+        )
+    except BaseException:
+        out.close()
+        raise
+    return _xlsx(out, f"{approval.export_name}（未脱敏）")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("employers/<int:pk>/", views_detail.employer_detail, name="employer_detail"),
     path("access-log/", views_audit.access_log, name="access_log"),
     path("rosters/", include("jiuye.registry.rosters.urls")),
+    path("exports/", include("jiuye.registry.urls_exports")),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from jiuye.geo.models import DivisionLevel
-from jiuye.registry.exports import export_response
+from jiuye.registry.exports import export_response, masked
 from jiuye.registry.views_listing import (
     LISTINGS,
     Listing,
@@ -28,6 +28,7 @@ from jiuye.registry.views_listing import (
     offered_choices,
     row_values,
     run_query,
+    sensitive_filter_used,
 )
 from jiuye.staff.access import Viewer, viewer_for, visible_divisions
 
@@ -60,6 +61,14 @@ def _list_page(request: HttpRequest, listing: Listing) -> HttpResponse:
         for obj in page.object_list
     ]
     export_url = reverse(f"registry:{listing.entity}_export")
+    # an unmasked file needs a reason and a second person's approval (jiuye.staff.approvals)
+    request_url = (
+        reverse("registry:exports:request", args=[listing.entity])
+        if viewer.full_identity and listing.sensitive_field
+        else ""
+    )
+    if request_url and params:
+        request_url = f"{request_url}?{urlencode(params)}"
     context: dict[str, Any] = {
         "listing": listing,
         "viewer": viewer,
@@ -71,14 +80,22 @@ def _list_page(request: HttpRequest, listing: Listing) -> HttpResponse:
         "areas": _areas(request, viewer),
         "page_query": urlencode(params),
         "export_url": f"{export_url}?{urlencode(params)}" if params else export_url,
+        "request_url": request_url,
         "export_max_rows": settings.EXPORT_MAX_ROWS,
+        "sensitive_filter": sensitive_filter_used(listing, query),
     }
     return render(request, "registry/list.html", context)
 
 
 def _export(request: HttpRequest, listing: Listing) -> HttpResponse | FileResponse:
+    """The plain export: masked for every viewer (unmasked files go through approval);
+    a list narrowed by a sensitive attribute is not exported this way at all."""
     viewer = viewer_for(request.user)
-    return export_response(request, listing, run_query(listing, viewer, request.GET), viewer)
+    if sensitive_filter_used(listing, run_query(listing, viewer, request.GET)):
+        context = {"listing": listing, "viewer": viewer}
+        return render(request, "registry/export_sensitive_filter.html", context, status=400)
+    plain = masked(viewer)
+    return export_response(request, listing, run_query(listing, plain, request.GET), plain)
 
 
 def _list_view(entity: str) -> Any:

@@ -220,6 +220,12 @@ def offered_choices(listing: Listing, viewer: Viewer) -> tuple[Choice, ...]:
     return tuple(c for c in listing.choices if viewer.sees_sensitive or not c.sensitive)
 
 
+def sensitive_filter_used(listing: Listing, query: Query) -> bool:
+    """Whether the query narrows by a sensitive attribute: such a list says who has the
+    attribute, so it leaves only as an approved unmasked export, never a plain one."""
+    return any(c.sensitive and c.param in query.selected for c in listing.choices)
+
+
 def run_query(listing: Listing, viewer: Viewer, params: Mapping[str, str]) -> Query:
     """Scope first, then narrow: an area, a choice or a search can only ever remove rows."""
     query = Query(scoped(listing.base(), viewer))

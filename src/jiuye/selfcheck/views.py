@@ -2,6 +2,10 @@
 
 Answers travel only in POST bodies (hidden fields), never in a URL; each step works as
 a plain form POST and htmx only swaps the panel in place.
+
+Saving a draft is limited per client address (``settings.RATE_DRAFTS_PER_ADDRESS``):
+over the limit the page comes back with the answers kept and a Chinese message, HTTP
+429 for a plain POST (200 for htmx, which swaps only 2xx answers).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jiuye.core import clock
+from jiuye.portal import limits
 from jiuye.selfcheck.present import answer_rows, result_rows, skipped_rows
 from jiuye.selfcheck.questionnaire import Action, State, Step, clean_state, entities, run_step
 from jiuye.selfcheck.services import draft_create, draft_get
@@ -54,7 +59,12 @@ def check(request: HttpRequest, entity: str) -> HttpResponse:
     if request.method == "GET":
         return _render(request, run_step(State(entity), clock.today()))
     if request.POST.get("action") == "save":
-        draft = draft_create(state=state_from_post(request, entity))
+        state = state_from_post(request, entity)
+        refused = limits.hit(request, limits.DRAFTS)
+        if refused:
+            step = run_step(state, clock.today())
+            return _render(request, step, limit_message=limits.message(refused))
+        draft = draft_create(state=state)
         url = reverse("selfcheck:draft", args=[draft.token])
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
@@ -72,10 +82,14 @@ def draft(request: HttpRequest, token: str) -> HttpResponse:
     return _render(request, run_step(state, clock.today()), draft_url=request.build_absolute_uri())
 
 
-def _render(request: HttpRequest, step: Step, draft_url: str = "") -> HttpResponse:
+def _render(
+    request: HttpRequest, step: Step, draft_url: str = "", limit_message: str = ""
+) -> HttpResponse:
     # htmx swaps only 2xx responses; a plain form POST with a bad answer gets 422
     htmx = bool(request.headers.get("HX-Request"))
     status = 422 if step.error and not htmx else 200
+    if limit_message and not htmx:
+        status = limits.TOO_MANY
     context = {
         "entity": step.state.entity,
         "entity_label": entities()[step.state.entity],
@@ -86,6 +100,7 @@ def _render(request: HttpRequest, step: Step, draft_url: str = "") -> HttpRespon
         "skipped": skipped_rows(step.state),
         "as_of": step.as_of,
         "draft_url": draft_url,
+        "limit_message": limit_message,
     }
     if htmx:
         return render(request, "selfcheck/_panel.html", context, status=status)

@@ -267,14 +267,16 @@ def record_export(
     filters: str = "",
     refused: bool = False,
     now: datetime | None = None,
+    note: str = "",
 ) -> SensitiveAccessLog:
     """Log one export of a staff list: who, which list, the filter, how many rows, and
     whether unmasked (``field`` names what it carried in full, "" when masked).
 
     A refused export (too many rows) is logged too. Neither the rows nor the filter's
-    text reach the Python log: a search may hold a name.
+    text reach the Python log: a search may hold a name. ``note`` leads the reason (an
+    unmasked export names its approval).
     """
-    reason = f"筛选：{filters or '无'}"
+    reason = f"{note}；筛选：{filters or '无'}" if note else f"筛选：{filters or '无'}"
     if refused:
         reason = (
             f"{REFUSED}（{row_count} 行，超过导出上限 {settings.EXPORT_MAX_ROWS} 行）；{reason}"

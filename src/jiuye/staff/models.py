@@ -148,3 +148,78 @@ class PasswordRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.changed_at:%Y-%m-%d}"
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("已拒绝")
+    DOWNLOADED = "downloaded", _("已下载")
+
+
+class ExportApproval(models.Model):
+    """One request for an unmasked export of a staff list (maker–checker, issue 10).
+
+    The requester states a reason for one filter of one list; another staff member with
+    ``staff.approve_export`` whose jurisdiction covers the requester's approves or
+    refuses it; the requester then downloads the file once before ``valid_until``. The
+    rows asked for count against the requester's daily cap from the moment of the
+    request (a refusal gives them back). The database refuses a decision by the
+    requester (``staff_export_checker_not_maker``). Every step is in the security trail
+    and the download in the access log.
+    """
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # the requester's jurisdiction (division code prefix) when asking: the approver's
+    # must cover it, and the download runs the filter in it
+    scope = models.CharField(_("申请人辖区代码"), max_length=12)
+    entity = models.CharField(_("对象类型"), max_length=10)
+    export_name = models.CharField(_("导出名称"), max_length=60)
+    field = models.CharField(_("未脱敏字段"), max_length=40)
+    params = models.JSONField(_("筛选参数"), default=dict)
+    filters = models.CharField(_("筛选条件"), max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("申请行数"))
+    reason = models.CharField(_("事由"), max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ExportState.choices, default=ExportState.PENDING
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    valid_until = models.DateTimeField(_("下载截止时间"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("下载时间"), null=True, blank=True)
+    downloaded_rows = models.PositiveIntegerField(_("下载行数"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("未脱敏导出审批")
+        verbose_name_plural = _("未脱敏导出审批")
+        ordering = ["-requested_at", "-id"]
+        permissions = [("approve_export", _("审批未脱敏导出"))]
+        indexes = [
+            models.Index(fields=["requester", "requested_at"], name="staff_export_requester_at"),
+            models.Index(fields=["state", "scope"], name="staff_export_state_scope"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requester")),
+                name="staff_export_checker_not_maker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(row_count__gt=0), name="staff_export_rows_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.export_name} #{self.pk}"

@@ -29,6 +29,14 @@ def section(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    from jiuye.staff.access import can_audit
+    from jiuye.staff.access import can_audit, viewer_for
+    from jiuye.staff.approvals import can_approve, pending_for
 
-    return render(request, "web/workbench.html", {"can_audit": can_audit(request.user)})
+    context = {
+        "can_audit": can_audit(request.user),
+        # unmasked exports (issue 10): the requester's page and the approvers' queue
+        "can_request_exports": viewer_for(request.user).full_identity,
+        "can_approve": can_approve(request.user),
+        "pending_approvals": pending_for(request.user).count(),
+    }
+    return render(request, "web/workbench.html", context)

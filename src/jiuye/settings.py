@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-
     # its system check refuses a cache that is not shared or not atomic (issue 10)
     "django_ratelimit",
     "jiuye.core",

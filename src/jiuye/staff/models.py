@@ -148,6 +148,8 @@ class PasswordRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.changed_at:%Y-%m-%d}"
+
+
 class ExportState(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")

@@ -131,7 +131,8 @@ def can_approve(user: AnyUser) -> bool:
     """Whether the user may decide on requests: the permission and a jurisdiction."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.has_perm(APPROVE_PERMISSION)) and viewer_for(user).sees_anything
+    has_perm = user.has_perm  # type: ignore[union-attr]  # AnonymousUser and User both have it
+    return bool(has_perm(APPROVE_PERMISSION)) and viewer_for(user).sees_anything
 
 
 def day_start(now: datetime) -> datetime:
@@ -248,7 +249,7 @@ def export_request(
         if used + row_count <= daily:
             approval = ExportApproval.objects.create(
                 requester=requester,
-                scope=viewer.prefix,
+                scope=viewer.prefix or "",
                 entity=entity,
                 export_name=export_name,
                 field=field,

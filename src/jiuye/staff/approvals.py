@@ -131,7 +131,7 @@ def can_approve(user: AnyUser) -> bool:
     """Whether the user may decide on requests: the permission and a jurisdiction."""
     if not user.is_authenticated or not user.is_active:
         return False
-    has_perm = user.has_perm  # type: ignore[union-attr,attr-defined]  # both user kinds have it
+    has_perm = user.has_perm  # type: ignore[attr-defined]  # both user kinds have it
     return bool(has_perm(APPROVE_PERMISSION)) and viewer_for(user).sees_anything
 
 

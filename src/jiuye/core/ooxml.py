@@ -434,7 +434,6 @@ def _fast_extent(
         column = frame.to_series()
         if found["below"]:
             return None  # a cell below every row written so far: count exactly
-        _grow_rows(bound, piece, rows)
         if found["right"]:
             if column.str.contains(_columns_beyond(limits.columns))[0]:
                 ref = _offender(piece, _columns_beyond(limits.columns))
@@ -442,17 +441,18 @@ def _fast_extent(
                 bound.extent.cell = ref
             else:
                 bound.extent.columns = _last_column(column, known, limits.columns)
-            bound.check()
+        _grow_rows(bound, piece, rows)
     return bound.extent
 
 
 def _grow_rows(bound: _Bound, piece: bytes, rows: int) -> None:
-    """The rows of a piece holding cells reach the last row written so far."""
-    if b'<c r="' not in piece:
-        return
-    bound.extent.rows = max(bound.extent.rows, rows)
-    if bound.extent.rows > bound.limits.rows:
-        bound.extent.cell = _offender(piece, _rows_beyond(bound.limits.rows)) or f"第{rows}行"
+    """The rows of a piece holding cells reach the last row written so far; then the
+    limits are checked."""
+    if b'<c r="' in piece:
+        bound.extent.rows = max(bound.extent.rows, rows)
+        if bound.extent.rows > bound.limits.rows:
+            pattern = _rows_beyond(bound.limits.rows)
+            bound.extent.cell = _offender(piece, pattern) or f"第{rows}行"
     bound.check()
 
 

@@ -47,8 +47,8 @@ __all__ = [
     "sheet_extent",
 ]
 
-CHUNK = 1024 * 1024  # inflated bytes per step
-PIECE = 4 * 1024 * 1024  # sheet XML scanned at a time
+CHUNK = 4 * 1024 * 1024  # inflated bytes per step
+PIECE = 8 * 1024 * 1024  # sheet XML scanned at a time
 MAX_CELL_FINDINGS = 10_000
 MAX_SPAN = 4 * 1024 * 1024  # the longest run of sheet XML without a '>' (one tag or text)
 _LOCAL = struct.Struct("<4s5H3L2H")
@@ -171,21 +171,27 @@ def inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 def pieces(chunks: Iterator[bytes], size: int = PIECE) -> Iterator[bytes]:
     """The stream in pieces of about ``size`` bytes, each cut after its last '>' so that no
-    tag is split between two pieces."""
-    buffered: list[bytes] = []
+    tag is split between two pieces (each byte copied once)."""
+    buffered: list[bytes | memoryview] = []
     length = 0
     for chunk in chunks:
-        buffered.append(chunk)
-        length += len(chunk)
-        if length < size:
+        if length + len(chunk) < size:
+            buffered.append(chunk)
+            length += len(chunk)
             continue
-        buffer = b"".join(buffered)
-        cut = buffer.rfind(b">") + 1
-        if len(buffer) - cut > MAX_SPAN:
+        cut = chunk.rfind(b">") + 1
+        if cut == 0:
+            buffered.append(chunk)
+            length += len(chunk)
+            if length > size + MAX_SPAN:
+                raise _too_long()
+            continue
+        buffered.append(memoryview(chunk)[:cut])
+        yield b"".join(buffered)
+        rest = chunk[cut:]
+        if len(rest) > MAX_SPAN:
             raise _too_long()
-        if cut:
-            yield buffer[:cut]
-        buffered, length = [buffer[cut:]], len(buffer) - cut
+        buffered, length = [rest], len(rest)
     if length:
         yield b"".join(buffered)
 
@@ -271,6 +277,7 @@ def letters_greater(limit: int) -> str:
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
 _DIGITS = re.compile(rb"[0-9]{1,9}")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
+_CELL_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 _DIMENSION = re.compile(
     rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']"
 )
@@ -344,8 +351,8 @@ _ODD = "|".join(
         r"[\"'][ \t\n\r]*r[ \t\n\r]*=",  # an r attribute after another (calamine takes the last)
     )
 )
-_DOCTYPE = "<!(?:DOCTYPE|ENTITY)"
-_MARKS = "|".join((_ODD, _DOCTYPE, "<f[ >/]", "<mergeCell ", "dimension"))
+_FORMULA_MARK = "<f[ >/]"
+_MARKS = f"{_ODD}|{_FORMULA_MARK}"
 
 
 @lru_cache(maxsize=256)
@@ -388,7 +395,7 @@ def _fast_extent(
 
     bound = _Bound(limits, sheet)
     rows = 0  # the last row number written on a <row r=…> so far
-    first = True
+    first = prologue = True
     for piece in pieces(chunks):
         if first:
             first = False
@@ -397,40 +404,46 @@ def _fast_extent(
                 return None
         if b"\0" in piece:
             return None  # UTF-16 or worse: expat decodes it
+        if prologue:
+            # calamine reads <dimension> before <sheetData> only (and expands no DTD)
+            data = piece.find(b"sheetData")
+            prologue = data < 0
+            for ref in _DIMENSION.findall(piece, 0, len(piece) if prologue else data):
+                bound.dimension(ref)
         last_row = piece.rfind(b'<row r="')
         if last_row >= 0 and (digits := _DIGITS.match(piece, last_row + 8)) is not None:
             rows = max(rows, int(digits.group()))
+        # the columns of the first cells (the header row) as a start: usually all of them
+        for letters in set(_CELL_COLUMNS.findall(piece, 0, 65_536)):
+            if (number := column_number(letters.decode())) > bound.extent.columns:
+                bound.extent.columns = number
+                bound.extent.cell = _offender(piece, _columns_beyond(number - 1))
+        known = bound.extent.columns
+        if known > limits.columns:
+            _grow_rows(bound, piece, rows)  # refused, with the cell named
         try:
             frame = pl.DataFrame({"xml": pl.Series([piece], dtype=pl.Binary).cast(pl.String)})
         except pl.exceptions.InvalidOperationError:
             return None  # not UTF-8: expat decides
-        known = bound.extent.columns
         text = pl.col("xml")
-        # one pass of the DFA over the piece finds whether anything needs a closer look
+        merges = b"<mergeCell " in piece
+        # one pass of the DFA over the piece tells whether anything needs a closer look
         marks = f"{_MARKS}|{_rows_beyond(rows)}|{_columns_beyond(known)}"
         if not frame.select(text.str.contains(marks)).item():
             if findings is not None:
-                findings.feed(piece, formulas=False, merges=False)
+                findings.feed(piece, formulas=False, merges=merges)
             _grow_rows(bound, piece, rows)
             continue
         found = frame.select(
             odd=text.str.contains(_ODD),
-            doctype=text.str.contains(_DOCTYPE),
-            dimension=text.str.contains("dimension", literal=True),
-            formula=text.str.contains("<f[ >/]"),
-            merge=text.str.contains("<mergeCell ", literal=True),
+            formula=text.str.contains(_FORMULA_MARK),
             below=text.str.contains(_rows_beyond(rows)),
             right=text.str.contains(_columns_beyond(known)),
         ).row(0, named=True)
-        if found["doctype"]:
-            raise _doctype()
         if found["odd"]:
             return None
-        if found["dimension"]:
-            for ref in _DIMENSION.findall(piece):
-                bound.dimension(ref)
         if findings is not None:
-            findings.feed(piece, formulas=found["formula"], merges=found["merge"])
+            findings.feed(piece, formulas=found["formula"], merges=merges)
         column = frame.to_series()
         if found["below"]:
             return None  # a cell below every row written so far: count exactly

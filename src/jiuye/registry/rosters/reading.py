@@ -16,7 +16,6 @@ from jiuye.core.files import check_header_position, column_letter, header_proble
 from jiuye.registry.rosters.container import RosterFileError, SheetScan
 from jiuye.registry.rosters.specs import Roster
 
-
 _NEUTRALISED = "^'([=+\\-@\t\r])"
 
 
@@ -36,9 +35,7 @@ def read_sheet(path: Path, roster: Roster, scan: SheetScan) -> pl.DataFrame:
             "unreadable", "无法读取该工作簿，请用 Excel 另存为 .xlsx 后重试"
         ) from exc
     check_headers(frame.columns, roster)
-    return frame.select(
-        pl.col(header).str.replace(_NEUTRALISED, "$1") for header in roster.headers
-    )
+    return frame.select(pl.col(header).str.replace(_NEUTRALISED, "$1") for header in roster.headers)
 
 
 def check_headers(found: list[str], roster: Roster) -> None:

@@ -446,3 +446,14 @@ RATELIMIT_ENABLE = env_bool("JIUYE_RATELIMIT_ENABLE", default=True)
 # proxy_set_header X-Real-IP $remote_addr; then JIUYE_RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP).
 # Behind a proxy without it every client shares the proxy's address.
 RATELIMIT_IP_META_KEY = os.environ.get("JIUYE_RATELIMIT_IP_META_KEY") or None
+
+# ---------------------------------------------------------------- upload limits (issue 10)
+# The largest worksheet an uploaded .xlsx may hold, checked (jiuye.core.files) before any
+# reader sees it: calamine holds the block from A1 to the last cell, 32 bytes a cell, so
+# one cell at XFD1048576 asks it for 512 GiB. An Excel sheet has 1,048,576 rows (the
+# registry benchmark imports a 1,000,000-row roster); the widest roster template has 12
+# columns plus 错误说明, so 32 leaves room; rows × columns stops at a full-length sheet 16
+# columns wide, about what the largest real roster costs the reader.
+UPLOAD_MAX_ROWS = max(1, int(os.environ.get("JIUYE_UPLOAD_MAX_ROWS", "1048576")))
+UPLOAD_MAX_COLUMNS = max(1, int(os.environ.get("JIUYE_UPLOAD_MAX_COLUMNS", "32")))
+UPLOAD_MAX_CELLS = max(1, int(os.environ.get("JIUYE_UPLOAD_MAX_CELLS", str(1_048_576 * 16))))

@@ -53,7 +53,10 @@ def facts_export(
     started = time.perf_counter()
     frame = facts_for(entity, where, on)
     out.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(out)
+    from jiuye.core.files import open_private
+
+    with open_private(out) as handle:  # personal facts: readable by the owner only (0600)
+        frame.write_parquet(handle)
     seconds = time.perf_counter() - started
     console.print(
         f"[green]✓[/] {where.code} {where.name} {ENTITIES[entity]}事实"

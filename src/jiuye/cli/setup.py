@@ -102,6 +102,19 @@ def rosters_purge(
     _purge_rosters(hours)
 
 
+@app.command("rosters-recover")
+def rosters_recover() -> None:
+    """整理被中断的花名册上传和确认导入：恢复可再次确认或取消的批次，删除残留文件，收紧权限。"""
+    setup_django()
+    from jiuye.registry.rosters import batches
+
+    counts = batches.recover()
+    console.print(
+        f"[green]✓[/] 花名册上传：恢复批次 {counts['restored']} 个，"
+        f"删除残留 {counts['removed']} 个，收紧权限 {counts['fixed']} 处"
+    )
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", envvar="JIUYE_HOST", help="监听地址。"),

@@ -3,28 +3,49 @@
 An .xlsx is a zip of XML parts. We refuse: anything over the size limit; an OLE
 compound file (.xls, or an encrypted workbook) with a request to save as .xlsx;
 anything that is not a zip holding a workbook (e.g. a renamed text file); a zip whose
-parts would inflate past the limit or by an absurd ratio (a zip bomb). The first
-worksheet's XML is then streamed once (counting the bytes really inflated) to find
-formulas and merged cells, which calamine would silently read as values or blanks.
+directory is oversized, holds a name twice, or declares parts that would inflate past
+the limit or by an absurd ratio (a zip bomb). Every part is then inflated by
+:mod:`jiuye.core.ooxml` itself, held to the size its directory declares (a part that
+declares 1 KB and inflates to 3 GB is refused after the first megabyte), and every
+worksheet's XML is streamed once for the last row and column any cell lands on: a
+sheet whose declared ``<dimension>`` or real cells pass the row, column or
+rows × columns limit is refused before calamine would allocate its dense block
+(one cell at ``XFD1048576`` asks it for 512 GiB). The first worksheet's stream also
+yields its formulas and merged cells, which calamine would silently read as values or
+blanks.
 
 A .csv must be text (no zip or OLE header, no NUL byte) in UTF-8 (BOM or not) or
 GB18030. Rosters, the bureau's division files and the reference figures use these
 checks; each reads its own columns afterwards. The limits come from settings
-(``UPLOAD_MAX_BYTES``, ``UPLOAD_MAX_INFLATED_BYTES``; the roster's older names
-``ROSTER_MAX_UPLOAD_BYTES``/``ROSTER_MAX_INFLATED_BYTES`` still count).
+(``UPLOAD_MAX_BYTES``, ``UPLOAD_MAX_INFLATED_BYTES``, the roster's older names
+``ROSTER_MAX_UPLOAD_BYTES``/``ROSTER_MAX_INFLATED_BYTES``; ``UPLOAD_MAX_ROWS``,
+``UPLOAD_MAX_COLUMNS``, ``UPLOAD_MAX_CELLS``).
+
+Files holding personal data are written owner-only: :func:`private_dir` (0700) and
+:func:`write_private` / :func:`open_private` (0600).
 """
 
 from __future__ import annotations
 
+import html
+import os
+import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import IO, BinaryIO, ClassVar
 
 from jiuye.core.errors import JiuyeError
+from jiuye.core.ooxml import (
+    Limits,
+    Refused,
+    SheetScan,
+    central_directory_size,
+    inflate,
+    sheet_extent,
+)
 
 __all__ = [
     "OLE_MAGIC",
@@ -37,7 +58,11 @@ __all__ = [
     "header_problems",
     "max_inflated_bytes",
     "max_upload_bytes",
+    "open_private",
+    "private_dir",
     "read_csv_text",
+    "sheet_limits",
+    "write_private",
 ]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -45,14 +70,18 @@ ZIP_MAGIC = b"PK\x03\x04"
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 200  # plain sheet XML inflates 5–40×; bombs inflate 1000× and more
-MAX_CELL_FINDINGS = 10_000
-_CHUNK = 4 * 1024 * 1024
-_OVERLAP = 4096
+# Rows, columns and cells of a worksheet (settings UPLOAD_MAX_ROWS, _COLUMNS, _CELLS):
+# a sheet of Excel holds 1,048,576 rows (the registry's benchmark roster has 1,000,000);
+# the widest template has 12 columns plus 错误说明, so 32 leaves room; rows × columns
+# stops at a full-length sheet 16 columns wide, what the largest real roster costs the
+# reader (~64 bytes a cell of the block: 1 GiB), whatever the file's shape.
+DEFAULT_MAX_ROWS = 1_048_576
+DEFAULT_MAX_COLUMNS = 32
+DEFAULT_MAX_CELLS = 1_048_576 * 16
+MAX_DIRECTORY_BYTES = 1024 * 1024  # a workbook's zip directory is a few KB
+MAX_PARTS = 10_000
+MAX_WORKBOOK_PART_BYTES = 10 * 1024 * 1024
 
-_FORMULA = re.compile(rb"<f[ >/]")
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3}[0-9]+)"')
-_FIRST_ROW = re.compile(rb'<row r="([0-9]+)"')
 _SHEET = re.compile(rb'<sheet [^>]*?r:id="([^"]+)"')
 _REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
 _REL_REVERSED = re.compile(rb'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
@@ -82,16 +111,6 @@ class FileError(JiuyeError):
     http_status: ClassVar[int] = 422
 
 
-@dataclass
-class SheetScan:
-    """What the XML of the first worksheet shows: (column letter, row) of each finding."""
-
-    formulas: set[tuple[str, int]] = field(default_factory=set)
-    merged: list[tuple[str, int, str]] = field(default_factory=list)  # top-left + range
-    first_row: int | None = None
-    first_cell: str | None = None
-
-
 def _setting(*names: str, default: int) -> int:
     from django.conf import settings
 
@@ -112,15 +131,27 @@ def max_inflated_bytes() -> int:
     )
 
 
+def sheet_limits() -> Limits:
+    """The largest worksheet an upload may hold (settings ``UPLOAD_MAX_ROWS``,
+    ``UPLOAD_MAX_COLUMNS``, ``UPLOAD_MAX_CELLS``)."""
+    return Limits(
+        rows=_setting("UPLOAD_MAX_ROWS", default=DEFAULT_MAX_ROWS),
+        columns=_setting("UPLOAD_MAX_COLUMNS", default=DEFAULT_MAX_COLUMNS),
+        cells=_setting("UPLOAD_MAX_CELLS", default=DEFAULT_MAX_CELLS),
+    )
+
+
 def check_xlsx(
     path: Path,
     *,
     max_bytes: int | None = None,
     max_inflated: int | None = None,
+    limits: Limits | None = None,
     template: str = "模板",
     error: type[FileError] = FileError,
 ) -> SheetScan:
-    """The container checks of an .xlsx and the scan of its first sheet.
+    """The container checks of an .xlsx, every part inflated and every sheet measured,
+    and the findings of its first sheet.
 
     ``template`` names what the user should fill in ("花名册模板"); ``error`` is the
     subclass of :class:`FileError` raised (an app's own, with the same codes).
@@ -149,10 +180,15 @@ def check_xlsx(
             f"文件不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件，请用{template}填写后上传",
         )
     try:
-        with zipfile.ZipFile(path) as archive:
-            sheet = _first_sheet(archive, error)
-            _check_sizes(archive, inflated_limit, error)
-            return _scan(archive, sheet, inflated_limit, error)
+        with path.open("rb") as handle:
+            if central_directory_size(handle) > MAX_DIRECTORY_BYTES:
+                raise error(FileCode.ZIP_BOMB, "压缩包目录异常庞大（疑似压缩炸弹），已拒绝")
+            with zipfile.ZipFile(handle) as archive:
+                return _check_archive(
+                    archive, handle, inflated_limit, limits or sheet_limits(), error
+                )
+    except Refused as refused:
+        raise error(refused.code, refused.message) from None
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -243,77 +279,109 @@ def header_problems(
     return problems
 
 
-def _first_sheet(archive: zipfile.ZipFile, error: type[FileError]) -> str:
-    names = set(archive.namelist())
+def _check_archive(
+    archive: zipfile.ZipFile,
+    handle: BinaryIO,
+    inflated_limit: int,
+    limits: Limits,
+    error: type[FileError],
+) -> SheetScan:
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    if len(infos) > MAX_PARTS or len(set(names)) != len(names):
+        raise error(FileCode.NOT_XLSX, "压缩包结构异常（部件过多或重名），不是 Excel 保存的 .xlsx")
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise error(FileCode.NOT_XLSX, "压缩包中没有 Excel 工作簿，不是 .xlsx 文件")
-    for info in archive.infolist():
-        if info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") and (
-            info.file_size > 10 * 2**20
-        ):
-            raise error(FileCode.ZIP_BOMB, "工作簿结构异常（疑似压缩炸弹），已拒绝")
-    found = _SHEET.search(archive.read("xl/workbook.xml"))
-    rels = (
-        archive.read("xl/_rels/workbook.xml.rels")
-        if ("xl/_rels/workbook.xml.rels" in names)
-        else b""
-    )
-    targets = {rid: target for rid, target in _REL.findall(rels)}
-    targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
-    if found is None or found.group(1) not in targets:
-        raise error(FileCode.NO_SHEET, "工作簿中没有工作表")
-    target = bytes(targets[found.group(1)]).decode()
-    name = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    if name not in names:
-        raise error(FileCode.NO_SHEET, "工作簿中没有工作表")
-    return name
-
-
-def _check_sizes(archive: zipfile.ZipFile, inflated_limit: int, error: type[FileError]) -> None:
-    declared = sum(info.file_size for info in archive.infolist())
-    if declared > inflated_limit:
-        raise error(FileCode.ZIP_BOMB, "解压后体积过大（疑似压缩炸弹），已拒绝；请分批上传")
-    for info in archive.infolist():
-        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise error(FileCode.ZIP_BOMB, "文件压缩比异常（疑似压缩炸弹），已拒绝")
-
-
-def _scan(
-    archive: zipfile.ZipFile, sheet: str, inflated_limit: int, error: type[FileError]
-) -> SheetScan:
+    _check_sizes(infos, inflated_limit, error)
+    by_name = {info.filename: info for info in infos}
+    sheets = _sheets(handle, by_name, error)
     scan = SheetScan()
-    inflated = 0
-    tail = b""
-    with archive.open(sheet) as stream:
-        while chunk := stream.read(_CHUNK):
-            inflated += len(chunk)
-            # the declared sizes can lie: count what really comes out
-            if inflated > inflated_limit:
-                raise error(FileCode.ZIP_BOMB, "解压后体积过大（疑似压缩炸弹），已拒绝")
-            window = tail + chunk
-            if scan.first_row is None and (row := _FIRST_ROW.search(window)):
-                scan.first_row = int(row.group(1))
-                cell = _CELL_REF.search(window, row.end())
-                scan.first_cell = (cell.group(1) + cell.group(2)).decode() if cell else None
-            _find_formulas(window, scan)
-            for col, row_no, end in _MERGE.findall(window):
-                if len(scan.merged) < MAX_CELL_FINDINGS:
-                    scan.merged.append(
-                        (col.decode(), int(row_no), f"{col.decode()}{int(row_no)}:{end.decode()}")
-                    )
-            tail = window[-_OVERLAP:]
+    measured = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+    for number, (title, name) in enumerate(sheets, start=1):
+        if name in measured or name not in by_name:
+            continue
+        measured.add(name)
+        info = by_name[name]
+        extent = sheet_extent(
+            lambda info=info: inflate(handle, info),  # type: ignore[misc]
+            limits,
+            sheet=f"第{number}个工作表“{title}”",
+            findings=scan if number == 1 else None,
+        )
+        if number == 1:
+            scan.rows, scan.columns = extent.rows, extent.columns
+    for info in infos:
+        if info.filename not in measured:
+            for _ in inflate(handle, info):
+                pass  # the real size of every other part, held to its declared size
     scan.merged = sorted(set(scan.merged), key=lambda m: (m[1], m[0]))
     return scan
 
 
-def _find_formulas(window: bytes, scan: SheetScan) -> None:
-    for match in _FORMULA.finditer(window):
-        if len(scan.formulas) >= MAX_CELL_FINDINGS:
-            return
-        start = window.rfind(b"<c ", 0, match.start())
-        cell = _CELL_REF.match(window, start) if start >= 0 else None
-        if cell is not None:
-            scan.formulas.add((cell.group(1).decode(), int(cell.group(2))))
+_SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
+
+
+def _sheets(
+    handle: BinaryIO, by_name: dict[str, zipfile.ZipInfo], error: type[FileError]
+) -> list[tuple[str, str]]:
+    """(title, part name) of every sheet in the workbook's order; the first must exist."""
+    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        info = by_name.get(name)
+        if info is not None and info.file_size > MAX_WORKBOOK_PART_BYTES:
+            raise error(FileCode.ZIP_BOMB, "工作簿结构异常（疑似压缩炸弹），已拒绝")
+    workbook = _read(handle, by_name["xl/workbook.xml"])
+    rels_info = by_name.get("xl/_rels/workbook.xml.rels")
+    rels = _read(handle, rels_info) if rels_info is not None else b""
+    targets = {rid: target for rid, target in _REL.findall(rels)}
+    targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
+    sheets = []
+    for tag in _SHEET.finditer(workbook):
+        target = targets.get(tag.group(1))
+        if target is None:
+            continue
+        text = bytes(target).decode("utf-8", "replace")
+        name = text.lstrip("/") if text.startswith("/") else posixpath.normpath("xl/" + text)
+        title = _SHEET_NAME.search(tag.group(0))
+        sheets.append(
+            (html.unescape(title.group(1).decode("utf-8", "replace")) if title else "", name)
+        )
+    if not sheets or sheets[0][1] not in by_name:
+        raise error(FileCode.NO_SHEET, "工作簿中没有工作表")
+    return sheets
+
+
+def _read(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    return b"".join(inflate(handle, info))
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], inflated_limit: int, error: type[FileError]) -> None:
+    """What the directory declares: the real sizes are then held to these by inflate."""
+    declared = sum(info.file_size for info in infos)
+    if declared > inflated_limit:
+        raise error(FileCode.ZIP_BOMB, "解压后体积过大（疑似压缩炸弹），已拒绝；请分批上传")
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise error(FileCode.ZIP_BOMB, "文件压缩比异常（疑似压缩炸弹），已拒绝")
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` (and missing parents) as a directory only its owner can enter (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def open_private(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, created or truncated, readable by its owner only (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    return os.fdopen(descriptor, "wb")
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` with mode 0600."""
+    with open_private(path) as handle:
+        handle.write(data)
 
 
 def column_letter(index: int) -> str:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import polars as pl
 
 from jiuye.core.errors import JiuyeError
+from jiuye.core.files import open_private
 from jiuye.eligibility.employers import employer_facts
 from jiuye.eligibility.households import household_facts
 from jiuye.eligibility.people import person_facts
@@ -90,7 +91,8 @@ def row_case(row: Mapping[str, Any], entity: str, as_of: date) -> Case:
 def write_parquet(entity: str, as_of: date, division: Division, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{entity}_facts_{division.code}_{as_of.isoformat()}.parquet"
-    facts_for(entity, division, as_of).write_parquet(path)
+    with open_private(path) as handle:  # personal facts: readable by the owner only (0600)
+        facts_for(entity, division, as_of).write_parquet(handle)
     return path
 
 

@@ -161,24 +161,19 @@ def _check_headers(found: list[str]) -> dict[int, str]:
 
 def write_template(path: Path, rows: Sequence[Sequence[str]] = ()) -> Path:
     """An .xlsx with the header (and ``rows``) on the first sheet, help on the second."""
-    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-    from openpyxl.styles import Font  # type: ignore[import-untyped, unused-ignore]
+    from jiuye.core.xlsx import BOLD, TEXT, Book
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = DATA_SHEET
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = Book()
+    sheet = book.sheet(DATA_SHEET)
+    sheet.append(list(HEADERS), BOLD)
     for row in rows:
         sheet.append(list(row))
-    for letter, width in zip("ABCD", (18, 30, 14, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
-        for number in range(2, max(1002, len(rows) + 2)):
-            sheet[f"{letter}{number}"].number_format = "@"  # codes stay text
-    sheet.freeze_panes = "A2"
-    help_sheet = book.create_sheet(HELP_SHEET)
+    for index, width in enumerate((18, 30, 14, 14)):
+        sheet.width(index, width)
+    # codes stay text
+    sheet.style(rows=range(2, max(1002, len(rows) + 2)), columns=range(1, 5), style=TEXT)
+    sheet.freeze("A2")
+    help_sheet = book.sheet(HELP_SHEET)
     help_sheet.append(["列名", "是否必填", "填写说明"])
     for header in HEADERS:
         help_sheet.append(
@@ -191,7 +186,7 @@ def write_template(path: Path, rows: Sequence[Sequence[str]] = ()) -> Path:
         "也可保存为 CSV（UTF-8，逗号分隔），表头相同。",
     ):
         help_sheet.append([note])
-    help_sheet.column_dimensions["C"].width = 70
+    help_sheet.width(2, 70)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

@@ -1,12 +1,13 @@
 """Staff lists as .xlsx downloads: masked for everyone, unmasked only once approved.
 
 The rows are those of the HTML list (same ``Listing``, same scope, same filters); the
-workbook is written in openpyxl's write-only mode, so a long list streams through a
-temporary file instead of memory. Every text cell that a spreadsheet would read as a
-formula or a command (starting with ``= + - @``, tab or carriage return) is prefixed
-with an apostrophe (OWASP, "CSV injection"). The plain export of a list is always
-masked (:func:`masked`), whatever the viewer's rights. A file carrying full identity
-numbers (or household difficulty categories) is written only through an approved
+workbook is written by the one writer, :class:`jiuye.core.xlsx.Book`, streaming, so a
+long list goes through a temporary file instead of memory. Every text cell that a
+spreadsheet would read as a formula or a command (starting with ``= + - @``, tab or
+carriage return) is written as text with an apostrophe in front (OWASP, "CSV
+injection"). The plain export of a list is always masked (:func:`masked`), whatever the
+viewer's rights. A file carrying full identity numbers (or household difficulty
+categories) is written only through an approved
 :class:`~jiuye.staff.models.ExportApproval` (:func:`approved_response`; the flow is in
 :mod:`jiuye.staff.approvals`). Every export, masked or not, leaves one access-log row: who, which
 list, the filter, how many rows and whether unmasked. A filter matching more than
@@ -19,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Iterable
-from datetime import date, datetime
 from typing import IO, Any
 
 from django.conf import settings
@@ -28,48 +28,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-# openpyxl ships no type hints; "unused-ignore" keeps this valid once stubs are installed
-from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.cell.cell import (  # type: ignore[import-untyped, unused-ignore]
-    ILLEGAL_CHARACTERS_RE,
-)
-from openpyxl.styles import Font  # type: ignore[import-untyped, unused-ignore]
-from openpyxl.worksheet._write_only import (  # type: ignore[import-untyped, unused-ignore]
-    WriteOnlyWorksheet,
-)
-
 from jiuye.core import clock
+from jiuye.core.xlsx import BOLD, Book
+from jiuye.core.xlsx import neutralise as neutralise  # the one rule, named here as before
 from jiuye.registry.views_listing import LISTINGS, Column, Listing, Query, row_values, run_query
 from jiuye.staff import approvals
 from jiuye.staff.access import Viewer, record_export, viewer_for
 from jiuye.staff.models import ExportApproval
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ID_HEADER = "居民身份证号码"
-DATE_FORMAT = "yyyy-mm-dd"
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value that no spreadsheet will run.
-
-    >>> [neutralise(v) for v in ("=1+2", "@SUM(A1)", "-1", "张三", 5)]
-    ["'=1+2", "'@SUM(A1)", "'-1", '张三', 5]
-    """
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=neutralise(value))
-        if isinstance(value, date | datetime):
-            cell.number_format = DATE_FORMAT
-        cells.append(cell)
-    return cells
 
 
 def _full_columns(listing: Listing) -> tuple[Column, ...]:
@@ -84,15 +51,12 @@ def write_workbook(listing: Listing, rows: Iterable[Any], viewer: Viewer, out: I
     """Write the rows as one sheet to ``out``; returns the number of data rows."""
     columns = _full_columns(listing) if viewer.full_identity else listing.columns
     full = dataclasses.replace(listing, columns=columns)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(listing.title)
-    header = _cells(sheet, [c.header for c in columns])
-    for cell in header:
-        cell.font = Font(bold=True)
-    sheet.append(header)
+    book = Book(streaming=True)
+    sheet = book.sheet(listing.title)
+    sheet.append([c.header for c in columns], BOLD)
     count = 0
     for obj in rows:
-        sheet.append(_cells(sheet, row_values(full, obj, viewer)))
+        sheet.append(row_values(full, obj, viewer))
         count += 1
     book.save(out)
     return count

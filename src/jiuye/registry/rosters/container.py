@@ -36,11 +36,12 @@ class RosterCode(StrEnum):
 
     ALREADY_IMPORTED = "already_imported"
     GONE = "gone"
+    BUSY = "busy"  # being confirmed by another request right now
 
 
 class RosterFileError(FileError):
     """The roster file as a whole cannot be read (codes of :class:`~jiuye.core.files.FileCode`
-    and the roster's own ``already_imported`` and ``gone``)."""
+    and the roster's own ``already_imported``, ``gone`` and ``busy``)."""
 
 
 def check_file(

@@ -1,4 +1,9 @@
-"""The first worksheet as a frame of strings, its header row checked against the roster."""
+"""The first worksheet as a frame of strings, its header row checked against the roster.
+
+A cell our writer neutralised (``'=…``: :mod:`jiuye.core.xlsx` puts a quote before text
+that starts like a formula) reads back as its text without the quote, so an error-rows
+file uploaded again holds what was first typed.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ import polars as pl
 from jiuye.core.files import check_header_position, column_letter, header_problems
 from jiuye.registry.rosters.container import RosterFileError, SheetScan
 from jiuye.registry.rosters.specs import Roster
+
+_NEUTRALISED = "^'([=+\\-@\t\r])"
 
 
 def read_sheet(path: Path, roster: Roster, scan: SheetScan) -> pl.DataFrame:
@@ -28,7 +35,7 @@ def read_sheet(path: Path, roster: Roster, scan: SheetScan) -> pl.DataFrame:
             "unreadable", "无法读取该工作簿，请用 Excel 另存为 .xlsx 后重试"
         ) from exc
     check_headers(frame.columns, roster)
-    return frame.select(roster.headers)
+    return frame.select(pl.col(header).str.replace(_NEUTRALISED, "$1") for header in roster.headers)
 
 
 def check_headers(found: list[str], roster: Roster) -> None:

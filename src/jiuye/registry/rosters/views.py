@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +40,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _batch(request: HttpRequest, token: str) -> batches.Batch:
+    batches.recover_once()
     batch = batches.load(token)
     if batch is None or batch.user_id != request.user.pk:
         raise Http404("没有该批次")
@@ -53,6 +50,7 @@ def _batch(request: HttpRequest, token: str) -> batches.Batch:
 @login_required
 @staff_only
 def index(request: HttpRequest) -> HttpResponse:
+    batches.recover_once()
     form = UploadForm()
     return render(
         request,
@@ -106,14 +104,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _preview(upload: UploadedFile, kind: str, user_id: int | None, prefix: str) -> batches.Batch:
-    incoming = Path(settings.VAR_DIR) / "rosters" / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=incoming, suffix=".xlsx") as handle:
+    with batches.upload_file() as (path, handle):
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
         return batches.preview(
-            Path(handle.name),
+            path,
             kind,
             filename=upload.name or "",
             user_id=user_id,
@@ -150,18 +146,7 @@ def batch_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         result = batches.confirm(batch, actor_id=request.user.pk, now=clock.now())
     except RosterFileError as exc:
-        return render(
-            request,
-            "registry/rosters/preview.html",
-            {
-                "batch": batch,
-                "roster": ROSTERS[batch.kind],
-                "errors": [],
-                "file_error": exc.message,
-                "ns": _ns(request),
-            },
-            status=409,
-        )
+        return _refused(request, batch, exc)
     # the batch folder is gone (it held full identity numbers): the result goes with
     # the redirect
     messages.success(
@@ -173,12 +158,30 @@ def batch_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(f"{_ns(request)}:index")
 
 
+def _refused(request: HttpRequest, batch: batches.Batch, error: RosterFileError) -> HttpResponse:
+    return render(
+        request,
+        "registry/rosters/preview.html",
+        {
+            "batch": batch,
+            "roster": ROSTERS[batch.kind],
+            "errors": [],
+            "file_error": error.message,
+            "ns": _ns(request),
+        },
+        status=409,
+    )
+
+
 @require_POST
 @login_required
 @staff_only
 def batch_cancel(request: HttpRequest, token: str) -> HttpResponse:
     batch = _batch(request, token)
-    batches.discard(batch)
+    try:
+        batches.discard(batch)
+    except RosterFileError as exc:
+        return _refused(request, batch, exc)
     messages.info(request, f"已取消“{batch.filename}”，上传内容和校验结果已从服务器删除。")
     return redirect(f"{_ns(request)}:index")
 

@@ -69,7 +69,7 @@ def test_two_role_grants_at_once_leave_one_role(transactional_db):
 
     # when both are granted at the same moment
     outcomes = _at_once(grant)
-    # then exactly one is held (the grants are serialised on the user's row)
+    # then exactly one is held (the service serialises grants on the account's row)
     held = list(user.groups.values_list("name", flat=True))
     assert outcomes == ["granted", "refused"]
     assert len(held) == 1

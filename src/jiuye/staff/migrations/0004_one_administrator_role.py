@@ -2,10 +2,7 @@
 a trigger on auth_user_groups refuses an insert or update that would give a user a
 second role group, and one on auth_group refuses renaming a group into a role while
 its members hold another role. Every existing account gets a password record dated now
-(the 90-day rotation counts from this migration).
-
-On PostgreSQL the membership trigger first locks the user's row, so two grants at once
-are serialised and the second sees the first (SQLite serialises writes anyway)."""
+(the 90-day rotation counts from this migration)."""
 
 from django.db import migrations
 
@@ -49,8 +46,6 @@ POSTGRESQL = [
     f"""
     CREATE FUNCTION staff_one_role_membership() RETURNS trigger AS $$
     BEGIN
-      -- two grants at once: the second waits here, then sees the first's membership
-      PERFORM 1 FROM auth_user WHERE id = NEW.user_id FOR UPDATE;
       IF (SELECT name FROM auth_group WHERE id = NEW.group_id) IN {ROLES}
          AND EXISTS (SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
                      WHERE ug.user_id = NEW.user_id AND g.name IN {ROLES}

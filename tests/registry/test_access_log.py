@@ -88,7 +88,7 @@ def test_only_auditors_read_the_log(client, logged, who, status):
     html = response.content.decode()
     assert ("办理补贴核对" in html) is (status == 200)
     if status == 403:
-        assert "只有审计人员和系统管理员可以查看" in html
+        assert "只有审计管理员可以查看" in html
 
 
 def test_anonymous_visitors_are_sent_to_login(client, logged):

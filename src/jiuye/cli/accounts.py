@@ -125,6 +125,6 @@ def demo_otp(
         f"{username} 当前验证码：[bold]{totp.token():06d}[/]"
         f"（{left} 秒后更新；每个验证码只能用一次）"
     )
-    console.print(f"otpauth 地址：{uri}")
+    console.print(f"otpauth 地址：{uri}", soft_wrap=True)  # one line, to copy
     if qr:
         segno.make(uri, error="m").terminal(compact=True)

@@ -150,6 +150,7 @@ def set_groups(
 
     Returns the names added and removed.
     """
+    _lock(user)
     wanted = {group.pk: group for group in groups}
     check_one_role(group.name for group in wanted.values())
     current = {group.pk: group for group in user.groups.all()}
@@ -169,8 +170,16 @@ def set_groups(
     return added, removed
 
 
+def _lock(user: Any) -> None:
+    """One change of an account's groups at a time: two at once, the second waits."""
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
+
+
+@transaction.atomic
 def assign_role(*, user: Any, role: Role, actor: Any = None, request: Any = None) -> None:
-    """Give the user ``role`` (refused if they hold another one)."""
+    """Give the user ``role`` besides their other groups (refused if they hold another
+    role, read after locking the account)."""
+    _lock(user)
     set_groups(
         user=user,
         groups=[*user.groups.exclude(name=role.value), role_group(role)],

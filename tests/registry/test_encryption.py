@@ -91,6 +91,8 @@ def test_no_identity_number_is_in_clear_in_any_table(client, divisions, tmp_path
         if number in text.upper() or number[:17] in text
     ]
     assert found == []
+    # the roster wrote the masked form as the services do
+    assert m.Person.objects.by_resident_id(ID_B).get().resident_id_masked == "220721********1244"
     # and each table that holds the number holds it encrypted
     tokens = [text for table, column, text in cells if column == "resident_id"]
     assert len(tokens) == 4

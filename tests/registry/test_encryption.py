@@ -13,7 +13,7 @@ from django.urls import reverse
 from typer.testing import CliRunner
 
 from jiuye.cli import app
-from jiuye.core import crypto
+from jiuye.core import crypto, keyfiles
 from jiuye.core.encrypted import update_rows
 from jiuye.registry import models as m
 from jiuye.registry.rosters import batches
@@ -91,6 +91,8 @@ def test_no_identity_number_is_in_clear_in_any_table(client, divisions, tmp_path
         if number in text.upper() or number[:17] in text
     ]
     assert found == []
+    # the roster wrote the masked form as the services do
+    assert m.Person.objects.by_resident_id(ID_B).get().resident_id_masked == "220721********1244"
     # and each table that holds the number holds it encrypted
     tokens = [text for table, column, text in cells if column == "resident_id"]
     assert len(tokens) == 4
@@ -170,7 +172,7 @@ def _key_file(tmp_path, settings, monkeypatch) -> object:
         f"enc k1 {base64.b64encode(os.urandom(32)).decode()}",
         f"index i1 {base64.b64encode(os.urandom(32)).decode()}",
     ]
-    crypto.write_private(path, "\n".join(lines) + "\n")
+    keyfiles.write_private(path, "\n".join(lines) + "\n")
     monkeypatch.delenv(crypto.ENV_KEYS)
     settings.FIELD_KEY_FILE = str(path)
     crypto.reset_keyring()
@@ -207,7 +209,7 @@ def test_rotation_reencrypts_every_row_under_a_new_key(divisions, tmp_path, sett
         assert m.Person.objects.by_resident_id(numbers[0]).exists()
         # a second rotation makes k3; the key file keeps the old keys, 0600
         assert "重新加密 5 行" in again.output
-        keys = crypto.read_key_file(path, algorithm="A256GCM")
+        keys = keyfiles.read_key_file(path, algorithm="A256GCM")
         assert [k.id for k in keys.encryption] == ["k3", "k2", "k1"]
         assert oct(path.stat().st_mode & 0o777) == "0o600"
         assert "BASE64" not in status_after.output
@@ -223,7 +225,7 @@ def test_an_interrupted_rotation_is_finished_by_running_it_again(
     _key_file(tmp_path, settings, monkeypatch)
     try:
         people = [PersonFactory() for _ in range(4)]
-        ring = crypto.add_key(crypto.keyring(), crypto.ENCRYPTION)
+        ring = keyfiles.add_key(crypto.keyring(), crypto.ENCRYPTION)
         crypto.reset_keyring()
         for person in people[:2]:
             person.save()  # a save writes under the current key

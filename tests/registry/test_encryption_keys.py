@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiuye.core import crypto
+from jiuye.core import crypto, keyfiles
 
 PURPOSE = "registry_person.resident_id"
 NUMBER = "11010519491231002X"
@@ -224,12 +224,12 @@ def test_the_environment_and_a_key_file_together_are_refused(settings, tmp_path)
 def test_a_new_key_is_written_first_to_the_key_file(tmp_path):
     # given
     path = tmp_path / "keys"
-    crypto.write_private(path, crypto.format_keys(RING))
-    ring = crypto.read_key_file(path, algorithm="A256GCM")
+    keyfiles.write_private(path, crypto.format_keys(RING))
+    ring = keyfiles.read_key_file(path, algorithm="A256GCM")
     # when
-    rotated = crypto.add_key(ring, crypto.ENCRYPTION)
+    rotated = keyfiles.add_key(ring, crypto.ENCRYPTION)
     # then
-    again = crypto.read_key_file(path, algorithm="A256GCM")
+    again = keyfiles.read_key_file(path, algorithm="A256GCM")
     assert [k.id for k in again.encryption] == ["k2", "k1"] == [k.id for k in rotated.encryption]
     assert again.index == RING.index
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

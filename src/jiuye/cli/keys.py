@@ -183,7 +183,7 @@ def rotate(
     setup_django()
     from django.conf import settings
 
-    from jiuye.core import crypto
+    from jiuye.core import crypto, keyfiles
     from jiuye.core.encrypted import encrypted_fields
 
     size = batch or int(settings.KEYS_ROTATE_BATCH)
@@ -191,7 +191,7 @@ def rotate(
     ring = crypto.keyring()
     if index:
         if ring.path is not None:
-            ring = crypto.add_key(ring, crypto.INDEX)
+            ring = keyfiles.add_key(ring, crypto.INDEX)
             crypto.reset_keyring()
             console.print(f"已生成盲索引密钥 {ring.index[0].id}，写入 {ring.path}")
         for field in fields:
@@ -214,7 +214,7 @@ def rotate(
             "重启应用后再运行 jiuye keys rotate。",
         )
     else:
-        ring = crypto.add_key(ring, crypto.ENCRYPTION)
+        ring = keyfiles.add_key(ring, crypto.ENCRYPTION)
         crypto.reset_keyring()
         console.print(
             f"已生成加密密钥 {ring.encryption[0].id}，写入 {ring.path}（旧密钥保留用于解密）"
@@ -253,7 +253,7 @@ def init(
     path: Annotated[Path, typer.Argument(help="密钥文件路径（放在数据库目录和备份之外）。")],
 ) -> None:
     """生成新的密钥文件（权限 0600）：一个加密密钥 k1 和一个盲索引密钥 i1。"""
-    from jiuye.core import crypto
+    from jiuye.core import crypto, keyfiles
 
     if path.exists():
         raise JiuyeError("key_file_exists", f"{path} 已存在，未覆盖")
@@ -262,7 +262,7 @@ def init(
         (crypto.Key("i1", crypto.generate_key()),),
         source=f"密钥文件 {path}",
     )
-    crypto.write_private(path, crypto.format_keys(ring))
+    keyfiles.write_private(path, crypto.format_keys(ring))
     console.print(
         f"已写入 {path}（0600）。设置 JIUYE_KEY_FILE={path} 后启动应用；请另行安全备份此文件。"
     )

@@ -28,6 +28,7 @@ from django.db import connection, models
 from jiuye.core import audit, audit_frames
 from jiuye.core.encrypted import EncryptedField, MaskedField
 from jiuye.geo.models import Division
+from jiuye.identity.masking import mask_resident_id
 from jiuye.registry import models as m
 from jiuye.registry.rosters import specs as s
 from jiuye.registry.rosters.sqlio import Pending, insert, read_copy, update_by_id
@@ -104,8 +105,19 @@ def _sealed_columns(target: Target, created: pl.DataFrame) -> list[pl.Series]:
     if sealed.masked_name:
         masked = sealed.model._meta.get_field(sealed.masked_name)
         assert isinstance(masked, MaskedField)
-        columns.append(pl.Series(masked.attname, [masked.mask(p) for p in plains], pl.String))
+        numbers = created[sealed.attname]
+        if masked.mask is mask_resident_id and (numbers.str.len_chars() == 18).all():
+            # the validated, canonical numbers: the mask as one expression (same text)
+            form = _mask_id(pl.lit(numbers))
+            columns.append(pl.select(form.alias(masked.attname)).to_series())
+        else:
+            columns.append(pl.Series(masked.attname, [masked.mask(p) for p in plains], pl.String))
     return columns
+
+
+def _mask_id(value: pl.Expr) -> pl.Expr:
+    """:func:`jiuye.identity.mask_resident_id` of canonical 18-character numbers."""
+    return pl.concat_str(value.str.slice(0, 6), pl.lit("********"), value.str.slice(14, 4))
 
 
 def existing(target: Target, frame: pl.DataFrame) -> pl.DataFrame:
@@ -304,9 +316,7 @@ def _stamp(now: datetime) -> str:
 def _logged(column: str, value: pl.Expr, codes: dict[int, str]) -> tuple[str, pl.Expr]:
     """The history's field name and value: masked identity, division by its code."""
     if column == "resident_id":
-        return column, pl.concat_str(
-            value.str.slice(0, 6), pl.lit("********"), value.str.slice(14, 4)
-        )
+        return column, _mask_id(value)
     if column == "credit_code":
         return column, pl.concat_str(
             value.str.slice(0, 4), pl.lit("**********"), value.str.slice(14, 4)

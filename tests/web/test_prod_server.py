@@ -76,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         try:
             fetch(f"{base}/healthz")
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, or accepted but not yet answered (a worker booting)
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail("服务器未启动：\n" + (var / "server.log").read_text())

@@ -418,3 +418,48 @@ def test_an_oversized_zip_directory_or_a_doubled_name_is_refused(tmp_path):
     # then
     assert twice.value.code == "not_xlsx"
     assert crowded.value.code == "zip_bomb"
+
+
+def test_the_sheet_a_reader_loads_first_is_the_one_measured_however_it_is_written(tmp_path):
+    # given: the first <sheet> prefixed and single-quoted, its target's file name in capitals,
+    # and a harmless second sheet a naive scan would take for the first
+    workbook = (
+        b'<?xml version="1.0" encoding="UTF-8"?><workbook ' + h.MAIN + b" xmlns:r="
+        b'"http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+        b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
+        b"<x:sheet name='bomb' sheetId='1' r:id='rId9'/>"
+        b'<sheet name="S1" sheetId="2" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = h.workbook_rels(2).replace(
+        b"</Relationships>",
+        b"<Relationship Id='rId9' Type='x' Target='/xl/worksheets/Sheet2.xml'/></Relationships>",
+    )
+    path = h.workbook(tmp_path / "b.xlsx", h.far_cell("B2"), h.far_cell("XFD1048576"))
+    import zipfile
+
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(tmp_path / "c.xlsx", "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = workbook
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = rels
+            new.writestr(item.filename, data)
+    # when
+    with pytest.raises(FileError) as caught:
+        check_xlsx(tmp_path / "c.xlsx")
+    # then
+    assert caught.value.code == "sheet_too_large"
+    assert "第1个工作表“bomb”" in caught.value.message
+
+
+def test_part_names_that_differ_only_in_case_are_refused(tmp_path):
+    # given: a reader matching names without regard to case could take either
+    entries = [h.honest(n, d) for n, d in h.parts([h.far_cell("B2")], h.SHARED_STRINGS, {})]
+    twin = h.honest("XL/worksheets/sheet1.xml", h.far_cell("XFD1048576"))
+    path = h.raw_zip(tmp_path / "twins.xlsx", [*entries, twin])
+    # when
+    with pytest.raises(FileError) as caught:
+        check_xlsx(path)
+    # then
+    assert caught.value.code == "not_xlsx"

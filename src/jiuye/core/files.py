@@ -27,15 +27,14 @@ Files holding personal data are written owner-only: :func:`private_dir` (0700) a
 
 from __future__ import annotations
 
-import html
 import os
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, BinaryIO, ClassVar
+from xml.parsers import expat
 
 from jiuye.core.errors import JiuyeError
 from jiuye.core.ooxml import (
@@ -81,10 +80,6 @@ DEFAULT_MAX_CELLS = 1_048_576 * 16
 MAX_DIRECTORY_BYTES = 1024 * 1024  # a workbook's zip directory is a few KB
 MAX_PARTS = 10_000
 MAX_WORKBOOK_PART_BYTES = 10 * 1024 * 1024
-
-_SHEET = re.compile(rb'<sheet [^>]*?r:id="([^"]+)"')
-_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
-_REL_REVERSED = re.compile(rb'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
 
 
 class FileCode(StrEnum):
@@ -288,7 +283,8 @@ def _check_archive(
 ) -> SheetScan:
     infos = archive.infolist()
     names = [info.filename for info in infos]
-    if len(infos) > MAX_PARTS or len(set(names)) != len(names):
+    folded = {name.lower().replace("\\", "/") for name in names}
+    if len(infos) > MAX_PARTS or len(folded) != len(names):
         raise error(FileCode.NOT_XLSX, "压缩包结构异常（部件过多或重名），不是 Excel 保存的 .xlsx")
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise error(FileCode.NOT_XLSX, "压缩包中没有 Excel 工作簿，不是 .xlsx 文件")
@@ -318,36 +314,69 @@ def _check_archive(
     return scan
 
 
-_SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
-
-
 def _sheets(
     handle: BinaryIO, by_name: dict[str, zipfile.ZipInfo], error: type[FileError]
 ) -> list[tuple[str, str]]:
-    """(title, part name) of every sheet in the workbook's order; the first must exist."""
+    """(title, part name) of every sheet in the workbook's order, found as calamine finds
+    them: ``<sheet>`` elements (any prefix) of xl/workbook.xml whose ``r:id`` (or
+    ``relationships:id``) names a ``<Relationship>`` of xl/_rels/workbook.xml.rels; the
+    target under ``xl/`` unless it starts with ``xl/`` or ``/xl/``, matched without
+    regard to case. Both XML parts are parsed with expat, so no quoting or prefix can
+    hide a sheet. The first sheet must exist."""
     for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         info = by_name.get(name)
         if info is not None and info.file_size > MAX_WORKBOOK_PART_BYTES:
             raise error(FileCode.ZIP_BOMB, "工作簿结构异常（疑似压缩炸弹），已拒绝")
-    workbook = _read(handle, by_name["xl/workbook.xml"])
     rels_info = by_name.get("xl/_rels/workbook.xml.rels")
-    rels = _read(handle, rels_info) if rels_info is not None else b""
-    targets = {rid: target for rid, target in _REL.findall(rels)}
-    targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
+    rels = _elements(_read(handle, rels_info), "Relationship") if rels_info else []
+    targets = {a["Id"]: a["Target"] for a in rels if "Id" in a and "Target" in a}
+    lower = {name.lower(): name for name in by_name}
     sheets = []
-    for tag in _SHEET.finditer(workbook):
-        target = targets.get(tag.group(1))
-        if target is None:
-            continue
-        text = bytes(target).decode("utf-8", "replace")
-        name = text.lstrip("/") if text.startswith("/") else posixpath.normpath("xl/" + text)
-        title = _SHEET_NAME.search(tag.group(0))
-        sheets.append(
-            (html.unescape(title.group(1).decode("utf-8", "replace")) if title else "", name)
-        )
-    if not sheets or sheets[0][1] not in by_name:
+    elements = _elements(_read(handle, by_name["xl/workbook.xml"]), "sheet")
+    for number, attributes in enumerate(elements, start=1):
+        rid = attributes.get("r:id", attributes.get("relationships:id"))
+        target = targets.get(rid) if rid is not None else None
+        parts = [lower[p.lower()] for p in _sheet_paths(target or "") if p.lower() in lower]
+        if number == 1 and (target is None or not parts):
+            break  # the sheet a reader loads first is missing
+        sheets += [(attributes.get("name", ""), part) for part in parts]
+    if not sheets:
         raise error(FileCode.NO_SHEET, "工作簿中没有工作表")
     return sheets
+
+
+def _sheet_paths(target: str) -> list[str]:
+    """Where a reader may look for a sheet's part: calamine's rule and the normalised path."""
+    if target.startswith("/xl/"):
+        literal = target[1:]
+    elif target.startswith("xl/"):
+        literal = target
+    else:
+        literal = "xl/" + target
+    paths = [literal, posixpath.normpath(literal.replace("\\", "/")).lstrip("/")]
+    return list(dict.fromkeys(paths))
+
+
+def _elements(data: bytes, local: str) -> list[dict[str, str]]:
+    """The attributes of every element named ``local`` (with or without a prefix)."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate()
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name.rpartition(":")[2] == local:
+            found.append(attributes)
+
+    def refuse(*_: object) -> None:
+        raise Refused("not_xlsx", "文件含有 Excel 不会写入的 XML 声明（DOCTYPE/ENTITY），已拒绝")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise Refused("not_xlsx", "工作簿结构的 XML 有误，文件已损坏") from exc
+    return found
 
 
 def _read(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:

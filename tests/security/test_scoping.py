@@ -38,7 +38,7 @@ from openpyxl import load_workbook
 from jiuye.core import clock
 from jiuye.geo.loaders import load_songyuan_2017
 from jiuye.geo.models import Division
-from jiuye.identity import mask_resident_id, make_resident_id
+from jiuye.identity import make_resident_id, mask_resident_id
 from jiuye.portal import measures
 from jiuye.portal.demo import seed_guides, seed_offices
 from jiuye.portal.models import Booking, BookingStatus, Office, Slot

@@ -80,7 +80,7 @@ def request_form(request: HttpRequest, entity: str) -> HttpResponse:
         "filters": filter_text(listing, query) or "无",
         "reason": reason,
         "error": error,
-        "used": approvals.rows_requested_today(request.user.pk),
+        "used": approvals.rows_requested_today(int(request.user.pk or 0)),
         "daily": settings.UNMASKED_EXPORT_ROWS_PER_DAY,
         "valid_hours": settings.EXPORT_APPROVAL_VALID_HOURS,
         "cap": settings.EXPORT_MAX_ROWS,
@@ -111,7 +111,7 @@ def _mine_page(request: HttpRequest, error: ApprovalError | None = None) -> Http
     context = {
         "lines": _lines(list(approvals.requests_of(request.user)[:50])),
         "error": error,
-        "used": approvals.rows_requested_today(request.user.pk),
+        "used": approvals.rows_requested_today(int(request.user.pk or 0)),
         "daily": settings.UNMASKED_EXPORT_ROWS_PER_DAY,
         "can_approve": approvals.can_approve(request.user),
     }

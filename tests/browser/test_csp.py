@@ -129,13 +129,10 @@ def test_booking_an_appointment_raises_no_csp_violation(live_server, page, viola
     assert violations.items == []
 
 
-def test_the_staff_workbench_raises_no_csp_violation(live_server, page, violations):
-    # given a member of staff signed in through the login page
+def test_the_staff_workbench_raises_no_csp_violation(live_server, page, violations, sign_in):
+    # given a member of staff signed in through the login page and the second factor
     StaffUserFactory(username="csp_staff", first_name="王经办")
-    visit_page(page, f"{live_server.url}/accounts/login/?next=/workbench/")
-    page.get_by_label("用户名").fill("csp_staff")
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in("csp_staff", password=STAFF_PASSWORD)
     # then
     expect(page.get_by_role("heading", level=1)).to_have_text("工作台")
     page.wait_for_load_state("networkidle")

@@ -222,7 +222,7 @@ def test_a_broken_audit_chain_is_reported_by_backup_and_restore(
     from jiuye.cli import backup as backup_module
 
     _registry()
-    monkeypatch.setattr(backup_module, "audit_verify", lambda database: False)
+    monkeypatch.setattr(backup_module, "audit_verify", lambda database, head=None: False)
     dump = tmp_path / "jiuye.backup"
     sqlite = connection.vendor == "sqlite"
     url = f"sqlite:///{tmp_path / 'restored.sqlite3'}" if sqlite else restored.url()

@@ -202,7 +202,7 @@ BACKUP_DIR = Path(os.environ.get("JIUYE_BACKUP_DIR", VAR_DIR / "backups"))
 # Settings / environment variables that locate key material: the backup manifest records
 # their names and key file paths, never a value (the keys are backed up separately).
 BACKUP_KEY_NAMES = env_list(
-    "JIUYE_BACKUP_KEY_NAMES", "JIUYE_FIELD_KEYS,JIUYE_KEY_FILE,JIUYE_FIELD_KEY_FILE,SECRET_KEY"
+    "JIUYE_BACKUP_KEY_NAMES", "JIUYE_FIELD_KEYS,JIUYE_KEY_FILE,FIELD_DEV_KEY_FILE,SECRET_KEY"
 )
 
 # ---------------------------------------------------------------- audit trail (issue 10)

@@ -21,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -72,8 +73,9 @@ def key_locations() -> list[dict[str, Any]]:
 
     The names come from the setting ``BACKUP_KEY_NAMES`` (``JIUYE_BACKUP_KEY_NAMES``);
     each is looked up as a setting (with and without its ``JIUYE_`` prefix), then in the
-    environment. A value that is the absolute path of an existing file is recorded as
-    that path; any other value only as ``"set": true``.
+    environment. A value that is an absolute path is recorded as that path (``"missing"``
+    when no file is there; a path setting with no file is left out); any other value only
+    as ``"set": true``.
     """
     from django.conf import settings
 
@@ -86,31 +88,45 @@ def key_locations() -> list[dict[str, Any]]:
         ):
             if value is None or value in ("", [], ()):
                 continue
+            if isinstance(value, Path) and not value.is_file():
+                continue  # a path setting with nothing there (e.g. the dev key file)
             entry: dict[str, Any] = {"name": name, "where": where}
             if isinstance(value, str | Path) and str(value).startswith("/"):
-                if Path(value).is_file():
-                    entry["file"] = str(value)
-            if "file" not in entry:
+                entry["file"] = str(value)
+                if not Path(value).is_file():
+                    entry["missing"] = True
+            else:
                 entry["set"] = True
             found.append(entry)
             break
     return found
 
 
-def audit_verify(database: Database) -> bool | None:
+def audit_verify(database: Database, head: Mapping[str, Any] | None = None) -> bool | None:
     """``jiuye audit verify`` on ``database`` in a child process: True when the chain
-    holds, False when it does not, None when this version has no such command."""
+    holds, False when it does not, None when this version has no such command.
+
+    ``head`` (the chain head recorded with a backup) stands in for the live head file,
+    which has moved on since: a copy is checked against the head it was taken with.
+    """
     import typer.main
 
     group = typer.main.get_command(app)
     audit = getattr(group, "commands", {}).get("audit")
     if audit is None or "verify" not in getattr(audit, "commands", {}):
         return None
-    done = subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
-        [sys.executable, "-c", "from jiuye.cli import main; main()", "audit", "verify"],
-        env={**os.environ, "DATABASE_URL": database.url()},
-        check=False,
-    )
+    env = {**os.environ, "DATABASE_URL": database.url()}
+    with tempfile.TemporaryDirectory(prefix="jiuye-verify-") as folder:
+        if head is not None:
+            path = Path(folder) / "chain-head.json"
+            with os.fdopen(create_private(path), "w", encoding="utf-8") as handle:
+                json.dump(dict(head), handle)
+            env["JIUYE_AUDIT_HEAD_FILE"] = str(path)
+        done = subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
+            [sys.executable, "-c", "from jiuye.cli import main; main()", "audit", "verify"],
+            env=env,
+            check=False,
+        )
     return done.returncode == 0
 
 
@@ -145,8 +161,11 @@ def backup(database: Database, dump: Path, *, verify_audit: bool = True) -> dict
     }
     if manifest["audit"] is not None and verify_audit:
         # SQLite: the copy itself (the source may be an in-memory database)
-        checked = database if database.vendor == "postgresql" else Database("sqlite", str(dump))
-        manifest["audit"]["verified"] = audit_verify(checked)
+        if database.vendor == "postgresql":
+            manifest["audit"]["verified"] = audit_verify(database)
+        else:
+            copy = Database("sqlite", str(dump))
+            manifest["audit"]["verified"] = audit_verify(copy, manifest["audit"].get("head"))
     with os.fdopen(create_private(manifest_path(dump)), "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
@@ -181,6 +200,8 @@ def compare(manifest: Mapping[str, Any], found: Mapping[str, Any]) -> list[str]:
         differences.append("已执行的迁移与清单不同")
     if (manifest.get("audit") or {}).get("max_id") != (found.get("audit") or {}).get("max_id"):
         differences.append("审计记录的最后编号与清单不同")
+    if (manifest.get("audit") or {}).get("head") != (found.get("audit") or {}).get("head"):
+        differences.append("审计链头（序号、摘要）与清单不同")
     return differences
 
 
@@ -200,7 +221,8 @@ def restore(dump: Path, target: Database, *, force: bool = False) -> dict[str, A
         found = restore_sqlite(dump, target, force=force)
     seconds = time.perf_counter() - started
     differences = compare(manifest, found)
-    verified = audit_verify(target) if found["audit"] is not None else None
+    audit = found["audit"]
+    verified = audit_verify(target, audit.get("head")) if audit is not None else None
     if verified is False:
         differences.append("审计链校验未通过（jiuye audit verify）")
     if differences:

@@ -23,6 +23,7 @@ from urllib.parse import quote
 from jiuye.core.errors import JiuyeError
 
 AUDIT_TABLE = "core_auditevent"
+HEAD_TABLE = "core_auditchainhead"
 # SQLSTATE invalid_catalog_name: the database does not exist
 _NO_SUCH_DATABASE = "3D000"
 
@@ -153,6 +154,17 @@ def state(cursor: Any, vendor: str) -> dict[str, Any]:
     if AUDIT_TABLE in counts:
         cursor.execute(f"SELECT max(id) FROM {AUDIT_TABLE}")  # noqa: S608
         audit = {"table": AUDIT_TABLE, "rows": counts[AUDIT_TABLE], "max_id": cursor.fetchone()[0]}
+        if HEAD_TABLE in counts:
+            # the chain head as it stands in this database (the live head file runs ahead
+            # of any backup: a restored copy is checked against this instead)
+            cursor.execute(
+                f"SELECT chain_id, sequence, digest, algorithm FROM {HEAD_TABLE} "  # noqa: S608
+                "WHERE chain = 'trail'"
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                names = ("chain", "sequence", "digest", "algorithm")
+                audit["head"] = dict(zip(names, row, strict=True))
     return {"counts": counts, "migrations": migrations, "audit": audit}
 
 

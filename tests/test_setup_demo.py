@@ -27,6 +27,7 @@ def test_setup_demo_twice_is_harmless_and_prints_the_logins():
     assert "花名册上传：删除超过 24 小时未处理的批次" in second.output
     assert sorted(get_user_model().objects.values_list("username", flat=True)) == [
         "auditor",
+        "city_lead",
         "city_staff",
         "community_staff",
         "county_staff",
@@ -34,6 +35,11 @@ def test_setup_demo_twice_is_harmless_and_prints_the_logins():
         "sysadmin",
     ]
     assert not get_user_model().objects.filter(is_superuser=True).exists()
+    # the demo's export approver, and only it
+    approvers = [
+        u.username for u in get_user_model().objects.all() if u.has_perm("staff.approve_export")
+    ]
+    assert approvers == ["city_lead"]
     assert Division.objects.count() == 153
     assert Division.objects.filter(is_sample=True).count() == 3
     assert Person.objects.count() == 5000

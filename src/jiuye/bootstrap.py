@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import transaction
 
@@ -45,6 +45,8 @@ class DemoAccount:
     full_identity: bool = False
     # the second factor: a fixed, published TOTP secret (base32), demo only
     totp_secret: str = ""
+    # extra permissions ("app.codename"), e.g. approving unmasked exports
+    permissions: tuple[str, ...] = ()
 
 
 # Demo only: fixed, published passwords and TOTP secrets (`jiuye demo-otp USER` prints
@@ -86,6 +88,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         division="220700",
         full_identity=True,
         totp_secret="G3SCRD7QQGRO5ROVOO25QXHE42DV4QOA",  # noqa: S106 - published, demo only
+    ),
+    # approves other staff members' unmasked exports (maker–checker, 未脱敏导出审批)
+    DemoAccount(
+        "city_lead",
+        "Jiuye#Lead2018",
+        "市局科长",
+        "市级经办人员（审批未脱敏导出）",
+        "市级经办人员",
+        division="220700",
+        full_identity=True,
+        totp_secret="MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",  # noqa: S106 - published, demo only
+        permissions=("staff.approve_export",),
     ),
     DemoAccount(
         "county_staff",
@@ -171,6 +185,11 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
                 )
             else:
                 user.groups.add(group)
+        for name in account.permissions:
+            app_label, codename = name.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         if account.totp_secret:
             twofactor.ensure_device(user, account.totp_secret)
         _ensure_staff_profile(user, account)

@@ -139,10 +139,10 @@ def test_reveal_needs_a_reason_and_a_post(client, divisions):
 
 def test_reveal_checks_the_csrf_token(divisions):
     # given
-    from django.test import Client
+    from jiuye.testing.signin import SignedInClient
 
     world = build_world(divisions)
-    client = Client(enforce_csrf_checks=True)
+    client = SignedInClient(enforce_csrf_checks=True)  # both factors, CSRF enforced
     client.force_login(staff("qg", "220721", full=True))
     # when
     response = client.post(

@@ -217,6 +217,7 @@ def test_demo_staff_get_their_jurisdictions(db):
     }
     assert profiles == {
         "city_staff": ("220700", True),
+        "city_lead": ("220700", True),
         "county_staff": ("220702", False),
         "community_staff": (COMMUNITY, False),
     }

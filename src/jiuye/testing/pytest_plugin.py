@@ -143,6 +143,23 @@ class FrozenClock:
         return core_clock.now()
 
 
+@pytest.fixture(autouse=True)
+def _audit_files(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each database test its own audit head file and archive folder (settings, and the
+    environment its child processes inherit): a head file belongs to one chain, and each
+    test's database starts another."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("audit")
+    settings = request.getfixturevalue("settings")
+    for name, path in (
+        ("HEAD_FILE", folder / "chain-head.json"),
+        ("ARCHIVE_DIR", folder / "archive"),
+    ):
+        setattr(settings, f"AUDIT_{name}", path)
+        monkeypatch.setenv(f"JIUYE_AUDIT_{name}", str(path))
+
+
 @pytest.fixture
 def clock() -> Iterator[FrozenClock]:
     """:mod:`jiuye.core.clock` frozen at 1 June 2019, 10:00 in Shanghai (``set`` moves it)."""

@@ -46,24 +46,11 @@ from django.urls import resolve  # noqa: E402
 from ninja import NinjaAPI, Query  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
+from jiuye.api.rules import EXAMPLE_CASE as CASE  # noqa: E402
 from jiuye.api.rules import ErrorOut, EvaluateQuery  # noqa: E402
 from jiuye.evaluation import evaluate_json, load_json, parse_as_of  # noqa: E402
 from jiuye.rules import CaseError  # noqa: E402
 
-CASE = {
-    "entity": "person",
-    "as_of": "2019-06-01",
-    "facts": {
-        "is_college_graduate": True,
-        "is_first_business": True,
-        "business_kind": "small_micro_enterprise",
-        "business_license_date": "2018-04-01",
-        "business_operating_since": "2018-04-10",
-        "business_operating_normally": True,
-        "has_social_insurance": True,
-    },
-    "receipts": [],
-}
 BODY = json.dumps(CASE)
 PATH = "/api/v1/evaluate"
 

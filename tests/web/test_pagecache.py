@@ -57,7 +57,7 @@ def test_a_guide_edited_in_the_admin_shows_at_once(admin_client, offices_and_slo
     assert SLOW in Client().get(MEASURE).content.decode()
     # when an administrator edits the guide
     response = admin_client.post(
-        f"/admin/portal/guide/{guide.pk}/change/",
+        f"/admin/system/portal/guide/{guide.pk}/change/",
         {
             "rule_id": "startup_subsidy",
             "materials": "居民身份证\n营业执照",

@@ -75,6 +75,23 @@ class EvaluateQuery(Schema):
     rule: list[str] | None = None
 
 
+#: The document's example case (a graduate's first small business); bench/api.py posts it.
+EXAMPLE_CASE: dict[str, Any] = {
+    "entity": "person",
+    "as_of": "2019-06-01",
+    "facts": {
+        "is_college_graduate": True,
+        "is_first_business": True,
+        "business_kind": "small_micro_enterprise",
+        "business_license_date": "2018-04-01",
+        "business_operating_since": "2018-04-10",
+        "business_operating_normally": True,
+        "has_social_insurance": True,
+    },
+    "receipts": [],
+}
+
+
 def _case_body_schema() -> dict[str, Any]:
     return {
         "requestBody": {
@@ -82,20 +99,7 @@ def _case_body_schema() -> dict[str, Any]:
             "content": {
                 "application/json": {
                     "schema": facts_schema(),
-                    "example": {
-                        "entity": "person",
-                        "as_of": "2019-06-01",
-                        "facts": {
-                            "is_college_graduate": True,
-                            "is_first_business": True,
-                            "business_kind": "small_micro_enterprise",
-                            "business_license_date": "2018-04-01",
-                            "business_operating_since": "2018-04-10",
-                            "business_operating_normally": True,
-                            "has_social_insurance": True,
-                        },
-                        "receipts": [],
-                    },
+                    "example": EXAMPLE_CASE,
                 }
             },
         }

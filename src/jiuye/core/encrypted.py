@@ -131,7 +131,9 @@ class _Derived(models.CharField):  # type: ignore[type-arg]
         return name, path, args, kwargs
 
     def derive(self, value: str) -> str:
-        raise NotImplementedError
+        """The column's value computed from the plain value; each kind of derived
+        column (the blind index, the masked form) says how."""
+        raise NotImplementedError(f"{type(self).__name__} must define derive()")
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = getattr(model_instance, self.source)

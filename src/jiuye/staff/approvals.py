@@ -339,27 +339,42 @@ def export_approve(
     approval = _decidable("export.approve", approval_id, approver, request)
     now = clock.now()
     valid_until = now + timedelta(hours=settings.EXPORT_APPROVAL_VALID_HOURS)
+    return _decide(
+        "export.approve",
+        approval,
+        approver,
+        request,
+        state=ExportState.APPROVED,
+        decided_at=now,
+        valid_until=valid_until,
+    )
+
+
+def _decide(
+    event: str,
+    approval: ExportApproval,
+    approver: Any,
+    request: HttpRequest | None,
+    **fields: Any,
+) -> ExportApproval:
+    """Move a pending request decided by someone other than its requester to ``fields``
+    (once: a second decision finds it no longer pending), appending ``event``."""
     with transaction.atomic():
         changed = (
             ExportApproval.objects.filter(pk=approval.pk, state=ExportState.PENDING)
             .exclude(requester_id=approver.pk)
-            .update(
-                state=ExportState.APPROVED,
-                decided_by=approver,
-                decided_at=now,
-                valid_until=valid_until,
-            )
+            .update(decided_by=approver, **fields)
         )
         if changed == 1:
             trail.append(
-                "export.approve",
+                event,
                 actor=approver,
                 object=_object(approval),
                 request=request,
                 detail={**_detail(approval), "requester": approval.requester_id},
             )
     if changed != 1:
-        raise _not_pending("export.approve", approval, approver, request)
+        raise _not_pending(event, approval, approver, request)
     approval.refresh_from_db()
     return approval
 
@@ -379,29 +394,15 @@ def export_refuse(
             approval_id=approval.pk,
             request=request,
         )
-    with transaction.atomic():
-        changed = (
-            ExportApproval.objects.filter(pk=approval.pk, state=ExportState.PENDING)
-            .exclude(requester_id=approver.pk)
-            .update(
-                state=ExportState.REFUSED,
-                decided_by=approver,
-                decided_at=clock.now(),
-                decision_note=note,
-            )
-        )
-        if changed == 1:
-            trail.append(
-                "export.refuse",
-                actor=approver,
-                object=_object(approval),
-                request=request,
-                detail={**_detail(approval), "requester": approval.requester_id},
-            )
-    if changed != 1:
-        raise _not_pending("export.refuse", approval, approver, request)
-    approval.refresh_from_db()
-    return approval
+    return _decide(
+        "export.refuse",
+        approval,
+        approver,
+        request,
+        state=ExportState.REFUSED,
+        decided_at=clock.now(),
+        decision_note=note,
+    )
 
 
 def _download_problem(

@@ -285,6 +285,7 @@ def _preview_body(client, path) -> tuple[str, str]:
     token = uploaded["Location"].rstrip("/").rsplit("/", 1)[1]
     body = body.replace(token, "TOKEN")
     body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+    body = re.sub(r'<meta name="csrf-token" content="[^"]+">', "CSRF", body)
     return re.sub(r'"X-CSRFToken": "[^"]+"', "CSRF", body), token
 
 

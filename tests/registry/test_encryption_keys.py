@@ -137,6 +137,8 @@ def test_each_column_has_its_own_blind_index_key():
         (_line("enc", "k1") + "; " + _line("enc", "k1") + "; " + _line("index", "i1"), "重复"),
         ("key k1 abc", "格式"),
     ],
+    # fixed ids: the keys are random, and pytest-xdist workers must collect the same names
+    ids=["short-key", "no-index-key", "duplicate-id", "bad-format"],
 )
 def test_bad_key_text_is_refused_in_chinese(text, words):
     # when

@@ -248,15 +248,25 @@ FILL: dict[str, dict[str, tuple[str, Values]]] = {
     "registry:exports:approve": {"pk": (RECORD, lambda o: [o.pending.pk])},
     "registry:exports:refuse": {"pk": (RECORD, lambda o: [o.pending.pk])},
     "registry:exports:download": {"pk": (RECORD, lambda o: [o.approved.pk, o.pending.pk])},
-    "admin:app_list": {"app_label": (PLAIN, _app_labels)},
-    "admin:auth_user_password_change": {"id": (RECORD, lambda o: [o.staff.pk])},
-    "admin:view_on_site": {
+}
+
+# each role's admin site (/admin/system/, /admin/security/, /admin/audit/) has the same
+# parameterised URLs
+for _site, _prefix in (
+    ("system_admin", "admin/system/"),
+    ("security_admin", "admin/security/"),
+    ("audit_admin", "admin/audit/"),
+):
+    FILL[f"{_site}:app_list"] = {"app_label": (PLAIN, _app_labels)}
+    FILL[f"{_site}:auth_user_password_change"] = {"id": (RECORD, lambda o: [o.staff.pk])}
+    FILL[f"{_site}:view_on_site"] = {
         "content_type_id": (RECORD, lambda o: [_content_type("registry.person")]),
         "object_id": (RECORD, lambda o: [o.person.pk]),
-    },
+    }
     # the admin's catch-all (old-style object URLs redirect from here)
-    "admin/(?P<url>.*)$": {"url": (RECORD, lambda o: [f"registry/person/{o.person.pk}/", "x/"])},
-}
+    FILL[_prefix + "(?P<url>.*)$"] = {
+        "url": (RECORD, lambda o: [f"registry/person/{o.person.pk}/", "x/"])
+    }
 
 #: URLs anyone holding the code or token may open (a resident's own booking, a saved
 #: self-check): any status, but still nothing personal in the body.
@@ -284,7 +294,7 @@ POST_DATA: dict[str, dict[str, str]] = {
     "portal:cancel": {"phone_tail": "0000"},
 }
 
-ADMIN_OBJECT = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/")
+ADMIN_OBJECT = re.compile(r"^admin/(?:system/|security/|audit/)?(\w+)/(\w+)/<path:object_id>/")
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
@@ -443,7 +453,8 @@ def test_a_county_account_gets_nothing_of_another_county_from_any_url(
     assert problems == []
     # and the sweep reached the pages, the API and the admin
     assert {"registry:person_detail", "portal:day_bookings", "api:evaluate"} <= set(swept)
-    assert any(name.startswith("admin:registry_person") for name in swept)
+    for site in ("system_admin", "security_admin", "audit_admin"):
+        assert any(n.startswith(f"{site}:") and n.endswith("_change") for n in swept), site
 
 
 def test_a_route_the_sweep_cannot_fill_fails_with_a_message_to_add_it():

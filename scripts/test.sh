@@ -31,6 +31,11 @@ loud() {
   echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 }
 
+# pytest-xdist: one worker per core (the CI machines have two); JIUYE_TEST_WORKERS=0 runs
+# in one process (easier to debug).
+workers=(-n "${JIUYE_TEST_WORKERS:-auto}")
+[ "${JIUYE_TEST_WORKERS:-}" = 0 ] && workers=()
+
 # What pytest collects: the test folders, plus doctests in the application code.
 paths=(tests)
 [ -d policies ] && paths+=(policies)
@@ -40,12 +45,12 @@ step ruff ruff check .
 step "ruff format" ruff format --check .
 step "import layers" lint-imports
 step mypy env SECRET_KEY=typecheck-only mypy
-step "pytest sqlite" env -u DATABASE_URL pytest "${paths[@]}" "${doctest_paths[@]}" --doctest-modules "$@"
+step "pytest sqlite" env -u DATABASE_URL pytest "${workers[@]}" "${paths[@]}" "${doctest_paths[@]}" --doctest-modules "$@"
 
 if [ -n "${DATABASE_URL:-}" ]; then
-  step "pytest postgresql" pytest "${paths[@]}" -m django_db "$@"
+  step "pytest postgresql" pytest "${workers[@]}" "${paths[@]}" -m django_db "$@"
 elif python -c 'import sys; from jiuye.testing.postgres import find_bindir; sys.exit(find_bindir() is None)'; then
-  step "pytest postgresql" python -m jiuye.testing.postgres -- pytest "${paths[@]}" -m django_db "$@"
+  step "pytest postgresql" python -m jiuye.testing.postgres -- pytest "${workers[@]}" "${paths[@]}" -m django_db "$@"
 elif [ "$ci" = true ]; then
   loud "CI=true：找不到 PostgreSQL（initdb），不能跳过 PostgreSQL 测试。"
   failed+=("postgresql missing")

@@ -53,6 +53,7 @@ __all__ = [
     "Policy",
     "PolicyConfigError",
     "configured_modules",
+    "holiday_calendar",
     "load_policy",
     "policy",
 ]
@@ -240,3 +241,16 @@ def load_policy(modules: Sequence[str | ModuleType] = DEFAULT_PACKAGES) -> Polic
         labels=_require(_part(infos, "labels", "LABELS"), "labels", infos),
         readings=_part(infos, "readings", None),
     )
+
+
+#: The State Council's holiday notices (reference data shared by every package).
+CALENDAR_PATH = Path(__file__).resolve().parent / "calendars" / "state_council_holidays.yaml"
+
+
+@lru_cache(maxsize=1)
+def holiday_calendar() -> Any:
+    """The statutory rest days (``jiuye.rules.calendar.HolidayCalendar``): what counts
+    as a working day for time limits (办理时限) and announcement periods (公示期)."""
+    from jiuye.rules.calendar import load_calendar
+
+    return load_calendar(CALENDAR_PATH)

@@ -44,6 +44,19 @@ class Bindings:
     )
     registers: Mapping[str, str] = field(default_factory=dict)
     services: Mapping[str, str] = field(default_factory=dict)
+    #: Benefits handled by the city rather than the county of the applicant (casework
+    #: routes their last review steps to the city).
+    city_handled_rules: tuple[str, ...] = ()
+    #: The announcement period (公示期, working days) of a benefit: a parameter per rule.
+    announcement_parameter: str = "announcement.{rule}"
+
+    def announcement_days(self, rule_id: str) -> str:
+        """The parameter key of ``rule_id``'s announcement period.
+
+        >>> Bindings((), "", "", "", "").announcement_days("startup_subsidy")
+        'announcement.startup_subsidy'
+        """
+        return self.announcement_parameter.format(rule=rule_id)
 
 
 @dataclass(frozen=True)

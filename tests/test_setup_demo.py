@@ -30,7 +30,9 @@ def test_setup_demo_twice_is_harmless_and_prints_the_logins():
         "city_lead",
         "city_staff",
         "community_staff",
+        "county_lead",
         "county_staff",
+        "fuyu_staff",
         "secadmin",
         "sysadmin",
     ]
@@ -61,7 +63,11 @@ def test_demo_accounts_sign_in_with_password_and_their_published_totp_secret(cli
     assert response.status_code == 302
     assert response["Location"] == "/workbench/"
     assert workbench.status_code == 200
-    assert list(county.groups.values_list("name", flat=True)) == ["县区经办人员"]
+    assert sorted(county.groups.values_list("name", flat=True)) == [
+        "县区经办人员",
+        "审核：初审",
+        "审核：复审",
+    ]
     assert not county.is_superuser
 
 

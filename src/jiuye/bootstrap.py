@@ -47,6 +47,8 @@ class DemoAccount:
     totp_secret: str = ""
     # extra permissions ("app.codename"), e.g. approving unmasked exports
     permissions: tuple[str, ...] = ()
+    # casework review roles (jiuye.casework.demo.ROLES codes): 初审, 复审, 审批, 科长
+    review_roles: tuple[str, ...] = ()
 
 
 # Demo only: fixed, published passwords and TOTP secrets (`jiuye demo-otp USER` prints
@@ -88,6 +90,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         division="220700",
         full_identity=True,
         totp_secret="G3SCRD7QQGRO5ROVOO25QXHE42DV4QOA",  # noqa: S106 - published, demo only
+        review_roles=("second",),
     ),
     # approves other staff members' unmasked exports (maker–checker, 未脱敏导出审批)
     DemoAccount(
@@ -100,6 +103,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         full_identity=True,
         totp_secret="MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",  # noqa: S106 - published, demo only
         permissions=("staff.approve_export",),
+        review_roles=("approve", "senior"),
     ),
     DemoAccount(
         "county_staff",
@@ -109,6 +113,28 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "县区经办人员",
         division="220702",
         totp_secret="YID6HZCKDWJD22QIIZ7NJEBSIBNQZAFL",  # noqa: S106 - published, demo only
+        review_roles=("initial", "second"),
+    ),
+    # approves at the county (审批) and signs off second returns and overrides (科长)
+    DemoAccount(
+        "county_lead",
+        "Jiuye#CountyLead2018",
+        "宁江区就业局科长",
+        "县区经办人员（审批、上级审核）",
+        "县区经办人员",
+        division="220702",
+        totp_secret="OBQXG43XN5ZGIMJSGM2DKNRXHA4TAMJS",  # noqa: S106 - published, demo only
+        review_roles=("approve", "senior"),
+    ),
+    # a counter clerk of another county: takes applications of any resident (市内通办)
+    DemoAccount(
+        "fuyu_staff",
+        "Jiuye#Fuyu2018",
+        "扶余市窗口受理员",
+        "县区经办人员（窗口受理）",
+        "县区经办人员",
+        division="220781",
+        totp_secret="MZ2XS5JAON2GCZTGEBRWY2LSNMQGIMZU",  # noqa: S106 - published, demo only
     ),
     DemoAccount(
         "community_staff",
@@ -118,6 +144,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "社区工作人员",
         division="220702001901",
         totp_secret="ITSJBGNX2FROHWNJYVD2T3WR4VZ5LO2J",  # noqa: S106 - published, demo only
+        review_roles=("initial",),
     ),
 )
 
@@ -165,10 +192,12 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
     """The demo accounts, each enrolled with its published TOTP secret."""
     from django.contrib.auth import get_user_model
 
+    from jiuye.casework import demo as casework_demo
     from jiuye.staff import roles, twofactor
 
     user_model = get_user_model()
     roles.ensure_role_groups()
+    casework_demo.ensure_demo_chains()
     for account in DEMO_ACCOUNTS:
         user, _ = user_model.objects.get_or_create(username=account.username)
         user.first_name = account.display_name
@@ -193,6 +222,7 @@ def ensure_demo_accounts() -> tuple[DemoAccount, ...]:
         if account.totp_secret:
             twofactor.ensure_device(user, account.totp_secret)
         _ensure_staff_profile(user, account)
+        casework_demo.grant(user, account.review_roles)
     _retire_legacy_admin(user_model)
     return DEMO_ACCOUNTS
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jiuye.web",
     "jiuye.selfcheck",
     "jiuye.portal",
+    "jiuye.casework",
     "csp",
 ]
 

@@ -37,6 +37,8 @@ EXPECTED_MODELS = {
         "portal.guide",
         "portal.office",
         "portal.slot",
+        "casework.reviewchain",
+        "casework.reviewrole",
     },
     Role.SECURITY: {
         "auth.user",
@@ -96,6 +98,9 @@ def one_of_each(divisions):  # noqa: F811
     )
     trail.append("test.event", actor=clerk)
     role_group(Role.SYSTEM)
+    from jiuye.casework.demo import ensure_demo_chains
+
+    ensure_demo_chains()
     return clerk
 
 

@@ -47,6 +47,22 @@ def setup_demo(
     _print_demo_accounts(accounts)
 
 
+def _print_review_roles(accounts: tuple[Any, ...]) -> None:
+    from jiuye.casework.demo import ROLES
+
+    names = {code: name for code, name, _ in ROLES}
+    table = Table(
+        title="演示审核角色（受理审核：社区初审 → 县区复审 → 县区审批；单位事项县区初审 → 审批）"
+    )
+    for column in ("用户名", "辖区", "审核角色"):
+        table.add_column(column, no_wrap=True)
+    for account in accounts:
+        if account.review_roles or account.username == "fuyu_staff":
+            roles = "、".join(names[c] for c in account.review_roles) or "窗口受理（市内通办）"
+            table.add_row(account.username, account.division or "", roles)
+    console.print(table)
+
+
 def _print_demo_accounts(accounts: tuple[Any, ...]) -> None:
     from django.conf import settings
 
@@ -62,6 +78,7 @@ def _print_demo_accounts(accounts: tuple[Any, ...]) -> None:
     for account in accounts:
         secrets.add_row(account.username, account.totp_secret)
     console.print(secrets)
+    _print_review_roles(accounts)
     console.print(
         "登录：用户名和密码，再输入动态验证码（6 位）。演示账号已绑定上表的密钥："
         "用身份验证器扫描 [bold]jiuye demo-otp 用户名 --qr[/] 显示的二维码，"

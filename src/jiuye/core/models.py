@@ -85,6 +85,9 @@ class Source(models.TextChoices):
     ROSTER = "roster", _("花名册导入")
     EXCHANGE = "exchange", _("数据交换")
     SYNTHETIC = "synthetic", _("合成演示数据")
+    PORTAL = "portal", _("网上办事")
+    API = "api", _("接口")
+    TASK = "task", _("系统任务")
 
 
 class ChangeLogQuerySet(AppendOnlyQuerySet["ChangeLog"]):

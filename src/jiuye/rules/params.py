@@ -27,7 +27,16 @@ from jiuye.rules.model import Parameter, ParamValue
 
 __all__ = ["load_parameter", "load_parameters"]
 
-_UNITS = {"fen", "months", "years", "percent", "count", "date", "fen_per_class_hour"}
+_UNITS = {
+    "fen",
+    "months",
+    "years",
+    "percent",
+    "count",
+    "date",
+    "fen_per_class_hour",
+    "working_days",
+}
 
 
 def load_parameter(path: Path, name: str) -> Parameter:

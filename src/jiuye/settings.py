@@ -427,6 +427,9 @@ RATE_CANCEL_FAILURES_PER_ADDRESS = os.environ.get("JIUYE_RATE_CANCEL_FAILURES_PE
 RATE_CODE_MISSES_PER_ADDRESS = os.environ.get("JIUYE_RATE_CODE_MISSES_PER_ADDRESS", "20/h")
 # Self-check drafts saved per address (one person saves one or two per check).
 RATE_DRAFTS_PER_ADDRESS = os.environ.get("JIUYE_RATE_DRAFTS_PER_ADDRESS", "10/h")
+# 公示异议 and the public progress lookup by case code (issue 11)
+RATE_OBJECTIONS_PER_ADDRESS = os.environ.get("JIUYE_RATE_OBJECTIONS_PER_ADDRESS", "20/h")
+RATE_LOOKUP_MISSES_PER_ADDRESS = os.environ.get("JIUYE_RATE_LOOKUP_MISSES_PER_ADDRESS", "20/h")
 # The counters behind the rates (django-ratelimit) live in the database, in
 # jiuye.portal.ratecache: shared by every gunicorn worker and machine, incremented
 # atomically (django-ratelimit refuses LocMem, file and Django's DatabaseCache, which

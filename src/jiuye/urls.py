@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("jiuye.web.urls")),
     path("", include("jiuye.portal.urls")),
     path("selfcheck/", include("jiuye.selfcheck.urls")),
+    path("", include("jiuye.web.casework.urls")),
     path("registry/", include("jiuye.registry.urls")),
     path("api/v1/", api.urls),
     # three administrator sites, one per role (三权分立); Django's default site is not mounted

@@ -45,6 +45,22 @@ CHECKS = [
 ]
 
 DOCUMENT = api.get_openapi_schema(path_prefix="/api/v1/")
+
+
+# The case endpoints read the database, which this server-only run has none of: they
+# are tested with the database in tests/casework/test_api.py.
+def without_cases(document: dict) -> dict:
+    paths = {
+        path: item
+        for path, item in document["paths"].items()
+        if not any(
+            "cases" in (op.get("tags") or []) for op in item.values() if isinstance(op, dict)
+        )
+    }
+    return {**document, "paths": paths}
+
+
+DOCUMENT = without_cases(DOCUMENT)
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 #: (operation, phase, status) → requests sent, printed with ``-s`` for the record.
 SENT: Counter[tuple[str, str, int]] = Counter()
@@ -82,7 +98,7 @@ def test_the_live_server_serves_the_document_being_fuzzed(server, session):
     served = session.get(f"{server}/api/v1/openapi.json", timeout=30)
     # then
     assert served.status_code == 200
-    assert served.json() == DOCUMENT
+    assert without_cases(served.json()) == DOCUMENT
 
 
 @schema.parametrize()

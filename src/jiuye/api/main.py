@@ -18,6 +18,7 @@ from jiuye.core.errors import JiuyeError
 ROUTERS: tuple[tuple[str, str], ...] = (
     ("/", "jiuye.api.index:router"),
     ("/", "jiuye.api.rules:router"),
+    ("/", "jiuye.api.cases:router"),
 )
 
 

@@ -56,6 +56,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jiuye.cli.audit",
     "jiuye.cli.keys",
     "jiuye.cli.accounts",
+    "jiuye.cli.cases",
 )
 
 

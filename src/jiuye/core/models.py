@@ -218,3 +218,21 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
         verbose_name_plural = _("审计链头")
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a request with an ``Idempotency-Key`` (jiuye.core.idempotency)."""
+
+    scope = models.CharField(_("范围"), max_length=60)
+    key = models.CharField(_("幂等键"), max_length=100)
+    body_digest = models.CharField(_("请求摘要"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("状态码"))
+    answer = models.JSONField(_("应答"))
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key_uniq")
+        ]

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from jiuye.web.casework import public, staff
+
+app_name = "casework"
+
+urlpatterns = [
+    path("workbench/cases/", staff.queue, name="queue"),
+    path("workbench/cases/bulk/", staff.bulk, name="bulk"),
+    path("workbench/cases/counter/", staff.counter_file, name="counter_file"),
+    path("workbench/cases/<str:code>/", staff.detail, name="detail"),
+    path("workbench/cases/<str:code>/act/", staff.act, name="act"),
+    path("workbench/cases/<str:code>/override/", staff.override, name="override"),
+    path("workbench/cases/<str:code>/reevaluate/", staff.reevaluate, name="reevaluate"),
+    path(
+        "workbench/cases/<str:code>/notices/<int:notice_id>/",
+        staff.second_return,
+        name="second_return",
+    ),
+    path(
+        "workbench/cases/<str:code>/objections/<int:objection_id>/",
+        staff.objection,
+        name="objection",
+    ),
+    path("gongshi/", public.announcements, name="public_list"),
+    path("gongshi/<int:announcement_id>/objection/", public.object_to, name="object"),
+    path("banshi/progress/", public.progress, name="progress"),
+]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Audiences", "Bindings", "Labels", "Questionnaire"]
+__all__ = ["Audiences", "Bindings", "Labels", "Pointer", "Questionnaire"]
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,44 @@ class Audiences:
 
 
 @dataclass(frozen=True)
+class Pointer:
+    """A yes/no question that decides no rule but leads to measures to read."""
+
+    name: str
+    entity: str
+    label: str
+    clauses: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Questionnaire:
-    """Hints for the self-check: who may use it, and how codes of regions read."""
+    """Hints for the self-check: who may use it, how codes of regions read, plain words."""
 
     #: Entities offered on the self-check's first page, in display order.
     entities: tuple[str, ...]
     #: Region code → name, for the regions of the package's reference tables.
     region_names: Mapping[str, str] = field(default_factory=dict)
+    #: Term → one plain line, shown under every question whose words use the term.
+    glossary: Mapping[str, str] = field(default_factory=dict)
+    #: ``rule.condition`` or ``condition`` → what would make that condition hold.
+    condition_hints: Mapping[str, str] = field(default_factory=dict)
+    #: Questions that lead to measures to read (no rule decides on them).
+    pointers: tuple[Pointer, ...] = ()
+
+    def explain(self, *texts: str) -> tuple[str, ...]:
+        """The glossary lines of the terms the texts use, longest term first, once each."""
+        joined = "".join(texts)
+        return tuple(
+            line
+            for term, line in sorted(self.glossary.items(), key=lambda kv: -len(kv[0]))
+            if term in joined
+        )
+
+    def hint(self, rule: str, condition: str) -> str:
+        return self.condition_hints.get(f"{rule}.{condition}") or self.condition_hints.get(
+            condition, ""
+        )
 
 
 @dataclass(frozen=True)

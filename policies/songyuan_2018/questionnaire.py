@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from policies.model import Questionnaire
+from policies.songyuan_2018.glossary import CONDITION_HINTS, POINTERS, TERMS
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,4 +26,10 @@ def region_names(folder: Path = HERE / "reference") -> dict[str, str]:
 
 #: Individuals and employers check themselves; households and organisations apply
 #: through an office, so the self-check does not offer them.
-QUESTIONNAIRE = Questionnaire(entities=("person", "employer"), region_names=region_names())
+QUESTIONNAIRE = Questionnaire(
+    entities=("person", "employer"),
+    region_names=region_names(),
+    glossary=TERMS,
+    condition_hints=CONDITION_HINTS,
+    pointers=POINTERS,
+)

@@ -97,9 +97,30 @@ def test_next_question_asks_for_the_amount_of_an_eligible_measure():
     assert next_question(results, order={}) == "premiums"
 
 
-def test_a_person_is_first_asked_whether_they_are_a_college_graduate():
+def test_a_person_is_first_asked_whether_they_are_a_veteran():
     # when
     step = run_step(State("person"), AS_OF)
+    # then: it decides no rule but leads to the veterans' measures (三（八）)
+    assert step.question is not None
+    assert (step.question.name, step.question.type, step.question.pointer) == (
+        "veteran",
+        "bool",
+        True,
+    )
+    assert step.progress == (1, 1 + len({f for r in step.results for f in r.missing_facts}))
+
+
+def test_an_employer_is_not_asked_about_veterans():
+    # when
+    step = run_step(State("employer"), AS_OF)
+    # then
+    assert step.question is not None
+    assert step.question.name != "veteran"
+
+
+def test_after_the_veteran_question_a_person_is_asked_whether_they_are_a_college_graduate():
+    # when
+    step = run_step(State("person"), AS_OF, "answer", fact="veteran", value="false")
     # then: seven of the ten person benefits turn on it
     assert step.question is not None
     assert (step.question.name, step.question.label, step.question.type) == (
@@ -172,7 +193,7 @@ def test_a_person_neither_graduate_nor_in_difficulty_is_not_asked_about_the_star
     assert startup.status == "ineligible"
     assert [x.id for x in startup.reasons if x.value is False] == ["graduate_or_difficulty"]
     assert STARTUP_ONLY_FACTS.isdisjoint(asked)
-    assert asked[:3] == ["is_college_graduate", "hukou_type", "household_jdlk_poor"]
+    assert asked[:4] == ["veteran", "is_college_graduate", "hukou_type", "household_jdlk_poor"]
 
 
 def test_a_graduate_who_founded_a_firm_14_months_ago_gets_5000_yuan():

@@ -16,7 +16,12 @@ def public_url(request: HttpRequest, path: str) -> str:
 
 
 def qr_svg(url: str, *, scale: int = 6) -> str:
-    """An SVG document; ``<svg>`` only (no XML declaration) so it can sit in a page."""
+    """An SVG document; ``<svg>`` only (no XML declaration) so it can sit in a page.
+
+    ``omitsize`` writes a ``viewBox`` instead of a fixed width and height: CSS may then
+    size the code (12rem on a page, 48mm on a poster) and it scales whole; with only
+    width/height the box was squeezed and the code clipped, so it did not scan.
+    """
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer,
@@ -27,6 +32,7 @@ def qr_svg(url: str, *, scale: int = 6) -> str:
         svgns=True,
         title="二维码",
         nl=False,
+        omitsize=True,
     )
     return buffer.getvalue().decode()
 

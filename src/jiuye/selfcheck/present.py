@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from jiuye.evaluation import package, who_sets
+from jiuye.portal.measures import slug
 from jiuye.rules.model import KIND_LABELS, RuleResult
 from jiuye.rules.money import fen_to_yuan
 from jiuye.selfcheck.questionnaire import State, display_value
+
+from policies.loader import policy
 
 ORDER = {"eligible": 0, "undetermined": 1, "ineligible": 2}
 
@@ -64,6 +67,7 @@ def result_rows(results: list[RuleResult]) -> list[dict[str, Any]]:
                 "failed": [x for x in reasons if x["value"] is False],
                 "missing": [pkg.facts[n].label for n in r.missing_facts],
                 "unset": [who_sets(n) for n in r.unset_parameters],
+                "change": would_change(r),
             }
         )
     return rows
@@ -83,3 +87,58 @@ def answer_rows(state: State) -> list[AnswerRow]:
 def skipped_rows(state: State) -> list[AnswerRow]:
     pkg = package()
     return [AnswerRow(n, pkg.facts[n].label, "", "不清楚") for n in state.skipped]
+
+
+def would_change(result: RuleResult) -> list[str]:
+    """Which conditions would change the answer, in plain words.
+
+    Ineligible: every failed condition; undetermined: every condition still unknown.
+    The package's hint where it has one for the condition, else the condition's words.
+    """
+    if result.status == "eligible":
+        return []
+    wanted = False if result.status == "ineligible" else None
+    questionnaire = policy().questionnaire
+    lines = []
+    for reason in result.reasons:
+        if reason.value is not wanted:
+            continue
+        hint = questionnaire.hint(result.rule, reason.id)
+        if not hint:
+            hint = (
+                f"满足“{reason.text}”后可申请"
+                if wanted is False
+                else f"如符合“{reason.text}”，即可申请"
+            )
+        lines.append(hint)
+    return list(dict.fromkeys(lines))
+
+
+def pointer_rows(state: State) -> list[dict[str, Any]]:
+    """Measures to read for the pointer questions answered 是 (e.g. 退役军人 → 三（八）)."""
+    pkg_pointers = policy().questionnaire.pointers
+    titles = {c.clause: c.title for c in policy().catalogue.clauses}
+    return [
+        {
+            "name": p.name,
+            "note": p.note,
+            "clauses": [
+                {"clause": c, "title": titles.get(c, ""), "slug": slug(c)} for c in p.clauses
+            ],
+        }
+        for p in pkg_pointers
+        if state.pointers.get(p.name) == "true"
+    ]
+
+
+def pointer_answer_rows(state: State) -> list[AnswerRow]:
+    return [
+        AnswerRow(
+            p.name,
+            p.label,
+            state.pointers[p.name],
+            "是" if state.pointers[p.name] == "true" else "否",
+        )
+        for p in policy().questionnaire.pointers
+        if p.name in state.pointers
+    ]

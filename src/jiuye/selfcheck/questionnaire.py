@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Literal
@@ -42,6 +42,8 @@ __all__ = [
     "evaluate",
     "next_question",
     "entities",
+    "pointer_questions",
+    "remaining_questions",
     "parse_answer",
     "question_for",
     "rule_ids",
@@ -70,6 +72,10 @@ class Question:
     type: str
     description: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    #: One plain line per term the question uses (the package's glossary).
+    explanations: tuple[str, ...] = ()
+    #: A pointer question (decides no rule; leads to measures to read).
+    pointer: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class State:
     entity: str
     answers: Mapping[str, str] = field(default_factory=dict)
     skipped: tuple[str, ...] = ()
+    #: Answers to the package's pointer questions ("true"/"false"), e.g. 退役军人.
+    pointers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,19 @@ class Step:
     question: Question | None
     error: str | None = None
     initial: str = ""
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(this question's number, at most how many questions in all).
+
+        The total counts what is answered or skipped plus every fact an open measure
+        still lists (and unanswered pointer questions): it can only shrink as answers
+        settle measures, never grow past what was shown.
+        """
+        done = len(self.state.answers) + len(self.state.skipped) + len(self.state.pointers)
+        if self.question is None:
+            return done, done
+        return done + 1, done + remaining_questions(self.results, self.state)
 
 
 def entities() -> dict[str, str]:
@@ -176,11 +197,57 @@ def question_for(
                 "code",
                 "如所在统筹地区不在列表中，请选“不清楚/跳过”，再直接填写失业率。",
                 choices,
+                _explain(spec.label),
             )
     spec = pkg.facts[fact]
     if spec.type == "code":
         return None
-    return Question(spec.name, spec.label, spec.type, spec.description, tuple(spec.choices.items()))
+    return Question(
+        spec.name,
+        spec.label,
+        spec.type,
+        spec.description,
+        tuple(spec.choices.items()),
+        _explain(spec.label, spec.description, *spec.choices.values()),
+    )
+
+
+def _explain(*texts: str) -> tuple[str, ...]:
+    return policy().questionnaire.explain(*texts)
+
+
+def pointer_questions(entity: str) -> list[Question]:
+    """The package's pointer questions for an entity (yes/no), e.g. 退役军人."""
+    return [
+        Question(
+            p.name,
+            p.label,
+            "bool",
+            "",
+            (),
+            _explain(p.label),
+            pointer=True,
+        )
+        for p in policy().questionnaire.pointers
+        if p.entity == entity
+    ]
+
+
+def _open_facts(results: Iterable[RuleResult], skipped: Collection[str]) -> set[str]:
+    facts: set[str] = set()
+    for r in results:
+        if r.status == "undetermined" or (r.status == "eligible" and r.amount_fen is None):
+            facts.update(r.missing_facts)
+    return facts - set(skipped)
+
+
+def remaining_questions(results: Iterable[RuleResult], state: State) -> int:
+    """At most how many questions are left (open facts plus unanswered pointers)."""
+    pkg = package()
+    askable = _askable(pkg, state.entity)
+    facts = {f for f in _open_facts(results, state.skipped) if f in askable}
+    pointers = [q for q in pointer_questions(state.entity) if q.name not in state.pointers]
+    return len(facts) + len(pointers)
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -265,7 +332,12 @@ def _askable(pkg: PolicyPackage, entity: str) -> set[str]:
     return {s.name for s in pkg.facts.for_entity(entity) if s.type != "code" or s.name in keys}
 
 
-def clean_state(entity: str, answers: Mapping[str, str], skipped: Sequence[str]) -> State:
+def clean_state(
+    entity: str,
+    answers: Mapping[str, str],
+    skipped: Sequence[str],
+    pointers: Mapping[str, str] | None = None,
+) -> State:
     """The state from submitted hidden fields: unknown facts and unreadable values dropped."""
     pkg = package()
     askable = _askable(pkg, entity)
@@ -280,7 +352,9 @@ def clean_state(entity: str, answers: Mapping[str, str], skipped: Sequence[str])
             continue
         kept[name] = answer_text(spec, value)
     skips = tuple(dict.fromkeys(n for n in skipped if n in askable and n not in kept))
-    return State(entity, kept, skips)
+    names = {q.name for q in pointer_questions(entity)}
+    marks = {k: v for k, v in (pointers or {}).items() if k in names and v in ("true", "false")}
+    return State(entity, kept, skips, marks)
 
 
 def evaluate(state: State, as_of: date) -> list[RuleResult]:
@@ -291,6 +365,9 @@ def evaluate(state: State, as_of: date) -> list[RuleResult]:
 
 def choose_question(results: list[RuleResult], state: State, as_of: date) -> Question | None:
     pkg = package()
+    for pointer in pointer_questions(state.entity):
+        if pointer.name not in state.pointers:
+            return pointer
     passed = set(state.skipped)
     while True:
         fact = next_question(results, skipped=passed)
@@ -312,6 +389,9 @@ def run_step(
     ``edit`` takes ``fact`` back out of the answers and asks it again.
     """
     pkg = package()
+    pointers = {q.name: q for q in pointer_questions(state.entity)}
+    if fact in pointers:
+        return _pointer_step(state, as_of, action, pointers[fact], value)
     answers, skipped = dict(state.answers), list(state.skipped)
     if fact and fact not in _askable(pkg, state.entity):
         fact, action = "", "start"
@@ -329,9 +409,9 @@ def run_step(
     elif action == "edit":
         previous = answers.pop(fact, "")
         skipped = [n for n in skipped if n != fact]
-        new = State(state.entity, answers, tuple(skipped))
+        new = State(state.entity, answers, tuple(skipped), state.pointers)
         return Step(new, as_of, evaluate(new, as_of), _plain_question(pkg, fact), None, previous)
-    new = State(state.entity, answers, tuple(skipped))
+    new = State(state.entity, answers, tuple(skipped), state.pointers)
     results = evaluate(new, as_of)
     return Step(new, as_of, results, choose_question(results, new, as_of))
 
@@ -346,4 +426,33 @@ def _plain_question(pkg: PolicyPackage, fact: str) -> Question:
                     (code, _region_names().get(code, code))
                     for code in sorted({c for c, _ in table.values})
                 )
-    return Question(spec.name, spec.label, spec.type, spec.description, choices)
+    return Question(
+        spec.name,
+        spec.label,
+        spec.type,
+        spec.description,
+        choices,
+        _explain(spec.label, spec.description, *spec.choices.values()),
+    )
+
+
+def _pointer_step(
+    state: State, as_of: date, action: Action, question: Question, value: str
+) -> Step:
+    """Answer, skip (= 否) or edit a pointer question; the rules' results do not change."""
+    marks = dict(state.pointers)
+    results = evaluate(state, as_of)
+    if action == "edit":
+        previous = marks.pop(question.name, "")
+        new = replace(state, pointers=marks)
+        return Step(new, as_of, results, question, None, previous)
+    if action == "answer":
+        try:
+            parse_answer(question, value)
+        except AnswerError as exc:
+            return Step(state, as_of, results, question, exc.message_zh, value)
+        marks[question.name] = value.strip()
+    elif action == "skip":
+        marks[question.name] = "false"
+    new = replace(state, pointers=marks)
+    return Step(new, as_of, results, choose_question(results, new, as_of))

@@ -18,11 +18,19 @@ from django.views.decorators.http import require_http_methods
 
 from jiuye.core import clock
 from jiuye.portal import limits
-from jiuye.selfcheck.present import answer_rows, result_rows, skipped_rows
+from jiuye.selfcheck.nextsteps import apply_url, counties, next_steps
+from jiuye.selfcheck.present import (
+    answer_rows,
+    pointer_answer_rows,
+    pointer_rows,
+    result_rows,
+    skipped_rows,
+)
 from jiuye.selfcheck.questionnaire import Action, State, Step, clean_state, entities, run_step
 from jiuye.selfcheck.services import draft_create, draft_get
 
 ANSWER_PREFIX = "a."
+POINTER_PREFIX = "p."
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -35,7 +43,12 @@ def state_from_post(request: HttpRequest, entity: str) -> State:
         for key in request.POST
         if key.startswith(ANSWER_PREFIX)
     }
-    return clean_state(entity, answers, request.POST.getlist("skipped"))
+    pointers = {
+        key.removeprefix(POINTER_PREFIX): request.POST.get(key, "")
+        for key in request.POST
+        if key.startswith(POINTER_PREFIX)
+    }
+    return clean_state(entity, answers, request.POST.getlist("skipped"), pointers)
 
 
 def step_from_post(request: HttpRequest, entity: str) -> Step:
@@ -57,13 +70,15 @@ def check(request: HttpRequest, entity: str) -> HttpResponse:
     if entity not in entities():
         raise Http404("未知的对象类型")
     if request.method == "GET":
-        return _render(request, run_step(State(entity), clock.today()))
+        return _render(request, run_step(State(entity), clock.today()), county="")
     if request.POST.get("action") == "save":
         state = state_from_post(request, entity)
         refused = limits.hit(request, limits.DRAFTS)
         if refused:
             step = run_step(state, clock.today())
-            return _render(request, step, limit_message=limits.message(refused))
+            return _render(
+                request, step, limit_message=limits.message(refused), county=_county(request)
+            )
         draft = draft_create(state=state)
         url = reverse("selfcheck:draft", args=[draft.token])
         if request.headers.get("HX-Request"):
@@ -71,7 +86,12 @@ def check(request: HttpRequest, entity: str) -> HttpResponse:
             response["HX-Redirect"] = url
             return response
         return HttpResponseRedirect(url, status=303)
-    return _render(request, step_from_post(request, entity))
+    return _render(request, step_from_post(request, entity), county=_county(request))
+
+
+def _county(request: HttpRequest) -> str:
+    code = request.POST.get("county", "")
+    return code if code.isdigit() and len(code) == 6 else ""
 
 
 @never_cache
@@ -79,24 +99,45 @@ def draft(request: HttpRequest, token: str) -> HttpResponse:
     state = draft_get(token=token)
     if state is None:
         return render(request, "selfcheck/draft_missing.html", status=404)
-    return _render(request, run_step(state, clock.today()), draft_url=request.build_absolute_uri())
+    return _render(
+        request, run_step(state, clock.today()), draft_url=request.build_absolute_uri(), county=""
+    )
 
 
 def _render(
-    request: HttpRequest, step: Step, draft_url: str = "", limit_message: str = ""
+    request: HttpRequest,
+    step: Step,
+    draft_url: str = "",
+    limit_message: str = "",
+    *,
+    county: str,
 ) -> HttpResponse:
     # htmx swaps only 2xx responses; a plain form POST with a bad answer gets 422
     htmx = bool(request.headers.get("HX-Request"))
     status = 422 if step.error and not htmx else 200
     if limit_message and not htmx:
         status = limits.TOO_MANY
+    results = next_steps(result_rows(step.results), county=county)
+    apply = apply_url()
+    # 申请 carries the answers in a draft (POST body), never in the URL; only when
+    # casework is installed and some card offers it, so a draft is not made for nothing
+    draft_token = ""
+    if apply and any(r["next"]["can_apply"] for r in results) and not step.question:
+        draft_token = draft_create(state=step.state).token
     context = {
         "entity": step.state.entity,
         "entity_label": entities()[step.state.entity],
         "step": step,
         "question": step.question,
-        "results": result_rows(step.results),
+        "results": results,
         "answers": answer_rows(step.state),
+        "pointer_answers": pointer_answer_rows(step.state),
+        "pointers": pointer_rows(step.state),
+        "progress": step.progress,
+        "county": county,
+        "counties": counties(),
+        "apply_url": apply,
+        "draft_token": draft_token,
         "skipped": skipped_rows(step.state),
         "as_of": step.as_of,
         "draft_url": draft_url,

@@ -44,3 +44,14 @@ def _fresh_page_cache():
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _memory_messages(settings):
+    """Messages go to the in-memory outbox (jiuye.core.messages.outbox), emptied per test."""
+    from jiuye.core import messages
+
+    settings.MESSAGE_BACKEND = "jiuye.core.messages.MemoryBackend"
+    messages.outbox.clear()
+    yield
+    messages.outbox.clear()

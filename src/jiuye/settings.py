@@ -430,6 +430,11 @@ RATE_DRAFTS_PER_ADDRESS = os.environ.get("JIUYE_RATE_DRAFTS_PER_ADDRESS", "10/h"
 # 公示异议 and the public progress lookup by case code (issue 11)
 RATE_OBJECTIONS_PER_ADDRESS = os.environ.get("JIUYE_RATE_OBJECTIONS_PER_ADDRESS", "20/h")
 RATE_LOOKUP_MISSES_PER_ADDRESS = os.environ.get("JIUYE_RATE_LOOKUP_MISSES_PER_ADDRESS", "20/h")
+# the message (SMS) gateway: jiuye.core.messages
+MESSAGE_BACKEND = os.environ.get("JIUYE_MESSAGE_BACKEND", "jiuye.core.messages.ConsoleBackend")
+# one-time codes of an online application: per address and per mobile number
+RATE_APPLY_CODES_PER_ADDRESS = os.environ.get("JIUYE_RATE_APPLY_CODES_PER_ADDRESS", "20/h")
+RATE_APPLY_CODES_PER_MOBILE = os.environ.get("JIUYE_RATE_APPLY_CODES_PER_MOBILE", "5/h")
 # The counters behind the rates (django-ratelimit) live in the database, in
 # jiuye.portal.ratecache: shared by every gunicorn worker and machine, incremented
 # atomically (django-ratelimit refuses LocMem, file and Django's DatabaseCache, which

@@ -37,6 +37,9 @@ SAMPLES = {
     "kind": "persons",
     "listing": "persons",
     "id": "1",
+    "notice_id": "1",
+    "objection_id": "1",
+    "announcement_id": "1",
 }
 # The public pages, named once here so that making a page cacheable is a visible change.
 EXPECTED_PUBLIC = {

@@ -456,3 +456,12 @@ def _pointer_step(
         marks[question.name] = "false"
     new = replace(state, pointers=marks)
     return Step(new, as_of, results, choose_question(results, new, as_of))
+
+
+def declared_facts(state: State) -> dict[str, object]:
+    """The answers as the engine's JSON facts: what an application declares."""
+    pkg = package()
+    return {
+        name: pkg.facts[name].to_json(parse_answer(pkg.facts[name], text))
+        for name, text in state.answers.items()
+    }

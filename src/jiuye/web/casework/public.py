@@ -102,3 +102,14 @@ def progress(request: HttpRequest) -> HttpResponse:
             else:
                 context.update(case_context(case, staff=False))
     return render(request, "casework/progress.html", context, status=422 if form.errors else 200)
+
+
+def dev_messages(request: HttpRequest) -> HttpResponse:
+    """DEBUG only: the last messages the console gateway sent (codes for a local demo)."""
+    from django.conf import settings
+
+    from jiuye.core import messages
+
+    if not settings.DEBUG:
+        raise Http404
+    return render(request, "casework/dev_messages.html", {"messages_sent": list(messages.recent)})

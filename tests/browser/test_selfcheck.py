@@ -16,9 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AS_OF = date(2019, 6, 1)
 PHONE = {"width": 390, "height": 844}
-STEPS = 'input[type=hidden][name^="a."], input[type=hidden][name=skipped]'
+STEPS = (
+    'input[type=hidden][name^="a."], input[type=hidden][name^="p."], '
+    "input[type=hidden][name=skipped]"
+)
 # A new graduate (2017) who founded a small firm 14 months before the as-of date.
 GRADUATE = {
+    "veteran": "否",
     "is_college_graduate": "是",
     "graduation_date": "2017-07-01",
     "business_kind": "小微企业",
@@ -84,7 +88,8 @@ def test_a_new_graduate_finds_the_startup_subsidy_on_a_phone(live_server, page, 
     asked = walk(page, GRADUATE)
     # then: htmx swapped every step in place, one question at a time, none asked twice
     assert [urlsplit(u).path for u in navigations] == ["/", "/selfcheck/", "/selfcheck/person/"]
-    assert asked[0] == "is_college_graduate"
+    # the veterans' question comes first (三（八）), then the graduate's
+    assert asked[:2] == ["veteran", "is_college_graduate"]
     assert len(asked) == len(set(asked))
     card = rule_card(page, "一次性初创企业补贴")
     expect(card.locator(".badge")).to_have_text("符合")
@@ -170,6 +175,8 @@ def test_the_self_check_works_without_javascript(live_server, browser):
     )
     page.goto(f"{live_server.url}/selfcheck/person/")
     # when: a plain form POST answers, a bad date is refused, an answer is changed
+    page.get_by_role("radio", name="否", exact=True).check()  # not a veteran
+    page.get_by_role("button", name="下一步").click()
     page.get_by_role("radio", name="是", exact=True).check()
     page.get_by_role("button", name="下一步").click()
     page.locator("input[name=v]").evaluate("e => e.type = 'text'")

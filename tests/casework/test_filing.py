@@ -55,7 +55,7 @@ def test_online_filing_freezes_the_decision_and_routes_to_the_community(world):
     assert case.handling_code == "220702"
     assert case.first_responder is None
     assert CaseEvent.objects.filter(case=case, action="file").count() == 1
-    assert ChangeLog.objects.filter(entity="case", object_id=case.pk, action="case.file").exists()
+    assert ChangeLog.objects.filter(entity="case", object_id=case.pk, action="create").exists()
 
 
 def test_identifier_is_encrypted_and_masked(world):

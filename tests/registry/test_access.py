@@ -219,6 +219,8 @@ def test_demo_staff_get_their_jurisdictions(db):
         "city_staff": ("220700", True),
         "city_lead": ("220700", True),
         "county_staff": ("220702", False),
+        "county_lead": ("220702", False),
+        "fuyu_staff": ("220781", False),
         "community_staff": (COMMUNITY, False),
     }
 

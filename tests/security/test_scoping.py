@@ -227,6 +227,23 @@ def _app_labels(o: Other) -> list[str]:
 
 #: How to fill each URL's parameters: url name (or route) → parameter → (kind, values).
 FILL: dict[str, dict[str, tuple[str, Values]]] = {
+    # casework pages: the sweep names no case (cases of another county are covered by
+    # tests/casework/test_pages.py::test_a_case_of_another_county_is_not_found)
+    **{
+        f"casework:{name}": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])}
+        for name in ("detail", "act", "override", "reevaluate", "supplement")
+    },
+    "casework:second_return": {
+        "code": (PLAIN, lambda o: ["SY20000101NOCASE"]),
+        "notice_id": (PLAIN, lambda o: [999999]),
+    },
+    "casework:objection": {
+        "code": (PLAIN, lambda o: ["SY20000101NOCASE"]),
+        "objection_id": (PLAIN, lambda o: [999999]),
+    },
+    "casework:object": {"announcement_id": (PLAIN, lambda o: [999999])},
+    "api:staff_case": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
+    "api:case_progress": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
     "portal:measure": {"slug": (PLAIN, _slugs)},
     "portal:poster": {"slug": (PLAIN, _slugs)},
     "portal:qr_svg": {"slug": (PLAIN, _slugs)},

@@ -92,7 +92,9 @@ def event(
     )
     audit.record(
         actor=actor,
-        action=f"case.{action}",
+        # the history's action column is short (create/update); the case's own action
+        # is in the changes and on the event
+        action="create" if action == "file" else "update",
         entity=ENTITY,
         object_id=case.pk,
         changes={

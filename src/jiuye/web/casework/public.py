@@ -16,6 +16,8 @@ from jiuye.portal import limits
 from jiuye.web.casework.forms import LookupForm, ObjectForm
 from jiuye.web.casework.present import case_context, yuan
 
+SEEN = "jiuye_case_seen"
+
 
 def announcements(request: HttpRequest) -> HttpResponse:
     rules = {r.id: r for r in benefit_rules()}
@@ -100,6 +102,8 @@ def progress(request: HttpRequest) -> HttpResponse:
                 limits.hit(request, LOOKUP_MISSES)
                 form.add_error(None, "办件编号或证件号码后六位不正确")
             else:
+                # the lookup opens this case to this browser session (to supplement it)
+                request.session[SEEN] = case.code
                 context.update(case_context(case, staff=False))
     return render(request, "casework/progress.html", context, status=422 if form.errors else 200)
 
@@ -113,3 +117,25 @@ def dev_messages(request: HttpRequest) -> HttpResponse:
     if not settings.DEBUG:
         raise Http404
     return render(request, "casework/dev_messages.html", {"messages_sent": list(messages.recent)})
+
+
+def supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """补正: the applicant answers the one-time notice once, after looking the case up."""
+
+    from jiuye.casework import review
+    from jiuye.casework.models import Case
+
+    if request.method != "POST" or request.session.get(SEEN) != code:
+        raise Http404("请先凭办件编号和证件号码后六位查询")
+    case = Case.objects.filter(code=code).first()
+    if case is None:
+        raise Http404
+    try:
+        review.supplement(code=code, response=request.POST.get("response", ""))
+    except JiuyeError as error:
+        context = case_context(case, staff=False)
+        context.update({"form": LookupForm(), "supplement_error": error.message})
+        return render(request, "casework/progress.html", context, status=error.http_status)
+    context = case_context(Case.objects.get(pk=case.pk), staff=False)
+    context.update({"form": LookupForm(), "supplemented": True})
+    return render(request, "casework/progress.html", context)

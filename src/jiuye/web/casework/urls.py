@@ -25,6 +25,7 @@ urlpatterns = [
     path("gongshi/", public.announcements, name="public_list"),
     path("gongshi/<int:announcement_id>/objection/", public.object_to, name="object"),
     path("banshi/progress/", public.progress, name="progress"),
+    path("banshi/progress/<str:code>/supplement/", public.supplement, name="supplement"),
     path("banshi/apply/start/", applicant.apply_start, name="apply_start"),
     path("banshi/apply/", applicant.apply, name="apply"),
     path("banshi/dev/messages/", public.dev_messages, name="dev_messages"),

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "jiuye.selfcheck",
     "jiuye.portal",
     "jiuye.casework",
+    # 个人/单位办事 accounts: applicants and employer contacts (issue 11 §1, §5)
+    "jiuye.applicants",
     "csp",
 ]
 
@@ -105,6 +107,8 @@ MIDDLEWARE = [
     "jiuye.web.errors.JiuyeErrorMiddleware",
     # staff pages need two factors; idle and absolute session timeouts (issue 10)
     "jiuye.staff.middleware.StaffSignInMiddleware",
+    # one session, one identity: a staff sign-in drops an applicant sign-in
+    "jiuye.applicants.middleware.ApplicantMiddleware",
     # django-axes turns a locked-out attempt into the lockout page; it stays last
     "axes.middleware.AxesMiddleware",
 ]
@@ -466,3 +470,33 @@ RATELIMIT_IP_META_KEY = os.environ.get("JIUYE_RATELIMIT_IP_META_KEY") or None
 UPLOAD_MAX_ROWS = max(1, int(os.environ.get("JIUYE_UPLOAD_MAX_ROWS", "1048576")))
 UPLOAD_MAX_COLUMNS = max(1, int(os.environ.get("JIUYE_UPLOAD_MAX_COLUMNS", "32")))
 UPLOAD_MAX_CELLS = max(1, int(os.environ.get("JIUYE_UPLOAD_MAX_CELLS", str(1_048_576 * 16))))
+
+# ---------------------------------------------------------------- 个人/单位办事 (issue 11 §1, §5)
+# Applicants sign in with 居民身份证号码 + 姓名 + an SMS code (jiuye.applicants), in a
+# session key of their own (never request.user). Idle and absolute limits of that
+# session; codes sent per address and per mobile number (like the online application's).
+APPLICANT_SESSION_IDLE_MINUTES = max(1, int(os.environ.get("JIUYE_APPLICANT_IDLE_MINUTES", "30")))
+APPLICANT_SESSION_ABSOLUTE_HOURS = max(
+    1, min(SESSION_ABSOLUTE_HOURS, int(os.environ.get("JIUYE_APPLICANT_ABSOLUTE_HOURS", "12")))
+)
+RATE_SIGNIN_CODES_PER_ADDRESS = os.environ.get("JIUYE_RATE_SIGNIN_CODES_PER_ADDRESS", "20/h")
+RATE_SIGNIN_CODES_PER_MOBILE = os.environ.get("JIUYE_RATE_SIGNIN_CODES_PER_MOBILE", "5/h")
+# Sign-in through the province's unified identity platform (OpenID Connect, with
+# mozilla-django-oidc): off unless the client id and the platform's endpoints are given.
+# The platform's claims that carry the identity number, the name and the mobile number
+# are named by JIUYE_OIDC_CLAIM_*; the button reads JIUYE_OIDC_LABEL.
+OIDC_RP_CLIENT_ID = os.environ.get("JIUYE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("JIUYE_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("JIUYE_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("JIUYE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("JIUYE_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("JIUYE_OIDC_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("JIUYE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("JIUYE_OIDC_SCOPES", "openid profile phone")
+OIDC_USE_PKCE = env_bool("JIUYE_OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = float(os.environ.get("JIUYE_OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "applicants:oidc_callback"
+OIDC_CLAIM_ID_NUMBER = os.environ.get("JIUYE_OIDC_CLAIM_ID_NUMBER", "id_card_number")
+OIDC_CLAIM_NAME = os.environ.get("JIUYE_OIDC_CLAIM_NAME", "name")
+OIDC_CLAIM_MOBILE = os.environ.get("JIUYE_OIDC_CLAIM_MOBILE", "phone_number")
+OIDC_LABEL = os.environ.get("JIUYE_OIDC_LABEL", "吉林省统一身份认证平台")

@@ -1,18 +1,21 @@
 """Online application (网上申请) from a self-check result.
 
 The 申请 button of a result card posts the rule and a self-check draft token (the
-answers travel in the draft, never in the URL). The applicant gives name, identity
-number (or credit code and contact) and a mobile number, confirms the number with a
-one-time code sent through the message gateway, and the case is filed with the
-declared answers; the frozen decision and the progress page follow.
+answers travel in the draft, never in the URL). Then either
+
+- the visitor is signed in to 个人/单位办事 (:mod:`jiuye.applicants`): the account has
+  proved the name, the identity number and the mobile, so the page only confirms who
+  applies (the person, or a unit the account is a confirmed contact of) and files; or
+- the visitor gives name, identity number (or credit code and contact) and a mobile
+  number, confirms the number with a one-time code (:mod:`jiuye.applicants.codes`, sent
+  through :func:`jiuye.web.applicants.codes.send_code`), and the case is filed.
+
+Either way the case is filed with the declared answers; the frozen decision and the
+progress page follow.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -20,16 +23,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from jiuye.applicants import codes, contacts, sessions
+from jiuye.applicants.models import Applicant
 from jiuye.casework.filing import UNIT_ENTITIES, _rule, file_case
-from jiuye.core import clock, messages
 from jiuye.core.errors import JiuyeError
+from jiuye.identity import mask_credit_code
 from jiuye.portal import limits
 from jiuye.selfcheck.questionnaire import declared_facts
 from jiuye.selfcheck.services import draft_get
+from jiuye.web.applicants.codes import send_code
 
 SESSION = "jiuye_apply"
-CODE_MINUTES = 5
-CODE_ATTEMPTS = 5
+PURPOSE = "apply_code"
+CODE_MINUTES = codes.CODE_MINUTES
+CODE_ATTEMPTS = codes.CODE_ATTEMPTS
 CODES = limits.Rate(
     "casework.apply_code.address", "RATE_APPLY_CODES_PER_ADDRESS", "发送验证码", "同一网络地址"
 )
@@ -62,8 +69,27 @@ class CodeForm(forms.Form):
     )
 
 
-def _digest(code: str, salt: str) -> str:
-    return hmac.new(salt.encode(), code.encode(), hashlib.sha256).hexdigest()
+class AccountApplyForm(forms.Form):
+    """A signed-in applicant: who applies (a unit, when the rule is a unit's) and, when
+    the registry does not hold the applicant, where they are registered."""
+
+    subject = forms.ChoiceField(label="申请单位")
+    division_code = forms.CharField(
+        label="户籍（注册）地区划代码（登记信息中没有您时需要）", max_length=12, required=False
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], unit: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["subject"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+        if not unit:
+            field.label = "申请人"
+            field.widget = forms.HiddenInput()
+
+
+def _masked(mobile: str) -> str:
+    return mobile[:3] + "****" + mobile[-4:]
 
 
 @require_POST
@@ -101,6 +127,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     rule = _rule(pending["rule"])
     unit = rule.entity in UNIT_ENTITIES
     context: dict[str, Any] = {"rule": rule, "unit": unit}
+    account = sessions.applicant_of(request)
+    if account is not None:
+        return _apply_as(request, account, pending, context)
     step = request.POST.get("step", "details")
     if request.method == "POST" and step == "code":
         return _confirm(request, pending, context)
@@ -108,63 +137,53 @@ def apply(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        verdict = limits.hit(request, CODES) or limits.hit(request, CODES_BY_MOBILE, data["mobile"])
-        if verdict:
-            form.add_error(None, limits.message(verdict))
-        else:
-            code = f"{secrets.randbelow(10**6):06d}"
-            salt = secrets.token_hex(8)
-            pending["details"] = data
-            pending["code"] = {
-                "digest": _digest(code, salt),
-                "salt": salt,
-                "expires": (clock.now() + timedelta(minutes=CODE_MINUTES)).isoformat(),
-                "attempts": 0,
-            }
-            request.session[SESSION] = pending
-            messages.send(
-                data["mobile"],
-                f"【松原就业】您正在申请{rule.title}，验证码 {code}，{CODE_MINUTES} 分钟内有效。",
-                purpose="apply_code",
+        try:
+            issued = send_code(
+                request,
+                by_address=CODES,
+                by_mobile=CODES_BY_MOBILE,
+                purpose=PURPOSE,
+                mobile=data["mobile"],
+                text=f"【松原就业】您正在申请{rule.title}，"
+                "验证码 {code}，{minutes} 分钟内有效。",
             )
-            context.update(
-                {
-                    "code_form": CodeForm(),
-                    "mobile": data["mobile"][:3] + "****" + data["mobile"][-4:],
-                }
-            )
-            return render(request, "casework/apply.html", context)
+        except JiuyeError as error:
+            form.add_error(None, error.message)
+            return render(request, "casework/apply.html", context, status=error.http_status)
+        pending["details"] = data
+        pending["code"] = {"ticket": issued.ticket}
+        request.session[SESSION] = pending
+        context.update({"code_form": CodeForm(), "mobile": issued.mobile_masked})
+        return render(request, "casework/apply.html", context)
     return render(request, "casework/apply.html", context, status=422 if form.errors else 200)
 
 
 def _confirm(
     request: HttpRequest, pending: dict[str, Any], context: dict[str, Any]
 ) -> HttpResponse:
-    from datetime import datetime
-
     form = CodeForm(request.POST)
     context["code_form"] = form
     stored = pending.get("code")
     details = pending.get("details")
     if not stored or not details:
         return redirect("/banshi/apply/")
-    context["mobile"] = details["mobile"][:3] + "****" + details["mobile"][-4:]
+    context["mobile"] = _masked(details["mobile"])
     if not form.is_valid():
         return render(request, "casework/apply.html", context, status=422)
-    expired = clock.now() > datetime.fromisoformat(stored["expires"])
-    if expired or stored["attempts"] >= CODE_ATTEMPTS:
-        pending.pop("code", None)
-        request.session[SESSION] = pending
-        form.add_error("code", "验证码已失效，请返回重新获取")
+    try:
+        codes.redeem(
+            ticket=stored.get("ticket", ""),
+            code=form.cleaned_data["code"],
+            purpose=PURPOSE,
+            mobile=details["mobile"],
+        )
+    except codes.CodeRefused as refused:
+        if not refused.extra.get("left"):
+            pending.pop("code", None)  # dead: a new one must be asked for
+            request.session[SESSION] = pending
+        form.add_error("code", refused.message)
         return render(request, "casework/apply.html", context, status=422)
-    if not hmac.compare_digest(
-        _digest(form.cleaned_data["code"], stored["salt"]), stored["digest"]
-    ):
-        stored["attempts"] += 1
-        request.session[SESSION] = pending
-        form.add_error("code", f"验证码不正确（还可再试 {CODE_ATTEMPTS - stored['attempts']} 次）")
-        return render(request, "casework/apply.html", context, status=422)
-    pending.pop("code", None)  # single use
+    pending.pop("code", None)  # used
     request.session[SESSION] = pending
     try:
         case = file_case(
@@ -186,3 +205,56 @@ def _confirm(
         return render(request, "casework/apply.html", context, status=error.http_status)
     request.session.pop(SESSION, None)
     return render(request, "casework/applied.html", {"case": case})
+
+
+def _apply_as(
+    request: HttpRequest, account: Applicant, pending: dict[str, Any], context: dict[str, Any]
+) -> HttpResponse:
+    """File for the signed-in account: no name, number or code to give again."""
+    unit = context["unit"]
+    subjects: dict[str, tuple[str, str, str, str]] = {}  # choice → id, name, contact, mobile
+    if unit:
+        for contact in contacts.acting_for(account):
+            subjects[str(contact.pk)] = (
+                contact.credit_code,
+                contact.unit_name,
+                account.name,
+                account.mobile or contact.mobile,
+            )
+    else:
+        subjects["self"] = (account.resident_id, account.name, "", account.mobile)
+    context.update({"account": account, "subjects": subjects})
+    if not subjects:
+        context["no_unit"] = True
+        return render(request, "casework/apply.html", context, status=403)
+    choices = [
+        (key, f"{name}（{mask_credit_code(sid) if unit else account.resident_id_masked}）")
+        for key, (sid, name, _, _) in subjects.items()
+    ]
+    form = AccountApplyForm(
+        request.POST if request.method == "POST" else None,
+        choices=choices,
+        unit=unit,
+        initial={"subject": choices[0][0]},
+    )
+    context["account_form"] = form
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "casework/apply.html", context, status=422 if form.errors else 200)
+    subject_id, subject_name, contact_name, mobile = subjects[form.cleaned_data["subject"]]
+    try:
+        case = file_case(
+            rule_id=pending["rule"],
+            subject_id=subject_id,
+            subject_name=subject_name,
+            contact_name=contact_name,
+            mobile=mobile,
+            division_code=form.cleaned_data.get("division_code", ""),
+            declared=pending.get("facts", {}),
+            channel="online",
+            source="portal",
+        )
+    except JiuyeError as error:
+        context["error"] = error.message
+        return render(request, "casework/apply.html", context, status=error.http_status)
+    request.session.pop(SESSION, None)
+    return render(request, "casework/applied.html", {"case": case, "account": account})

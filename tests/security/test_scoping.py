@@ -243,6 +243,12 @@ FILL: dict[str, dict[str, tuple[str, Values]]] = {
     },
     "casework:object": {"announcement_id": (PLAIN, lambda o: [999999])},
     "api:staff_case": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
+    # 个人/单位办事: the sweep names no contact or case (another county's contacts are
+    # covered by tests/applicants/test_contacts.py; the applicant's pages need an
+    # applicant session, which a staff session never carries)
+    "applicants:confirm_colleague": {"contact_id": (PLAIN, lambda o: [999999])},
+    "applicants:contact_decide": {"contact_id": (PLAIN, lambda o: [999999])},
+    "applicants:supplement": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
     "api:case_progress": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
     "portal:measure": {"slug": (PLAIN, _slugs)},
     "portal:poster": {"slug": (PLAIN, _slugs)},

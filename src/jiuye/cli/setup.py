@@ -45,6 +45,23 @@ def setup_demo(
     )
     accounts = bootstrap.ensure_demo_accounts()
     _print_demo_accounts(accounts)
+    _print_demo_applicant()
+
+
+def _print_demo_applicant() -> None:
+    from jiuye.applicants.demo import ensure_demo_applicant
+
+    demo = ensure_demo_applicant()
+    if demo is None:
+        return
+    console.print(
+        "[bold]个人/单位办事演示[/]（页眉“个人/单位办事”，/banshi/）：居民身份证号码 "
+        f"[bold]{demo.resident_id}[/]，姓名 [bold]{demo.name}[/]，手机号 [bold]{demo.mobile}[/]"
+        "（演示账号已绑定此号码）→ 获取短信验证码：验证码显示在控制台和 "
+        "[bold]/banshi/dev/messages/[/]（仅 DEBUG）。"
+        f"该账号已是 {demo.unit_name}（{demo.credit_code}）的已确认经办人，可在自助测评结果中"
+        "为单位申请稳岗补贴；新申报的单位由工作人员在 工作台 → 单位经办人确认 中确认。"
+    )
 
 
 def _print_review_roles(accounts: tuple[Any, ...]) -> None:

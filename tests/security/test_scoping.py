@@ -246,8 +246,8 @@ FILL: dict[str, dict[str, tuple[str, Values]]] = {
     # 个人/单位办事: the sweep names no contact or case (another county's contacts are
     # covered by tests/applicants/test_contacts.py; the applicant's pages need an
     # applicant session, which a staff session never carries)
-    "applicants:confirm_colleague": {"contact_id": (PLAIN, lambda o: [999999])},
-    "applicants:contact_decide": {"contact_id": (PLAIN, lambda o: [999999])},
+    "applicants:confirm_colleague": {"pk": (PLAIN, lambda o: [999999])},
+    "applicants:contact_decide": {"pk": (PLAIN, lambda o: [999999])},
     "applicants:supplement": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
     "api:case_progress": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])},
     "portal:measure": {"slug": (PLAIN, _slugs)},

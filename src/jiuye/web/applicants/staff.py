@@ -66,9 +66,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, contact_id: int) -> HttpResponse:
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _prefix(request)
-    contact = EmployerContact.objects.filter(pk=contact_id, state=ContactState.PENDING).first()
+    contact = EmployerContact.objects.filter(pk=pk, state=ContactState.PENDING).first()
     if contact is None:
         raise Http404("没有这条待确认的经办人申报")
     form = ContactDecisionForm(request.POST)

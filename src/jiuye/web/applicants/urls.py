@@ -13,11 +13,11 @@ urlpatterns = [
     path("banshi/mine/", views.mine, name="mine"),
     path("banshi/mine/employers/", views.declare, name="declare"),
     path(
-        "banshi/mine/employers/<int:contact_id>/confirm/",
+        "banshi/mine/employers/<int:pk>/confirm/",
         views.confirm_colleague,
         name="confirm_colleague",
     ),
     path("banshi/mine/cases/<str:code>/supplement/", views.supplement, name="supplement"),
     path("workbench/applicants/contacts/", staff.queue, name="contacts"),
-    path("workbench/applicants/contacts/<int:contact_id>/", staff.decide, name="contact_decide"),
+    path("workbench/applicants/contacts/<int:pk>/", staff.decide, name="contact_decide"),
 ]

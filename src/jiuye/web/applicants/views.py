@@ -228,9 +228,9 @@ def declare(request: HttpRequest, account: Applicant) -> HttpResponse:
 
 @require_POST
 @applicant_required
-def confirm_colleague(request: HttpRequest, account: Applicant, contact_id: int) -> HttpResponse:
+def confirm_colleague(request: HttpRequest, account: Applicant, pk: int) -> HttpResponse:
     try:
-        contact = contacts.confirm_by_colleague(contact_id=contact_id, applicant=account)
+        contact = contacts.confirm_by_colleague(contact_id=pk, applicant=account)
     except JiuyeError as error:
         if error.http_status == 404:
             raise Http404(error.message) from error

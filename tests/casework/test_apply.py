@@ -106,3 +106,32 @@ def test_without_a_self_check_there_is_nothing_to_apply_for(world):
     assert Client().get("/banshi/apply/").status_code == 404
     expired = Client().post("/banshi/apply/start/", {"rule": "startup_subsidy", "draft": "nope"})
     assert expired.status_code == 410
+
+
+def test_apply_directly_from_a_measure_page(world):
+    from jiuye.portal.measures import slug
+
+    client = Client()
+    page = client.get(f"/policies/m/{slug('二（三）')}/")
+    link = "/banshi/apply/start/?rule=startup_subsidy"
+    # when
+    choice = client.get(link)
+    started = client.post("/banshi/apply/start/", {"rule": "startup_subsidy", "direct": "1"})
+    form = client.get("/banshi/apply/")
+    client.post("/banshi/apply/", DETAILS)
+    client.post("/banshi/apply/", {"step": "code", "code": _code()})
+    # then
+    assert link in page.content.decode()
+    assert "去自助测评" in choice.content.decode()
+    assert "直接申请" in choice.content.decode()
+    assert started.status_code == 302
+    assert "您选择了直接申请" in form.content.decode()
+    case = Case.objects.get()
+    assert case.channel == "online"
+    assert case.declared == {}  # nothing declared: the registry's facts and staff decide
+
+
+def test_a_direct_application_for_an_unknown_rule_is_refused(world):
+    response = Client().get("/banshi/apply/start/?rule=no_such_rule")
+    assert response.status_code == 404
+    assert "没有这项补贴或扶持事项" in response.content.decode()

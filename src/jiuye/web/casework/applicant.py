@@ -21,7 +21,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from jiuye.applicants import codes, contacts, sessions
 from jiuye.applicants.models import Applicant
@@ -92,21 +92,33 @@ def _masked(mobile: str) -> str:
     return mobile[:3] + "****" + mobile[-4:]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def apply_start(request: HttpRequest) -> HttpResponse:
-    rule_id = request.POST.get("rule", "")
-    state = draft_get(token=request.POST.get("draft", ""))
+    """Start an application: from a self-check result (POST with its draft) or from a
+    measure's page (GET ``?rule=``: a choice between the self-check and applying
+    directly, whose conditions staff then verify; POST ``direct``)."""
+    data = request.POST if request.method == "POST" else request.GET
     try:
-        rule = _rule(rule_id)
+        rule = _rule(data.get("rule", ""))
     except JiuyeError:
         return render(
             request, "casework/apply.html", {"gone": "没有这项补贴或扶持事项"}, status=404
         )
-    if state is None or state.entity != rule.entity:
-        return render(
-            request, "casework/apply.html", {"gone": "测评结果已过期，请重新测评后申请"}, status=410
-        )
-    request.session[SESSION] = {"rule": rule.id, "facts": declared_facts(state)}
+    if request.method == "GET":
+        return render(request, "casework/apply_start.html", {"rule": rule})
+    if data.get("direct"):
+        facts: dict[str, Any] = {}
+    else:
+        state = draft_get(token=data.get("draft", ""))
+        if state is None or state.entity != rule.entity:
+            return render(
+                request,
+                "casework/apply.html",
+                {"gone": "测评结果已过期，请重新测评后申请"},
+                status=410,
+            )
+        facts = declared_facts(state)
+    request.session[SESSION] = {"rule": rule.id, "facts": facts}
     target = "/banshi/apply/"
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
@@ -126,7 +138,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         )
     rule = _rule(pending["rule"])
     unit = rule.entity in UNIT_ENTITIES
-    context: dict[str, Any] = {"rule": rule, "unit": unit}
+    context: dict[str, Any] = {"rule": rule, "unit": unit, "direct": not pending.get("facts")}
     account = sessions.applicant_of(request)
     if account is not None:
         return _apply_as(request, account, pending, context)

@@ -235,7 +235,9 @@ def test_ineligible_needs_a_senior_override_before_the_last_approval(world):
     assert Case.objects.get(pk=case.pk).state == CaseState.APPROVED
 
 
-def test_announcement_objection_dismissed_then_period_passes(world, period, clock):
+def test_announcement_objection_dismissed_then_period_passes(
+    world, period, clock, django_capture_on_commit_callbacks
+):
     case = _through(_file(), world)
     assert case.state == CaseState.ANNOUNCING
     ann = Announcement.objects.get(case=case)
@@ -250,13 +252,18 @@ def test_announcement_objection_dismissed_then_period_passes(world, period, cloc
         publicity.decide_objection(
             objection_id=objection.pk, user=world.staff["county"], upheld=False, outcome="x"
         )
-    publicity.decide_objection(
-        objection_id=objection.pk,
-        user=world.staff["lead"],
-        upheld=False,
-        outcome="经核实仍正常经营",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publicity.decide_objection(
+            objection_id=objection.pk,
+            user=world.staff["lead"],
+            upheld=False,
+            outcome="经核实仍正常经营",
+        )
     assert Case.objects.get(pk=case.pk).state == CaseState.ANNOUNCING
+    told = [m for m in messages.outbox if m.purpose == "objection_outcome"]
+    assert [m.to for m in told] == ["13800000000"]
+    assert "异议不成立" in told[0].text
+    assert "经核实仍正常经营" in told[0].text
     # the last day of the period is still inside it
     assert publicity.sweep(dt.date(2026, 6, 8))["passed"] == 0
     assert publicity.sweep(dt.date(2026, 6, 9))["passed"] == 1
@@ -267,17 +274,20 @@ def test_announcement_objection_dismissed_then_period_passes(world, period, cloc
         _file()
 
 
-def test_an_upheld_objection_ends_the_case(world, period):
+def test_an_upheld_objection_ends_the_case(world, period, django_capture_on_commit_callbacks):
     case = _through(_file(), world)
     ann = Announcement.objects.get(case=case)
     objection = publicity.object_to(
         announcement_id=ann.pk, name="李四", contact="138", text="冒名申请"
     )
-    publicity.decide_objection(
-        objection_id=objection.pk, user=world.staff["lead"], upheld=True, outcome="异议属实"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publicity.decide_objection(
+            objection_id=objection.pk, user=world.staff["lead"], upheld=True, outcome="异议属实"
+        )
     case = Case.objects.get(pk=case.pk)
     assert case.state == CaseState.REJECTED
+    # "138" is no mobile number: the office answers through the contact, no message
+    assert not [m for m in messages.outbox if m.purpose == "objection_outcome"]
     assert not case.holds_slot
     assert objection.__class__.objects.get(pk=objection.pk).state == ObjectionState.UPHELD
 

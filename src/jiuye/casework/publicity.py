@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from jiuye.casework import history
+from jiuye.casework import history, notify
 from jiuye.casework.deadlines import add_working_days
 from jiuye.casework.errors import CaseInvalid, CaseNotFound, CaseRefused
 from jiuye.casework.models import (
@@ -191,6 +191,7 @@ def decide_objection(*, objection_id: int, user: Any, upheld: bool, outcome: str
         announcement.save(update_fields=["state"])
         CaseStep.objects.filter(pk=step.pk).update(state=StepState.DONE)
         history.move(case, "dismiss", actor=user, note=outcome)
+    notify.objection_decided(objection)
     return objection
 
 

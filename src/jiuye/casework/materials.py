@@ -172,6 +172,12 @@ def _check_pdf(data: bytes) -> None:
     broken = _invalid(
         "file_broken", "PDF 文件已损坏或不完整（可能没有保存或传输完整）：请重新生成后上传"
     )
+    # the last line is %%EOF (ISO 32000-1 §7.5.5; blanks and NULs after it are tolerated):
+    # pypdf itself accepts a file cut inside it
+    tail = data[-1024:]
+    end = tail.rfind(b"%%EOF")
+    if end < 0 or tail[end + 5 :].strip(b" \t\r\n\x00\x0c"):
+        raise broken
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:

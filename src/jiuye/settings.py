@@ -500,3 +500,35 @@ OIDC_CLAIM_ID_NUMBER = os.environ.get("JIUYE_OIDC_CLAIM_ID_NUMBER", "id_card_num
 OIDC_CLAIM_NAME = os.environ.get("JIUYE_OIDC_CLAIM_NAME", "name")
 OIDC_CLAIM_MOBILE = os.environ.get("JIUYE_OIDC_CLAIM_MOBILE", "phone_number")
 OIDC_LABEL = os.environ.get("JIUYE_OIDC_LABEL", "吉林省统一身份认证平台")
+
+# ---------------------------------------------------------------- case materials (issue 11)
+# Files applicants and counter staff upload for a case (PDF, JPG, PNG; jiuye.casework.
+# materials): stored here, never under STATIC_ROOT, MEDIA_ROOT or any folder the web
+# server publishes; folders 0700, files 0600, each file encrypted (AES-256-GCM, or
+# SM4-GCM with JIUYE_FIELD_CIPHER=SM4GCM) under a key of its own that the database keeps
+# wrapped by the field-encryption keys. Back this folder up together with the database.
+CASE_FILES_ROOT = Path(os.environ.get("JIUYE_CASE_FILES_ROOT", "") or VAR_DIR / "case-files")
+# The largest file one upload may be, in bytes (an operational limit; a phone photo of a
+# licence is 2–5 MB, a scanned page as PDF well under 1 MB). The reverse proxy's body
+# limit (nginx client_max_body_size) must be a little larger.
+CASE_FILE_MAX_BYTES = max(
+    1, int(os.environ.get("JIUYE_CASE_FILE_MAX_BYTES", str(10 * 1024 * 1024)))
+)
+# The largest image (pixels) Pillow decodes before refusing it as a decompression bomb.
+CASE_FILE_MAX_PIXELS = max(1, int(os.environ.get("JIUYE_CASE_FILE_MAX_PIXELS", "50000000")))
+
+
+def _inside(path: Path, folder: object) -> bool:
+    if not folder:
+        return False
+    root = Path(str(folder)).resolve()
+    target = path.resolve()
+    return target == root or root in target.parents
+
+
+for _served in (STATIC_ROOT, globals().get("MEDIA_ROOT"), BASE_DIR / "src"):
+    if _inside(CASE_FILES_ROOT, _served):
+        raise ImproperlyConfigured(
+            f"JIUYE_CASE_FILES_ROOT={CASE_FILES_ROOT} 位于可被网站直接访问的目录 {_served} 之内："
+            "办件材料必须存放在网站根目录之外。"
+        )

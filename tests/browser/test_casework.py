@@ -1,10 +1,13 @@
 """Casework walks in headless Chromium, through the real pages and the real sign-in:
-a graduate applies from the self-check on a phone, is returned for a missing item,
-supplements, is approved at three levels in three staff sessions, appears in 公示, and
-follows it on the progress page; a counter clerk in 扶余市 files for a 宁江区 resident."""
+a graduate applies from the self-check on a phone, uploads a licence scan on the
+progress page (the ID card is proved by the registry), the reviewer opens it, is
+returned for that item, supplements with a new scan, is approved at three levels in three
+staff sessions, appears in 公示, and follows it on the progress page; a counter clerk in
+扶余市 files for a 宁江区 resident."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from urllib.parse import quote
@@ -13,8 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from jiuye.casework import publicity
-from jiuye.casework.models import Case
+from jiuye.casework.models import Case, CaseFile, FileView
 from jiuye.core import clock, messages
+from jiuye.portal.demo import seed_guides
 from jiuye.testing.signin import next_code, verified_device
 from tests.casework.world import GRADUATE_ID, build_world
 from tests.factories import STAFF_PASSWORD
@@ -40,11 +44,38 @@ STEPS = (
 )
 
 
+LICENCE_ITEM = "【示例】能证明“已领取工商营业执照”的材料"
+
+
 @pytest.fixture
-def world(monkeypatch):
+def world(monkeypatch, settings, tmp_path):
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     monkeypatch.setattr(publicity, "period_days", lambda rule_id, on: 5)
-    return build_world()
+    settings.CASE_FILES_ROOT = tmp_path / "case-files"
+    made = build_world()
+    seed_guides()  # the demo's sample guides: the checklist the graduate sees
+    return made
+
+
+def scan(tmp_path, name: str, pages: int = 1):
+    """A real small PDF, as a phone's scanner app saves it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    path = tmp_path / name
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def look_up(page, live_server, code):
+    page.goto(f"{live_server.url}/banshi/progress/")
+    page.get_by_label("办件编号").fill(code)
+    page.get_by_label("身份证号码（或统一社会信用代码）后六位").fill(GRADUATE_ID[-6:])
+    page.get_by_role("button", name="查询").click()
 
 
 def walk(page, persona):
@@ -82,10 +113,12 @@ def staff_page(browser, live_server, username):
     return context, page
 
 
-def act(browser, live_server, username, code, action="通过", **fields):
+def act(browser, live_server, username, code, action="通过", checks=(), **fields):
     context, page = staff_page(browser, live_server, username)
     page.get_by_role("table").get_by_role("link", name=code).click()
     page.get_by_label("办理").select_option(label=action)
+    for label in checks:
+        page.get_by_label(label).check()
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="提交").click()
@@ -96,7 +129,7 @@ def act(browser, live_server, username, code, action="通过", **fields):
 
 
 def test_a_graduate_applies_on_a_phone_and_follows_it_to_the_announcement(
-    world, live_server, page, browser
+    world, live_server, page, browser, tmp_path
 ):
     # given a phone and the self-check
     page.set_viewport_size(PHONE)
@@ -119,27 +152,56 @@ def test_a_graduate_applies_on_a_phone_and_follows_it_to_the_announcement(
     case = Case.objects.get()
     assert case.code in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    # the community returns it with a one-time notice
+    # before review, the graduate looks the case up on the phone: the registry proves
+    # the ID card, the licence is asked for; a photo of the wrong kind is refused there
+    look_up(page, live_server, case.code)
+    expect(page.get_by_text("已由登记信息证明（申请人已在登记信息中），无需提交")).to_be_visible()
+    licence = page.locator("li.item").filter(has=page.get_by_text(LICENCE_ITEM, exact=True))
+    wrong = tmp_path / "licence.pdf"
+    wrong.write_bytes(b"\x89PNG\r\n\x1a\n not really a pdf")
+    licence.get_by_label(f"上传：{LICENCE_ITEM}").set_input_files(wrong)
+    licence.get_by_role("button", name="上传", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("内容却是 PNG 图片")
+    licence = page.locator("li.item").filter(has=page.get_by_text(LICENCE_ITEM, exact=True))
+    licence.get_by_label(f"上传：{LICENCE_ITEM}").set_input_files(scan(tmp_path, "执照.pdf"))
+    licence.get_by_role("button", name="上传", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text(f"已上传“{LICENCE_ITEM}”")
+    expect(licence.locator(".status")).to_have_text("已上传 1 份")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first = CaseFile.objects.get()
+    # the community's reviewer sees the scan on the case page and opens it (logged)
+    context, reviewer = staff_page(browser, live_server, "community")
+    reviewer.get_by_role("table").get_by_role("link", name=case.code).click()
+    link = reviewer.get_by_role("link", name=re.compile(r"PDF 文件"))
+    expect(link).to_have_count(1)
+    opened = context.request.get(live_server.url + link.get_attribute("href"))
+    assert opened.status == 200
+    assert opened.body() == (tmp_path / "执照.pdf").read_bytes()
+    assert FileView.objects.get().viewer.username == "community"
+    reviewer.reload()
+    expect(reviewer.locator("ul.files")).to_contain_text("查看 1 次")
+    context.close()
+    # the community returns it, picking the licence from the checklist
     act(
         browser,
         live_server,
         "community",
         case.code,
         action="退回补正（一次性告知）",
-        **{
-            "需补正的全部事项（每行一项：事项：问题）": "营业执照：扫描件不清晰",
-            "补正期限": "2026-06-10",
-        },
+        checks=[re.compile("^退回补正：" + re.escape(LICENCE_ITEM))],
+        **{f"“{LICENCE_ITEM}”的问题（申请人可见）": "扫描件不清晰", "补正期限": "2026-06-10"},
     )
-    # the graduate looks the case up on the phone and supplements once
-    page.goto(f"{live_server.url}/banshi/progress/")
-    page.get_by_label("办件编号").fill(case.code)
-    page.get_by_label("身份证号码（或统一社会信用代码）后六位").fill(GRADUATE_ID[-6:])
-    page.get_by_role("button", name="查询").click()
-    expect(page.get_by_text("营业执照：扫描件不清晰")).to_be_visible()
-    page.get_by_label("补正说明").fill("已将清晰的营业执照扫描件送交社区")
+    # the graduate supplements once, with a new scan for that item
+    look_up(page, live_server, case.code)
+    expect(page.get_by_text(f"{LICENCE_ITEM}：扫描件不清晰")).to_be_visible()
+    page.get_by_label(f"补正材料：{LICENCE_ITEM}（扫描件不清晰）").set_input_files(
+        scan(tmp_path, "执照-清晰.pdf", pages=2)
+    )
+    page.get_by_label("补正说明").fill("已重新扫描营业执照")
     page.get_by_role("button", name="提交补正").click()
     expect(page.get_by_text("补正已提交")).to_be_visible()
+    second = CaseFile.objects.exclude(pk=first.pk).get()
+    assert (second.channel, second.notice.state) == ("supplement", "answered")
     # three levels in three staff sessions
     act(browser, live_server, "community", case.code)
     act(browser, live_server, "county", case.code)

@@ -11,6 +11,7 @@ from PIL import Image
 from jiuye.core.models import ChangeLog
 from jiuye.portal import measures
 from jiuye.portal.models import Guide
+from tests.portal.guideitems import items_formset
 
 from policies.songyuan_2018 import HERE, load_package
 
@@ -144,12 +145,13 @@ def test_poster_has_title_who_amount_qr_and_office(client, offices):
 def test_editing_a_guide_in_admin_keeps_a_history(admin_client, admin_user, offices):
     # given
     guide = Guide.objects.get(rule_id="startup_subsidy")
+    seeded = list(guide.items.all())
     # when
     response = admin_client.post(
         f"/admin/system/portal/guide/{guide.pk}/change/",
         {
             "rule_id": "startup_subsidy",
-            "materials": "居民身份证\n营业执照",
+            **items_formset(["居民身份证", "营业执照"], seeded),
             "procedure": guide.procedure,
             "time_limit": "10个工作日",
             "is_sample": "",
@@ -165,8 +167,16 @@ def test_editing_a_guide_in_admin_keeps_a_history(admin_client, admin_user, offi
         "update",
         "screen",
     )
-    assert sorted(change.changes) == ["is_sample", "materials", "time_limit"]
+    assert sorted(change.changes) == ["is_sample", "time_limit"]
     assert change.changes["time_limit"] == {
         "old": "【示例】材料齐全的，受理后20个工作日内办结",
         "new": "10个工作日",
     }
+    # and each checklist item added or deleted has its own row
+    items = ChangeLog.objects.filter(entity="portal.guideitem")
+    assert sorted(r.changes["name"]["new"] for r in items.filter(action="create")) == [
+        "居民身份证",
+        "营业执照",
+    ]
+    assert items.filter(action="delete").count() == len(seeded)
+    assert Guide.objects.get(pk=guide.pk).material_list() == ["居民身份证", "营业执照"]

@@ -231,7 +231,23 @@ FILL: dict[str, dict[str, tuple[str, Values]]] = {
     # tests/casework/test_pages.py::test_a_case_of_another_county_is_not_found)
     **{
         f"casework:{name}": {"code": (PLAIN, lambda o: ["SY20000101NOCASE"])}
-        for name in ("detail", "act", "override", "reevaluate", "supplement")
+        for name in ("detail", "act", "override", "reevaluate", "supplement", "progress_case")
+    },
+    # case materials: an upload or a file of no case (a file of another county's case is
+    # covered by tests/casework/test_materials.py, test_only_the_proving_session_...)
+    **{
+        f"casework:{name}": {
+            "code": (PLAIN, lambda o: ["SY20000101NOCASE"]),
+            "item_id": (PLAIN, lambda o: [999999]),
+        }
+        for name in ("upload", "staff_upload")
+    },
+    **{
+        f"casework:{name}": {
+            "code": (PLAIN, lambda o: ["SY20000101NOCASE"]),
+            "file_id": (PLAIN, lambda o: [999999]),
+        }
+        for name in ("applicant_file", "staff_file")
     },
     "casework:second_return": {
         "code": (PLAIN, lambda o: ["SY20000101NOCASE"]),

@@ -10,6 +10,7 @@ from django.test import Client
 
 from jiuye.portal import views
 from jiuye.portal.models import Guide
+from tests.portal.guideitems import items_formset
 
 MEASURE = "/policies/m/2-3/"
 SLOW = "【示例】材料齐全的，受理后20个工作日内办结"
@@ -60,7 +61,7 @@ def test_a_guide_edited_in_the_admin_shows_at_once(admin_client, offices_and_slo
         f"/admin/system/portal/guide/{guide.pk}/change/",
         {
             "rule_id": "startup_subsidy",
-            "materials": "居民身份证\n营业执照",
+            **items_formset(["居民身份证", "营业执照"], guide.items.all()),
             "procedure": guide.procedure,
             "time_limit": "10个工作日",
             "is_sample": "",

@@ -8,10 +8,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
+from jiuye.core import audit
+from jiuye.core.models import Source
 from jiuye.evaluation import package
-from jiuye.portal.models import Guide, Office, Slot
+from jiuye.portal.models import Guide, GuideItem, Office, Slot
+from jiuye.portal.proofs import proof_choices, proof_problem
 from jiuye.portal.services import content_save
 from jiuye.staff.sites import system_site
 
@@ -29,7 +33,39 @@ class GuideForm(forms.ModelForm[Guide]):
 
     class Meta:
         model = Guide
-        fields = ["rule_id", "materials", "procedure", "time_limit", "is_sample"]
+        fields = ["rule_id", "procedure", "time_limit", "is_sample"]
+
+
+class GuideItemForm(forms.ModelForm[GuideItem]):
+    proved_by = forms.ChoiceField(label="登记信息可证明", choices=proof_choices, required=False)
+
+    class Meta:
+        model = GuideItem
+        fields = ["position", "name", "note", "required", "proved_by"]
+
+
+class GuideItemFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """A fact that proves an item must be one the registry holds for the rule's entity."""
+
+    def clean(self) -> None:
+        super().clean()
+        rule = package().rules.get(str(self.data.get("rule_id") or self.instance.rule_id or ""))
+        entity = rule.entity if rule is not None else None
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE"):
+                continue
+            problem = proof_problem(str(data.get("proved_by") or ""), entity)
+            if problem:
+                form.add_error("proved_by", problem)
+
+
+class GuideItemInline(admin.TabularInline[GuideItem, Guide]):
+    model = GuideItem
+    form = GuideItemForm
+    formset = GuideItemFormSet
+    extra = 1
+    verbose_name = "申请材料（清单中的一项）"
 
 
 class HistoryMixin:
@@ -40,8 +76,26 @@ class HistoryMixin:
 @admin.register(Guide, site=system_site)
 class GuideAdmin(HistoryMixin, admin.ModelAdmin[Guide]):
     form = GuideForm
+    inlines = [GuideItemInline]
     list_display = ["rule_id", "time_limit", "is_sample", "updated_at"]
     list_filter = ["is_sample"]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Each item added or edited, and each deleted, leaves its own history row."""
+        changed = formset.save(commit=False)
+        for item in formset.deleted_objects:  # first: a new item may take a deleted name
+            with transaction.atomic():
+                audit.record(
+                    actor=request.user,
+                    action="delete",
+                    entity=GuideItem._meta.label_lower,
+                    object_id=item.pk,
+                    changes={"guide": form.instance.rule_id, "name": item.name},
+                    source=Source.SCREEN,
+                )
+                item.delete()
+        for item in changed:
+            content_save(instance=item, user=request.user)
 
 
 @admin.register(Office, site=system_site)

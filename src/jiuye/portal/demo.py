@@ -7,13 +7,15 @@ marked 【示例】, so nobody takes it for the bureau's published content.
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
 from django.db import transaction
 
 from jiuye.core import clock
 from jiuye.evaluation import package
 from jiuye.geo.models import Division
-from jiuye.portal.models import Guide, Office
+from jiuye.portal.models import ITEM_NAME_LENGTH, Guide, GuideItem, Office
+from jiuye.portal.proofs import RECORD, registry_facts
 from jiuye.portal.services import slots_ensure, working_days
 
 SAMPLE = "【示例】"
@@ -36,23 +38,24 @@ SLOT_TIMES = (
 SLOT_CAPACITY = 4
 SLOT_DAYS = 10
 
-_MATERIALS = {
+# (item, proved by): RECORD: the registry's record of the applicant proves it
+_MATERIALS: dict[str, list[tuple[str, str]]] = {
     "person": [
-        "居民身份证原件及复印件",
-        "申请表（窗口领取或网上下载）",
-        "本人社会保障卡或银行账户信息",
+        ("居民身份证原件及复印件", RECORD),
+        ("申请表（窗口领取或网上下载）", ""),
+        ("本人社会保障卡或银行账户信息", ""),
     ],
     "employer": [
-        "营业执照（统一社会信用代码证）复印件",
-        "申请表（加盖单位公章）",
-        "单位银行账户信息",
-        "经办人身份证",
+        ("营业执照（统一社会信用代码证）复印件", RECORD),
+        ("申请表（加盖单位公章）", ""),
+        ("单位银行账户信息", ""),
+        ("经办人身份证", ""),
     ],
     "organization": [
-        "机构登记或认定证明材料",
-        "申请表（加盖公章）",
-        "机构银行账户信息",
-        "经办人身份证",
+        ("机构登记或认定证明材料", ""),
+        ("申请表（加盖公章）", ""),
+        ("机构银行账户信息", ""),
+        ("经办人身份证", ""),
     ],
 }
 _PROCEDURE = [
@@ -86,24 +89,41 @@ def seed_offices() -> int:
     return count
 
 
+def sample_items(rule: Any) -> list[tuple[str, str]]:
+    """The sample checklist of ``rule``: the entity's usual items, then evidence of each
+    condition, proved by the registry where the condition reads one fact it holds."""
+    items = [(f"{SAMPLE}{name}", proof) for name, proof in _MATERIALS.get(rule.entity, [])]
+    if not items:
+        items = [(f"{SAMPLE}{name}", proof) for name, proof in _MATERIALS["person"]]
+    held = {name for name, _ in registry_facts(rule.entity)}
+    for condition in rule.conditions:
+        facts = condition.expr.facts()
+        proof = next(iter(facts)) if len(facts) == 1 and facts <= held else ""
+        items.append((f"{SAMPLE}能证明“{condition.text}”的材料"[:ITEM_NAME_LENGTH], proof))
+    return items
+
+
 @transaction.atomic
 def seed_guides() -> int:
     count = 0
     for rule in package().rules.values():
         if rule.kind != "benefit":
             continue
-        materials = [f"{SAMPLE}{m}" for m in _MATERIALS.get(rule.entity, _MATERIALS["person"])]
-        materials += [f"{SAMPLE}能证明“{c.text}”的材料" for c in rule.conditions[:2]]
         # an edited guide is the office's own: the demo never overwrites it
-        _guide, created = Guide.objects.get_or_create(
+        guide, created = Guide.objects.get_or_create(
             rule_id=rule.id,
             defaults={
-                "materials": "\n".join(materials),
                 "procedure": "\n".join(f"{SAMPLE}{step}" for step in _PROCEDURE),
                 "time_limit": TIME_LIMIT,
                 "is_sample": True,
             },
         )
+        if created:
+            items = dict(sample_items(rule))  # one item a name
+            GuideItem.objects.bulk_create(
+                GuideItem(guide=guide, position=position, name=name, proved_by=proof)
+                for position, (name, proof) in enumerate(items.items(), start=1)
+            )
         count += created
     return count
 

@@ -3,6 +3,8 @@ appointment slots and bookings, and the counters behind the public forms' rate l
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +38,16 @@ class Office(models.Model):
 
 
 class Guide(models.Model):
-    """What to bring, the steps and the time limits for one benefit rule."""
+    """What to bring, the steps and the time limits for one benefit rule.
+
+    The materials are a checklist of :class:`GuideItem` rows in order; an item may name
+    the registry fact that proves it (``proved_by``), and a case whose registry record
+    holds that fact is not asked for it. The text form still works both ways:
+    ``Guide(materials="居民身份证\\n营业执照")`` makes one item a line (names already there
+    keep their settings) and ``guide.materials`` reads the names one a line.
+    """
 
     rule_id = models.CharField(_("规则"), max_length=100, unique=True)
-    materials = models.TextField(_("申请材料"), help_text=_("每行一项"))
     procedure = models.TextField(_("办理流程"), help_text=_("每行一步"))
     time_limit = models.CharField(_("办理时限"), max_length=200)
     is_sample = models.BooleanField(_("示例内容"), default=False)
@@ -53,11 +61,100 @@ class Guide(models.Model):
     def __str__(self) -> str:
         return self.rule_id
 
+    @property
+    def materials(self) -> str:
+        pending: list[str] | None = getattr(self, "_pending_items", None)
+        return "\n".join(pending if pending is not None else self.material_list())
+
+    @materials.setter
+    def materials(self, text: str) -> None:
+        names = material_lines(text)
+        if self.pk is not None:
+            self.replace_items(names)
+        else:
+            self._pending_items: list[str] | None = names
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        pending: list[str] | None = getattr(self, "_pending_items", None)
+        if pending is not None:
+            self._pending_items = None
+            self.replace_items(pending)
+
+    def checklist(self) -> list[GuideItem]:
+        """The items in order (prefetched ``items`` are used as they are)."""
+        if self.pk is None:
+            return []
+        return sorted(self.items.all(), key=lambda item: (item.position, item.pk))
+
     def material_list(self) -> list[str]:
-        return [line.strip() for line in self.materials.splitlines() if line.strip()]
+        return [item.name for item in self.checklist()]
+
+    def replace_items(self, names: list[str]) -> None:
+        """Make the checklist ``names`` in that order; an item whose name stays keeps its
+        proof and notes, one whose name goes is deleted (uploaded files keep its name)."""
+        old = {item.name: item for item in self.items.all()}
+        for position, name in enumerate(names, start=1):
+            item = old.pop(name, None) or GuideItem(guide=self, name=name)
+            item.position = position
+            item.save()
+        GuideItem.objects.filter(pk__in=[item.pk for item in old.values()]).delete()
 
     def procedure_list(self) -> list[str]:
         return [line.strip() for line in self.procedure.splitlines() if line.strip()]
+
+
+ITEM_NAME_LENGTH = 100
+
+
+def material_lines(text: str) -> list[str]:
+    """The item names of a free-text list, one a line (blank and repeated lines dropped,
+    each at most :data:`ITEM_NAME_LENGTH` characters).
+
+    >>> material_lines(" 居民身份证 \\n\\n营业执照\\n居民身份证")
+    ['居民身份证', '营业执照']
+    """
+    names: list[str] = []
+    for line in (text or "").splitlines():
+        name = line.strip()[:ITEM_NAME_LENGTH]
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class GuideItem(models.Model):
+    """One item of a guide's checklist of materials (申请材料清单)."""
+
+    guide = models.ForeignKey(
+        Guide, verbose_name=_("办事指南"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=1)
+    name = models.CharField(_("材料名称"), max_length=ITEM_NAME_LENGTH)
+    note = models.CharField(
+        _("说明"), max_length=200, blank=True, help_text=_("份数、原件查验、格式等要求")
+    )
+    required = models.BooleanField(
+        _("必须提交"), default=True, help_text=_("不勾选：有则提交（如有）")
+    )
+    proved_by = models.CharField(
+        _("登记信息可证明"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "选择后，登记信息中已有此项的申请人不再被要求提交此材料（显示“已由登记信息证明”）"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料清单")
+        ordering = ["guide", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "name"], name="portal_guideitem_name_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Slot(models.Model):

@@ -55,6 +55,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             *(f"registry.{a}_unemploymentrate" for a in ("view", "add", "change", "delete")),
             *(f"portal.{a}_{m}" for a in ("view", "add", "change") for m in ("guide", "office")),
             *(f"portal.{a}_slot" for a in ("view", "add", "change", "delete")),
+            # the checklist of a guide's materials (issue 11 §2)
+            *(f"portal.{a}_guideitem" for a in ("view", "add", "change", "delete")),
             # review chains as data (issue 11): set from a date, never edited on open cases
             *(
                 f"casework.{a}_{m}"

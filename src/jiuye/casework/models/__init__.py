@@ -1,5 +1,6 @@
 """The case tables: review chains (data), cases with their copied steps, frozen
-decisions, one-time notices, events (the case's own history) and 公示 with objections."""
+decisions, one-time notices, events (the case's own history), 公示 with objections, and
+the files uploaded for a case with every look at them."""
 
 from jiuye.casework.models.cases import (
     Case,
@@ -12,6 +13,7 @@ from jiuye.casework.models.cases import (
     StepState,
 )
 from jiuye.casework.models.chains import ChainStep, Level, ReviewChain, ReviewRole
+from jiuye.casework.models.materials import CaseFile, FileKind, FileView, UploadChannel
 from jiuye.casework.models.notices import Notice, NoticeState
 from jiuye.casework.models.publicity import (
     Announcement,
@@ -25,11 +27,14 @@ __all__ = [
     "AnnouncementState",
     "Case",
     "CaseEvent",
+    "CaseFile",
     "CaseState",
     "CaseStep",
     "ChainStep",
     "Channel",
     "Decision",
+    "FileKind",
+    "FileView",
     "Level",
     "Notice",
     "NoticeState",
@@ -39,4 +44,5 @@ __all__ = [
     "ReviewChain",
     "ReviewRole",
     "StepState",
+    "UploadChannel",
 ]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django import forms
 
 from jiuye.casework.filing import benefit_rules
+from jiuye.casework.materials import Entry, as_notice_items
 from jiuye.casework.models import CaseState
 from jiuye.core import clock
 
@@ -35,6 +37,9 @@ class QueueForm(forms.Form):
 
 
 class ActForm(forms.Form):
+    """Approve, reject with a reason, or return with a one-time notice whose items are
+    picked from the case's checklist (each with its problem) and/or typed one a line."""
+
     action = forms.ChoiceField(
         label="办理",
         choices=[("approve", "通过"), ("reject", "不予核准"), ("return", "退回补正（一次性告知）")],
@@ -51,15 +56,34 @@ class ActForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="清单中的材料请在上面勾选；此处填写清单以外的事项",
     )
     deadline = forms.DateField(
         label="补正期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, entries: Iterable[Entry] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries = [e for e in entries if e.item is not None]
+        for entry in self.entries:
+            self.fields[f"pick_{entry.key}"] = forms.BooleanField(
+                label=f"退回补正：{entry.name}（{entry.status_label}）", required=False
+            )
+            self.fields[f"problem_{entry.key}"] = forms.CharField(
+                label=f"“{entry.name}”的问题（申请人可见）",
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": "如：扫描件不清晰"}),
+            )
+
+    def picks(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(checkbox, problem) of each checklist item, for the template."""
+        return [(self[f"pick_{e.key}"], self[f"problem_{e.key}"]) for e in self.entries]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("action") == "return":
-            if not (data.get("items") or "").strip():
+            if not (data.get("items") or "").strip() and not self._picked():
                 self.add_error("items", "请一次列明全部需补正的事项")
             deadline: date | None = data.get("deadline")
             if deadline is None:
@@ -70,9 +94,16 @@ class ActForm(forms.Form):
             self.add_error("opinion", "请填写不予核准的理由（申请人可见）")
         return data
 
+    def _picked(self) -> list[Entry]:
+        data = getattr(self, "cleaned_data", {})
+        return [e for e in self.entries if data.get(f"pick_{e.key}")]
+
     def item_list(self) -> list[dict[str, str]]:
-        out = []
-        for line in (self.cleaned_data.get("items") or "").splitlines():
+        data = self.cleaned_data
+        out = as_notice_items(
+            self._picked(), {e.key: data.get(f"problem_{e.key}") or "" for e in self.entries}
+        )
+        for line in (data.get("items") or "").splitlines():
             line = line.strip()
             if not line:
                 continue

@@ -1,10 +1,14 @@
-"""What a case page shows (staff and applicant): steps, notices, decisions, timeline."""
+"""What a case page shows (staff and applicant): steps, notices, the checklist of
+materials with its files, decisions, timeline."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from jiuye.casework.models import Case
+from django.http import HttpResponse
+
+from jiuye.casework import materials
+from jiuye.casework.models import Case, CaseFile
 from jiuye.casework.states import ACTION_LABELS
 from jiuye.core import clock
 from jiuye.identity import mask_name
@@ -46,4 +50,28 @@ def case_context(case: Case, *, staff: bool) -> dict[str, Any]:
         "office": office,
         "announcements": list(case.announcements.all()),
         "staff": staff,
+        "checklist": _checklist(case, staff=staff),
+        "max_file_size": materials.size_text(materials.max_bytes()),
     }
+
+
+def _checklist(case: Case, *, staff: bool) -> materials.Checklist:
+    """The checklist; for staff each file carries its looks (``file.seen``, newest first)."""
+    sheet = materials.checklist(case)
+    if staff:
+        views = materials.views_of(case)
+        for entry in sheet.entries:
+            for file in entry.files:
+                file.seen = views.get(file.pk, [])  # type: ignore[attr-defined]
+    return sheet
+
+
+def file_response(row: CaseFile, data: bytes) -> HttpResponse:
+    """A case file as sent: images shown in the browser, PDFs downloaded (no PDF from an
+    applicant is rendered on this site's origin); never cached (the middleware's
+    no-store), never sniffed as another type."""
+    response = HttpResponse(data, content_type=materials.CONTENT_TYPES[row.kind])
+    disposition = "attachment" if row.kind == "pdf" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{materials.file_name(row)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,5 +1,7 @@
-"""Staff pages: 待办 with filters and bulk approval, the case page, acting on a step,
-senior decisions, objections, and counter filing (窗口受理)."""
+"""Staff pages: 待办 with filters and bulk approval, the case page (with the checklist of
+materials and every file, each opened through a logged link), acting on a step (a
+return picks checklist items for the one-time notice), senior decisions, objections,
+counter filing (窗口受理) and scans uploaded at the counter for the applicant."""
 
 from __future__ import annotations
 
@@ -11,10 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jiuye.casework import publicity, queues, review
+from jiuye.casework import materials, publicity, queues, review
 from jiuye.casework.errors import CaseRefused
 from jiuye.casework.filing import file_case
-from jiuye.casework.models import Case, Notice, NoticeState, Objection, ObjectionState
+from jiuye.casework.models import (
+    Case,
+    Notice,
+    NoticeState,
+    Objection,
+    ObjectionState,
+    UploadChannel,
+)
 from jiuye.casework.queues import QueueFilter
 from jiuye.core import clock
 from jiuye.core.errors import JiuyeError
@@ -27,7 +36,7 @@ from jiuye.web.casework.forms import (
     QueueForm,
     ReasonForm,
 )
-from jiuye.web.casework.present import case_context
+from jiuye.web.casework.present import case_context, file_response
 
 BULK_MAX = queues.PAGE
 
@@ -88,7 +97,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     why = review.refusal_to_act(request.user, case, step) if step else "没有待办环节"
     context.update(
         {
-            "act_form": ActForm(initial={"version": case.version}),
+            "act_form": ActForm(
+                initial={"version": case.version}, entries=context["checklist"].entries
+            ),
             "can_act": why is None and case.state in ("reviewing",),
             "why_not": why,
             "changes": review.registry_changes(case) if why is None else [],
@@ -117,7 +128,7 @@ def _refused(request: HttpRequest, code: str, error: JiuyeError) -> HttpResponse
 @require_POST
 def act(request: HttpRequest, code: str) -> HttpResponse:
     case = _visible(request, code)
-    form = ActForm(request.POST)
+    form = ActForm(request.POST, entries=materials.checklist(case).entries)
     if not form.is_valid():
         context = case_context(case, staff=True)
         context.update({"act_form": form, "can_act": True, "why_not": None, "changes": []})
@@ -146,6 +157,38 @@ def act(request: HttpRequest, code: str) -> HttpResponse:
     if notice.state == NoticeState.AWAITING_SENIOR:
         return _done(request, code, "有一次性告知以外的事项：已提交上级批准")
     return _done(request, code, "已退回补正，一次性告知已发给申请人")
+
+
+@require_POST
+def upload(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    """A scan the counter makes for the applicant, for one checklist item."""
+    case = _visible(request, code)
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请先选择要上传的扫描件")
+        return redirect("casework:detail", code=code)
+    try:
+        row = materials.upload(
+            case,
+            item_key=str(item_id),
+            file=file,
+            channel=UploadChannel.COUNTER,
+            user=request.user,
+        )
+    except JiuyeError as error:
+        return _refused(request, code, error)
+    return _done(
+        request, code, f"已上传“{row.item_name}”的扫描件（{materials.size_text(row.size)}）"
+    )
+
+
+def case_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
+    """One file of a case the staff member may see; the look is logged first."""
+    case = _visible(request, code)
+    row = case.files.filter(pk=file_id).select_related("case").first()
+    if row is None:
+        raise Http404("没有这个文件")
+    return file_response(row, materials.read(row, user=request.user, request=request))
 
 
 @require_POST

@@ -112,12 +112,15 @@ def object_to(*, announcement_id: int, name: str, contact: str, text: str) -> Ob
         raise CaseInvalid(
             "too_long", "内容过长：姓名、联系方式不超过 50 字，异议内容不超过 2000 字"
         )
-    announcement = (
-        Announcement.objects.select_for_update()
-        .filter(pk=announcement_id)
-        .select_related("case")
-        .first()
+    case_id = (
+        Announcement.objects.filter(pk=announcement_id).values_list("case_id", flat=True).first()
     )
+    # the case's row first, then its announcement's: the order every casework write
+    # takes (deciding an objection, the sweep), else the two wait for each other
+    if case_id is None:
+        raise CaseNotFound("announcement_closed", "该公示已结束或不存在")
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+    announcement = Announcement.objects.select_for_update().filter(pk=announcement_id).first()
     if announcement is None or announcement.state not in (
         AnnouncementState.RUNNING,
         AnnouncementState.HELD,
@@ -128,7 +131,6 @@ def object_to(*, announcement_id: int, name: str, contact: str, text: str) -> Ob
     objection = Objection.objects.create(
         announcement=announcement, name=name, contact=contact, text=text, state=ObjectionState.OPEN
     )
-    case = Case.objects.select_for_update(of=("self",)).get(pk=announcement.case_id)
     announcement.state = AnnouncementState.HELD
     announcement.save(update_fields=["state"])
     last = case.steps.order_by("-position").first()
@@ -154,10 +156,18 @@ def decide_objection(*, objection_id: int, user: Any, upheld: bool, outcome: str
         raise CaseInvalid(
             "outcome_required", "请填写处理结果（异议人和申请人可见）", extra={"field": "outcome"}
         )
-    objection = Objection.objects.select_related("announcement").filter(pk=objection_id).first()
-    if objection is None or objection.state != ObjectionState.OPEN:
+    case_id = (
+        Objection.objects.filter(pk=objection_id)
+        .values_list("announcement__case_id", flat=True)
+        .first()
+    )
+    if case_id is None:
         raise CaseNotFound("objection_not_found", "没有待处理的异议")
-    case = Case.objects.select_for_update(of=("self",)).get(pk=objection.announcement.case_id)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+    # read once the case is locked: a decision by someone else meanwhile is seen
+    objection = Objection.objects.select_related("announcement").get(pk=objection_id)
+    if objection.state != ObjectionState.OPEN:
+        raise CaseNotFound("objection_not_found", "没有待处理的异议")
     if case.state != CaseState.OBJECTED:
         raise CaseRefused("not_objected", "办件不在异议处理中")
     step = case.steps.select_related("role").get(position=case.position)

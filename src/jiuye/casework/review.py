@@ -246,10 +246,14 @@ def _notice_text(notice: Notice) -> str:
 
 @transaction.atomic
 def decide_second_return(*, notice_id: int, user: Any, approve: bool, note: str = "") -> Notice:
-    notice = Notice.objects.select_related("case").filter(pk=notice_id).first()
-    if notice is None or notice.state != NoticeState.AWAITING_SENIOR:
+    code = Notice.objects.filter(pk=notice_id).values_list("case__code", flat=True).first()
+    if code is None:
         raise CaseNotFound("notice_not_found", "没有待上级批准的退回补正")
-    case = locked(notice.case.code)
+    case = locked(code)
+    # read once the case is locked: another senior's decision meanwhile is seen
+    notice = Notice.objects.get(pk=notice_id)
+    if notice.state != NoticeState.AWAITING_SENIOR:
+        raise CaseNotFound("notice_not_found", "没有待上级批准的退回补正")
     if not _is_senior_for(user, case):
         raise CaseRefused("not_senior", "只有本办件主管机构的上级审核人员可以批准再次退回")
     if notice.issued_by_id == user.pk:

@@ -4,6 +4,7 @@ the applicant's proving session and staff who see the case, every look logged.""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import os
@@ -25,6 +26,7 @@ from jiuye.casework import materials, review
 from jiuye.casework.errors import CaseInvalid
 from jiuye.casework.filing import file_case
 from jiuye.casework.models import Case, CaseFile, CaseState, FileView, Notice, NoticeState
+from jiuye.core import crypto
 from jiuye.core.crypto import FieldCryptoError
 from jiuye.core.models import AuditEvent, ChangeLog
 from jiuye.identity import make_resident_id
@@ -32,7 +34,7 @@ from jiuye.portal.models import Guide, GuideItem
 from jiuye.portal.proofs import RECORD
 from jiuye.registry.models import Business
 from jiuye.testing.signin import SignedInClient
-from tests.casework.world import GRADUATE_ID, OTHER_ID, STARTUP_FACTS
+from tests.casework.world import GRADUATE_ID, OTHER_ID, STARTUP_FACTS, TODAY, build_world
 
 # ---------------------------------------------------------------- files made here
 
@@ -214,7 +216,8 @@ def test_files_are_encrypted_0600_in_0700_folders_outside_the_web_root(world, gu
     blob = path.read_bytes()
     assert blob.startswith(b"JYCF1:A256GCM\n")
     assert b"PNG" not in blob
-    assert png[100:140] not in blob
+    assert png[:16] not in blob
+    assert b"IDAT" not in blob
     # the row holds the file's key wrapped by the field keys, never in clear
     with connection.cursor() as cursor:
         cursor.execute("SELECT data_key FROM casework_casefile WHERE id = %s", [row.pk])
@@ -240,6 +243,47 @@ def test_a_file_moved_onto_another_row_does_not_open(world, guide, files_root):
     (root / second.storage).write_bytes((root / first.storage).read_bytes())
     with pytest.raises(FieldCryptoError):
         materials.read(second, session_key="s")
+
+
+def test_key_rotation_rewraps_the_file_keys_and_the_files_still_open(
+    clock, guide, tmp_path, settings, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from jiuye.cli import app
+    from jiuye.core import keyfiles
+
+    # given a file uploaded under k1 of a key file
+    path = tmp_path / "field-keys"
+    keyfiles.write_private(
+        path,
+        f"enc k1 {base64.b64encode(os.urandom(32)).decode()}\n"
+        f"index i1 {base64.b64encode(os.urandom(32)).decode()}\n",
+    )
+    monkeypatch.delenv(crypto.ENV_KEYS)
+    settings.FIELD_KEY_FILE = str(path)
+    crypto.reset_keyring()
+    try:
+        clock.set(TODAY)
+        build_world()  # its rows under k1 too
+        case = online_case()
+        data = pdf_bytes()
+        post_file(applicant(case), case, guide["insurance"], data, "a.pdf")
+        row = CaseFile.objects.get()
+        blob = (Path(settings.CASE_FILES_ROOT) / row.storage).read_bytes()
+        # when the keys are rotated
+        rotated = CliRunner().invoke(app, ["keys", "rotate"])
+        crypto.reset_keyring()
+        # then the row's key is under k2, the file on disk unchanged, and it opens
+        assert rotated.exit_code == 0, rotated.output
+        assert "casework_casefile.data_key：共 1 行，重新加密 1 行" in rotated.output
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data_key FROM casework_casefile")
+            assert cursor.fetchone()[0].startswith("A256GCM:k2:")
+        assert (Path(settings.CASE_FILES_ROOT) / row.storage).read_bytes() == blob
+        assert materials.read(CaseFile.objects.get(), session_key="s") == data
+    finally:
+        crypto.reset_keyring()
 
 
 def test_settings_refuse_a_files_root_under_the_static_root(tmp_path):

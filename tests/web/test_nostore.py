@@ -39,6 +39,8 @@ SAMPLES = {
     "id": "1",
     "notice_id": "1",
     "objection_id": "1",
+    "item_id": "1",
+    "file_id": "1",
     "announcement_id": "1",
 }
 # The public pages, named once here so that making a page cacheable is a visible change.

@@ -128,8 +128,8 @@ def check_size(size: int) -> None:
 def sniff(data: bytes) -> FileKind | None:
     """The kind the first bytes show (a PDF's header may follow up to 1 KB of junk).
 
-    >>> sniff(b"%PDF-1.7 ..."), sniff(b"\\x89PNG\\r\\n\\x1a\\n..."), sniff(b"GIF89a")
-    (<FileKind.PDF: 'pdf'>, <FileKind.PNG: 'png'>, None)
+    >>> [str(sniff(d)) for d in (b"%PDF-1.7", b"\\x89PNG\\r\\n\\x1a\\n", b"- %PDF-1.4", b"GIF8")]
+    ['pdf', 'png', 'pdf', 'None']
     """
     if data.startswith(_PNG):
         return FileKind.PNG

@@ -667,3 +667,21 @@ def test_the_migration_turns_each_line_into_an_item():
         assert text == "【示例】居民身份证\n【示例】营业执照\n" + "长" * 120
     finally:
         _migrate(latest)
+
+
+def test_a_signed_in_applicant_opens_their_files_without_a_lookup(world, guide):
+    from tests.applicants.conftest import sign_in
+
+    case = online_case()
+    owner = applicant(case)
+    post_file(owner, case, guide["insurance"], pdf_bytes(), "社保.pdf")
+    row = CaseFile.objects.get()
+    url = f"/banshi/progress/{case.code}/files/{row.pk}/"
+    account = Client()
+    stranger = Client()
+    # when: the same person signs in to 个人/单位办事 with the mobile the case was filed with
+    sign_in(account, GRADUATE_ID, world.graduate.name, "13900001111")
+    sign_in(stranger, OTHER_ID, "李四", "13900002222")
+    # then: their own case's file opens, another account's does not
+    assert account.get(url).status_code == 200
+    assert stranger.get(url).status_code == 404

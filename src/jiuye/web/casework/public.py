@@ -30,12 +30,20 @@ def applicant_case(request: HttpRequest, code: str) -> Case | None:
 
     The one test every applicant page of a case asks (progress, uploads, files,
     supplement): today the browser session that looked the case up by its code and the
-    identifier's last six characters (``SEEN``, set by :func:`progress`). A signed-in
-    applicant account plugs in here, e.g. ``or applicants.owns(request.user, case)``.
+    identifier's last six characters (``SEEN``, set by :func:`progress`), or a signed-in
+    applicant account (个人/单位办事) to whom 我的办事 shows this case.
     """
-    if not code or request.session.get(SEEN) != code:
+    if not code:
         return None
-    return Case.objects.filter(code=code).first()
+    if request.session.get(SEEN) == code:
+        return Case.objects.filter(code=code).first()
+    from jiuye.applicants import sessions
+    from jiuye.web.applicants.cases import visible_case
+
+    account = sessions.current(request)
+    if account is None:
+        return None
+    return visible_case(account, code, via=sessions.via(request))
 
 
 def _applicant_case(request: HttpRequest, code: str) -> Case:

@@ -90,7 +90,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         division="220700",
         full_identity=True,
         totp_secret="G3SCRD7QQGRO5ROVOO25QXHE42DV4QOA",  # noqa: S106 - published, demo only
-        review_roles=("second",),
+        review_roles=("initial", "second"),
     ),
     # approves other staff members' unmasked exports (maker–checker, 未脱敏导出审批)
     DemoAccount(

@@ -62,7 +62,7 @@ def build_world() -> World:
         ("county2", "220702", ("second",)),
         ("lead", "220702", ("approve", "senior")),
         ("lead2", "220702", ("approve", "senior")),
-        ("city", "220700", ("second",)),
+        ("city", "220700", ("initial", "second")),
         ("city_lead", "220700", ("approve", "senior")),
         ("fuyu", "220781", ()),
         ("nobody", "220702", ()),

@@ -15,7 +15,7 @@ def test_home_page_renders_with_no_request_leaving_loopback(live_server, page, r
     # then
     expect(page).to_have_title("首页 · 松原市公共就业服务")
     expect(page.get_by_role("navigation", name="主导航").get_by_role("link")).to_have_text(
-        ["政策", "自助测评", "办事", "工作台"]
+        ["政策", "自助测评", "办事", "个人/单位办事", "工作台"]
     )
     assert page.evaluate("typeof window.htmx") == "object"
     assert requests_seen.external() == []

@@ -37,7 +37,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from jiuye.casework import filing, publicity, review
+from jiuye.casework import filing, publicity, queues, review
 from jiuye.casework.demo import grant
 from jiuye.casework.errors import CaseRefused
 from jiuye.casework.filing import file_case
@@ -54,6 +54,7 @@ from jiuye.casework.models import (
     Objection,
     ObjectionState,
     Override,
+    ReviewRole,
     StepState,
 )
 from jiuye.core import clock as core_clock
@@ -601,6 +602,7 @@ class CaseworkMachine(RuleBasedStateMachine):
     def casework_invariants(self) -> None:
         db = load()
         check_invariants(db, {u.pk: name for name, u in self.users.items()})
+        check_queues(db, self.users)
         # what the next rules draw from
         by_state: dict[str, list[str]] = defaultdict(list)
         for case in db["cases"]:
@@ -666,6 +668,30 @@ def load() -> dict[str, Any]:
             "announcement__case_id",
         ),
     }
+
+
+def check_queues(db: dict[str, Any], users: dict[str, Any]) -> None:
+    """Each one's 待办 (``queues.queue``) is exactly the active steps of cases under review
+    or objection that they may act on (the oracle's rule), nothing hidden, nothing more."""
+    roles = dict(ReviewRole.objects.values_list("pk", "code"))
+    for name, user in users.items():
+        office, held = STAFF[name]
+        wanted = set()
+        for case in db["cases"]:
+            if case["state"] not in (CaseState.REVIEWING, CaseState.OBJECTED):
+                continue
+            steps = db["steps"][case["id"]]
+            step = steps[case["position"] - 1]
+            others = {s["actor_id"] for s in steps if s["position"] != step["position"]}
+            if (
+                step["state"] == StepState.ACTIVE
+                and roles[step["role_id"]] in held
+                and step["division_code"] == office
+                and user.pk not in others
+            ):
+                wanted.add(step["id"])
+        shown = set(queues.queue(user).values_list("id", flat=True))
+        assert shown == wanted, (name, "queue", sorted(shown), sorted(wanted))
 
 
 def check_invariants(db: dict[str, Any], usernames: dict[int, str]) -> None:

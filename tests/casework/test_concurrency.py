@@ -2,7 +2,8 @@
 barrier, each on its own connection.
 
 - several filings of one rule for one subject at once make one case; the others get
-  the documented conflict (``case_exists``, 409);
+  the documented conflict (``case_exists``, 409); a batch (``file_cases``) racing a
+  filing of one of its applications files the others;
 - two reviewers approving the same step from the same page at once: one approval, one
   event, the other told the case changed (``case_changed``);
 - one person holding the roles of two consecutive steps cannot do both by racing;
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connections
 
-from jiuye.casework import publicity, review
+from jiuye.casework import filing, publicity, review
 from jiuye.casework.demo import grant
 from jiuye.casework.errors import CaseConflict
 from jiuye.casework.filing import file_case
@@ -34,7 +35,14 @@ from jiuye.casework.models import (
 )
 from jiuye.core.errors import JiuyeError
 from jiuye.core.models import ChangeLog
-from tests.casework.world import EMPLOYER_CODE, GRADUATE_ID, STARTUP_FACTS, TODAY, build_world
+from tests.casework.world import (
+    EMPLOYER_CODE,
+    GRADUATE_ID,
+    OTHER_ID,
+    STARTUP_FACTS,
+    TODAY,
+    build_world,
+)
 
 pytestmark = pytest.mark.postgresql
 
@@ -111,6 +119,74 @@ def test_filings_at_once_of_one_rule_for_one_subject_make_one_case(world):
     assert ChangeLog.objects.filter(entity="case").count() == 1
     assert case.decisions.count() == 1
     assert case.steps.count() == 3
+
+
+def test_a_batch_racing_a_filing_of_one_of_its_applications_files_the_rest(world, monkeypatch):
+    # given a batch of three applications; one of them is also sent alone, and is
+    # committed after the batch has read that no case holds its slot
+    graduate = {
+        "rule_id": "startup_subsidy",
+        "subject_id": GRADUATE_ID,
+        "subject_name": "张小三",
+        "declared": STARTUP_FACTS,
+    }
+    batch = [
+        filing.Application(**graduate),
+        filing.Application(
+            rule_id="startup_subsidy",
+            subject_id=OTHER_ID,
+            subject_name="李四",
+            declared=STARTUP_FACTS,
+            division_code="220702001901",
+        ),
+        filing.Application(
+            rule_id="job_stabilization_subsidy",
+            subject_id=EMPLOYER_CODE,
+            subject_name="松原市示例科技有限公司",
+            declared=UNIT_FACTS,
+        ),
+    ]
+    read, alone_done = threading.Event(), threading.Event()
+    real_write = filing._write
+
+    def write_after_the_other(prepared: Any, **kwargs: Any) -> None:
+        if threading.current_thread().name == "batch":
+            read.set()
+            alone_done.wait(timeout=10)
+        real_write(prepared, **kwargs)
+
+    monkeypatch.setattr(filing, "_write", write_after_the_other)
+    results: list[Any] = []
+    outcomes: list[str] = []
+
+    def file_batch() -> None:
+        results.extend(filing.file_cases(batch, channel="online"))
+
+    def file_alone() -> None:
+        read.wait(timeout=10)
+        try:
+            file_case(**graduate, channel="online")
+        finally:
+            alone_done.set()
+
+    # when
+    threads = [
+        threading.Thread(target=_record(file_batch, outcomes), name="batch"),
+        threading.Thread(target=_record(file_alone, outcomes), name="alone"),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then the one filed alone holds the slot; the batch met the constraint, filed its
+    # applications one by one, refused the graduate's and filed the two others
+    assert outcomes == ["ok", "ok"]
+    assert results[0].code == "case_exists"
+    assert [isinstance(r, Case) for r in results[1:]] == [True, True]
+    assert Case.objects.filter(subject_id=GRADUATE_ID).count() == 1
+    assert Case.objects.count() == 3
+    assert CaseEvent.objects.count() == ChangeLog.objects.filter(entity="case").count() == 3
 
 
 @pytest.mark.parametrize("page", ["case", "bulk"])

@@ -37,7 +37,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from jiuye.casework import publicity, review
+from jiuye.casework import filing, publicity, queues, review
 from jiuye.casework.demo import grant
 from jiuye.casework.errors import CaseRefused
 from jiuye.casework.filing import file_case
@@ -54,6 +54,7 @@ from jiuye.casework.models import (
     Objection,
     ObjectionState,
     Override,
+    ReviewRole,
     StepState,
 )
 from jiuye.core import clock as core_clock
@@ -312,6 +313,52 @@ class CaseworkMachine(RuleBasedStateMachine):
         if self.attempt(work, False if refused else None):
             self.codes.append(made[0].code)
 
+    @rule(
+        data=st.data(),
+        size=st.integers(min_value=1, max_value=4),
+        channel=st.sampled_from(["online", "counter"]),
+    )
+    def file_a_batch(self, data: st.DataObject, size: int, channel: str) -> None:
+        """Applications filed together (``file_cases``) get, each, what ``file_case``
+        would have given it filed alone in the same order: the same case or refusal."""
+        batch = []
+        for _ in range(size):
+            rule_id = data.draw(st.sampled_from(RULES))
+            entity = package().rules[rule_id].entity
+            subject_id, name, division = data.draw(
+                st.sampled_from(SUBJECTS["person" if entity == "person" else "unit"])
+            )
+            variant = data.draw(st.sampled_from(sorted(declared_variants(entity))))
+            wrong = data.draw(st.sampled_from([False, False, False, True]))
+            batch.append(
+                filing.Application(
+                    rule_id=rule_id,
+                    subject_id=subject_id,
+                    subject_name="错名" if wrong else name,
+                    declared=declared_variants(entity)[variant],
+                    division_code=division,
+                )
+            )
+        clerk = self.users["fuyu"] if channel == "counter" else None
+        # what filing them one by one gives (then undone)
+        alone: list[str] = []
+        with transaction.atomic():
+            for application in batch:
+                try:
+                    with transaction.atomic():
+                        one = file_case(**application.fields(), channel=channel, actor=clerk)
+                    alone.append(f"{one.rule_id}/{one.status}")
+                except JiuyeError as error:
+                    alone.append(error.code)
+            transaction.set_rollback(True)
+        before = Case.objects.count()
+        results = filing.file_cases(batch, channel=channel, actor=clerk)
+        together = [f"{r.rule_id}/{r.status}" if isinstance(r, Case) else r.code for r in results]
+        assert together == alone
+        made = [r for r in results if isinstance(r, Case)]
+        assert Case.objects.count() == before + len(made)
+        self.codes += [c.code for c in made]
+
     # review ---------------------------------------------------------------------------
 
     def may_act(self, username: str, case: Case) -> bool:
@@ -555,6 +602,7 @@ class CaseworkMachine(RuleBasedStateMachine):
     def casework_invariants(self) -> None:
         db = load()
         check_invariants(db, {u.pk: name for name, u in self.users.items()})
+        check_queues(db, self.users)
         # what the next rules draw from
         by_state: dict[str, list[str]] = defaultdict(list)
         for case in db["cases"]:
@@ -620,6 +668,30 @@ def load() -> dict[str, Any]:
             "announcement__case_id",
         ),
     }
+
+
+def check_queues(db: dict[str, Any], users: dict[str, Any]) -> None:
+    """Each one's 待办 (``queues.queue``) is exactly the active steps of cases under review
+    or objection that they may act on (the oracle's rule), nothing hidden, nothing more."""
+    roles = dict(ReviewRole.objects.values_list("pk", "code"))
+    for name, user in users.items():
+        office, held = STAFF[name]
+        wanted = set()
+        for case in db["cases"]:
+            if case["state"] not in (CaseState.REVIEWING, CaseState.OBJECTED):
+                continue
+            steps = db["steps"][case["id"]]
+            step = steps[case["position"] - 1]
+            others = {s["actor_id"] for s in steps if s["position"] != step["position"]}
+            if (
+                step["state"] == StepState.ACTIVE
+                and roles[step["role_id"]] in held
+                and step["division_code"] == office
+                and user.pk not in others
+            ):
+                wanted.add(step["id"])
+        shown = set(queues.queue(user).values_list("id", flat=True))
+        assert shown == wanted, (name, "queue", sorted(shown), sorted(wanted))
 
 
 def check_invariants(db: dict[str, Any], usernames: dict[int, str]) -> None:

@@ -10,9 +10,8 @@ from typing import Any
 
 from jiuye.eligibility.facts import case_for
 from jiuye.eligibility.policy import package
-from jiuye.evaluation import parameters_json
 from jiuye.rules import Case as EngineCase
-from jiuye.rules import RuleResult
+from jiuye.rules import PolicyPackage, RuleResult
 from jiuye.rules.cases import parse_case
 
 
@@ -47,23 +46,32 @@ def freeze(
         facts.update(case_for(entity, record_id, as_of).facts)
     result = pkg.evaluate(EngineCase(entity, pkg.check_as_of(as_of), facts), [rule_id])[0]
     specs = {s.name: s for s in pkg.facts.for_entity(entity)}
-    rule = pkg.rules[rule_id]
-    names = set(rule.param_names())
-    params = [p for p in parameters_json(as_of) if p["name"] in names]
     return Frozen(
         result=result,
         result_json=pkg.result_json(result),
         facts={n: specs[n].to_json(v) if n in specs else v for n, v in sorted(facts.items())},
-        parameters=[
-            {
-                "name": p["name"],
-                "description": p["description"],
-                "value": p["value_at_as_of"],
-                "source": next(
-                    (v["source"] for v in reversed(p["values"]) if v["from"] <= as_of.isoformat()),
-                    "",
-                ),
-            }
-            for p in params
-        ],
+        parameters=rule_parameters(pkg, rule_id, as_of),
     )
+
+
+def rule_parameters(pkg: PolicyPackage, rule_id: str, as_of: date) -> list[dict[str, Any]]:
+    """The parameters ``rule_id`` uses, in the package's order, each with its value on
+    ``as_of`` and the source (文号) of that value: what
+    :func:`jiuye.evaluation.parameters_json` gives, read for this rule's few parameters
+    rather than for every parameter of the package."""
+    names = set(pkg.rules[rule_id].param_names())
+    out = []
+    for parameter in pkg.parameters.values():
+        if parameter.name not in names:
+            continue
+        current = parameter.at(as_of)
+        value = None if current is None else current.value
+        out.append(
+            {
+                "name": parameter.name,
+                "description": parameter.description,
+                "value": value.isoformat() if isinstance(value, date) else value,
+                "source": "" if current is None else current.source,
+            }
+        )
+    return out

@@ -1,6 +1,7 @@
 """Moving a case along an edge: compare-and-swap on its version, one event, one audit row.
 
-Every state change of a case goes through :func:`move`: ``UPDATE … WHERE state =
+Every state change of a case goes through :func:`move` (a new case through
+:func:`filed`): ``UPDATE … WHERE state =
 expected AND version = seen`` must change exactly one row, or the case changed meanwhile
 (:class:`~jiuye.casework.errors.CaseConflict`). The event is the case's visible timeline;
 the audit row (:func:`jiuye.core.audit.record`) puts it on the hash-chained trail. The
@@ -9,6 +10,7 @@ applicant is told through the message gateway once the change is committed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import F
@@ -107,3 +109,42 @@ def event(
     )
     notify.state_changed(case, action)
     return row
+
+
+def filed(
+    cases: Sequence[Case], *, actor: Any, by_applicant: bool, office: str, source: str
+) -> None:
+    """The filing event of each new case and its audit row, written in bulk (one trail
+    row for them all); each applicant is told after commit."""
+    at = clock.now()
+    who = actor if actor is not None and getattr(actor, "pk", None) else None
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            at=at,
+            action="file",
+            from_state="",
+            to_state=case.state,
+            position=case.position,
+            actor=who,
+            by_applicant=by_applicant,
+            office=office,
+        )
+        for case in cases
+    )
+    audit.record_many(
+        (
+            audit.Entry(
+                ENTITY,
+                case.pk,
+                "create",
+                {"code": case.code, "from": "", "to": case.state, "position": case.position},
+            )
+            for case in cases
+        ),
+        actor=actor,
+        source=source,
+        at=at,
+    )
+    for case in cases:
+        notify.state_changed(case, "file")

@@ -34,6 +34,7 @@ def sign_in(client: Client, resident_id: str, name: str, mobile: str = MOBILE, *
     assert sent.status_code == 200, sent.content.decode()
     return client.post("/banshi/signin/", {"step": "code", "code": last_code(), **extra})
 
+
 #: The test OIDC provider is a separate Django project run in its own process by
 #: test_oidc.py; its modules are not tests (and cannot be imported under our settings).
 collect_ignore = ["oidc_op"]

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jiuye.selfcheck",
     "jiuye.portal",
     "jiuye.casework",
+    "jiuye.payments",
     "csp",
 ]
 

@@ -22,7 +22,9 @@ AFTER_PERIOD = dt.date(2026, 6, 15)
 
 
 def person(world: World, n: int) -> Person:
-    number = make_resident_id("220702", dt.date(1990, 1, 1) + dt.timedelta(days=n), 100 + n, "male")
+    number = make_resident_id(
+        "220702", dt.date(1990, 1, 1) + dt.timedelta(days=n), 101 + 2 * n, "male"
+    )
     return Person.objects.create(
         resident_id=number,
         name=f"申请人{n}",

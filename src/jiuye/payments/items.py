@@ -560,6 +560,24 @@ def _reversal_fields(item: PayableItem, action: str) -> tuple[dict[str, Any], An
     return {}, None
 
 
+def _check_reversal_balances(lines: list[Line]) -> None:
+    """Lock the accounts a reversal takes money from and refuse, saying why, one that
+    would go below zero (the CHECK constraint would refuse it anyway)."""
+    losing = sorted(ln.account.pk for ln in lines if ln.amount_fen < 0)
+    locked = {
+        a.pk: a for a in Account.objects.select_for_update().filter(pk__in=losing).order_by("pk")
+    }
+    for ln in lines:
+        if ln.amount_fen < 0:
+            account = locked[ln.account.pk]
+            if not sign_ok(account.kind, account.balance_fen + ln.amount_fen):
+                raise PaymentConflict(
+                    "reverse_insufficient",
+                    f"冲正后“{account.get_kind_display()}”余额将低于零"
+                    f"（现余额 {account.balance_fen} 分），不能冲正",
+                )
+
+
 def reverse(
     *, transaction_id: int, actor: Any = None, reason: str, source: str = "screen"
 ) -> Transaction:
@@ -580,21 +598,6 @@ def reverse(
         if Transaction.objects.filter(reverses=original).exists():
             raise PaymentConflict("already_reversed", "这笔交易已冲正")
         lines = [Line(e.account, -e.amount_fen) for e in original.entries.select_related("account")]
-        # the accounts that lose money are locked and checked, so the refusal says why
-        losing = sorted(ln.account.pk for ln in lines if ln.amount_fen < 0)
-        locked = {
-            a.pk: a
-            for a in Account.objects.select_for_update().filter(pk__in=losing).order_by("pk")
-        }
-        for ln in lines:
-            if ln.amount_fen < 0:
-                account = locked[ln.account.pk]
-                if not sign_ok(account.kind, account.balance_fen + ln.amount_fen):
-                    raise PaymentConflict(
-                        "reverse_insufficient",
-                        f"冲正后“{account.get_kind_display()}”余额将低于零"
-                        f"（现余额 {account.balance_fen} 分），不能冲正",
-                    )
         item, version = None, None
         if original.item_id is not None:
             action = REVERSAL_ACTION.get(original.kind)
@@ -616,11 +619,14 @@ def reverse(
                 )
             if edge(item.state, action) is None:
                 raise items_core.refuse_state(item, action)
+            _check_reversal_balances(lines)
             fields, after = _reversal_fields(item, action)
             item = items_core.move(item, action, actor=actor, note=f"冲正：{reason}", **fields)
             if after is not None:
                 after()
             version = item.version
+        else:
+            _check_reversal_balances(lines)
         txn = post(
             kind=EntryKind.REVERSAL,
             lines=lines,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("jiuye.portal.urls")),
     path("selfcheck/", include("jiuye.selfcheck.urls")),
     path("", include("jiuye.web.casework.urls")),
+    path("", include("jiuye.web.payments.urls")),
     path("registry/", include("jiuye.registry.urls")),
     path("api/v1/", api.urls),
     # three administrator sites, one per role (三权分立); Django's default site is not mounted

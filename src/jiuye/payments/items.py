@@ -279,49 +279,10 @@ def _commit_chunk(
             short.append(pk)
     now = clock.now()
     who = actor if getattr(actor, "pk", None) else None
+    debit, credit = accounts[AccountKind.AVAILABLE], accounts[AccountKind.COMMITTED]
     if take:
-        changed = PayableItem.objects.filter(
-            pk__in=[t[0] for t in take], state=ItemState.WAITING
-        ).update(
-            state=ItemState.COMMITTED, version=F("version") + 1, waiting_reason="", updated_at=now
-        )
-        if changed != len(take):
-            raise PaymentConflict("item_changed", "款项已被他人处理，请重试")
-        txns = Transaction.objects.bulk_create(
-            [
-                Transaction(
-                    kind=EntryKind.COMMIT,
-                    fund_id=fund_id,
-                    county_code=county,
-                    year=year,
-                    amount_fen=amount,
-                    item_id=pk,
-                    item_version=version + 1,
-                    memo=f"预留 {code}",
-                    posted_at=now,
-                    posted_by=who,
-                )
-                for pk, version, amount, code in take
-            ]
-        )
-        if any(t.pk is None for t in txns):  # a backend that returns no ids
-            by_item = dict(
-                Transaction.objects.filter(
-                    item_id__in=[t[0] for t in take], kind=EntryKind.COMMIT, posted_at=now
-                ).values_list("item_id", "pk")
-            )
-            for t in txns:
-                assert t.item_id is not None
-                t.pk = by_item[t.item_id]
-        debit, credit = accounts[AccountKind.AVAILABLE], accounts[AccountKind.COMMITTED]
-        entries = []
-        for t in txns:
-            entries.append(Entry(transaction_id=t.pk, account=debit, amount_fen=-t.amount_fen))
-            entries.append(Entry(transaction_id=t.pk, account=credit, amount_fen=t.amount_fen))
-        # a transaction's two entries always in the same INSERT (PostgreSQL checks the
-        # sum per statement)
-        batch = None if connection.vendor == "postgresql" else 400
-        Entry.objects.bulk_create(entries, batch_size=batch)
+        post_commits = _post_commits_sql if connection.vendor == "postgresql" else _post_commits_orm
+        post_commits(fund_id, county, year, take, debit.pk, credit.pk, who)
         total = sum(t[2] for t in take)
         apply_balances({debit.pk: -total, credit.pk: total})
         audit.record_runs(
@@ -348,6 +309,111 @@ def _commit_chunk(
         )
     report.waiting += len(rows) - len(take)
     report.waiting_fen += sum(r[2] for r in rows) - sum(t[2] for t in take)
+
+
+def _post_commits_orm(
+    fund_id: int,
+    county: str,
+    year: int,
+    take: list[tuple[int, int, int, str]],
+    debit: int,
+    credit: int,
+    who: Any,
+) -> None:
+    """Commit the items of ``take`` (id, version, amount, case) and post one
+    transaction each: the ORM way (every backend)."""
+    now = clock.now()
+    changed = PayableItem.objects.filter(
+        pk__in=[t[0] for t in take], state=ItemState.WAITING
+    ).update(state=ItemState.COMMITTED, version=F("version") + 1, waiting_reason="", updated_at=now)
+    if changed != len(take):
+        raise PaymentConflict("item_changed", "款项已被他人处理，请重试")
+    txns = Transaction.objects.bulk_create(
+        [
+            Transaction(
+                kind=EntryKind.COMMIT,
+                fund_id=fund_id,
+                county_code=county,
+                year=year,
+                amount_fen=amount,
+                item_id=pk,
+                item_version=version + 1,
+                memo=f"预留 {code}",
+                posted_at=now,
+                posted_by=who,
+            )
+            for pk, version, amount, code in take
+        ]
+    )
+    if any(t.pk is None for t in txns):  # a backend that returns no ids
+        by_item = dict(
+            Transaction.objects.filter(
+                item_id__in=[t[0] for t in take], kind=EntryKind.COMMIT, posted_at=now
+            ).values_list("item_id", "pk")
+        )
+        for t in txns:
+            assert t.item_id is not None
+            t.pk = by_item[t.item_id]
+    entries = []
+    for t in txns:
+        entries.append(Entry(transaction_id=t.pk, account_id=debit, amount_fen=-t.amount_fen))
+        entries.append(Entry(transaction_id=t.pk, account_id=credit, amount_fen=t.amount_fen))
+    Entry.objects.bulk_create(entries, batch_size=400)  # pairs stay in one batch
+
+
+#: PostgreSQL: the items' compare-and-swap, their transactions and both entries of each
+#: in one statement (so the per-statement balance trigger sees whole transactions).
+COMMITS_SQL = """
+WITH u AS (
+    UPDATE payments_payableitem
+       SET state = %(committed)s, version = version + 1, waiting_reason = '',
+           updated_at = %(now)s
+     WHERE id = ANY(%(ids)s) AND state = %(waiting)s
+ RETURNING id, version, amount_fen, case_code
+), t AS (
+    INSERT INTO payments_transaction (kind, fund_id, county_code, year, amount_fen, item_id,
+                                      item_version, reference, memo, posted_at, posted_by_id)
+    SELECT %(kind)s, %(fund)s, %(county)s, %(year)s, u.amount_fen, u.id, u.version, '',
+           '预留 ' || u.case_code, %(now)s, %(who)s
+      FROM u ORDER BY u.id
+ RETURNING id, amount_fen
+)
+INSERT INTO payments_entry (transaction_id, account_id, amount_fen)
+SELECT id, %(debit)s, -amount_fen FROM t
+UNION ALL
+SELECT id, %(credit)s, amount_fen FROM t
+"""
+
+
+def _post_commits_sql(
+    fund_id: int,
+    county: str,
+    year: int,
+    take: list[tuple[int, int, int, str]],
+    debit: int,
+    credit: int,
+    who: Any,
+) -> None:
+    """The same as :func:`_post_commits_orm` in one round trip (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            COMMITS_SQL,
+            {
+                "committed": str(ItemState.COMMITTED),
+                "waiting": str(ItemState.WAITING),
+                "now": clock.now(),
+                "ids": [t[0] for t in take],
+                "kind": str(EntryKind.COMMIT),
+                "fund": fund_id,
+                "county": county,
+                "year": year,
+                "who": getattr(who, "pk", None),
+                "debit": debit,
+                "credit": credit,
+            },
+        )
+        if cursor.rowcount != 2 * len(take):
+            raise PaymentConflict("item_changed", "款项已被他人处理，请重试")
 
 
 # ---------------------------------------------------------------- payment and after

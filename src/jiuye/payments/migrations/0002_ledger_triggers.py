@@ -5,8 +5,8 @@
   through only inside a transaction that set ``jiuye.audit_maintenance`` to ``on`` (the
   test suite's flush, as for the audit tables of core/0005).
 - After each INSERT statement into ``payments_entry``, every transaction it touched
-  must sum to zero over all its entries and have at least two: the entries of a
-  transaction are written in one statement (:func:`jiuye.payments.ledger.post`), so a
+  must sum to zero and have at least two entries, all of them written by that
+  statement: the entries of a transaction are written in one statement (:func:`jiuye.payments.ledger.post`), so a
   statement that leaves one unbalanced is refused (after django-hordak's check-leg
   trigger, here per statement with a transition table so bulk postings stay fast).
 
@@ -37,11 +37,18 @@ DECLARE
     bad bigint;
     total bigint;
 BEGIN
-    SELECT e.transaction_id, SUM(e.amount_fen) INTO bad, total
-      FROM payments_entry e
-     WHERE e.transaction_id IN (SELECT DISTINCT n.transaction_id FROM new_entries n)
-     GROUP BY e.transaction_id
-    HAVING SUM(e.amount_fen) <> 0 OR COUNT(*) < 2
+    -- grouped from the statement's own rows; each transaction's count of stored
+    -- entries (an index lookup per transaction, never a scan of the table) must equal
+    -- the statement's, so no entry is ever added to a transaction posted earlier
+    WITH n AS (
+        SELECT transaction_id, SUM(amount_fen) AS s, COUNT(*) AS c
+          FROM new_entries GROUP BY transaction_id
+    )
+    SELECT n.transaction_id, n.s INTO bad, total
+      FROM n
+     WHERE n.s <> 0 OR n.c < 2
+        OR (SELECT COUNT(*) FROM payments_entry e WHERE e.transaction_id = n.transaction_id)
+           <> n.c
      LIMIT 1;
     IF bad IS NOT NULL THEN
         RAISE EXCEPTION '交易 % 借贷不平或分录不足两条（合计 % 分）', bad, total

@@ -56,3 +56,47 @@ def test_sweep_makes_items_and_commits_within_the_budget(world, fund, monkeypatc
     assert result.exit_code == 0, result.output
     assert "生成应付款项 1 笔；预留 1 笔" in result.output
     assert PayableItem.objects.get().state == ItemState.COMMITTED
+
+
+def test_batch_release_and_bank_import_through_the_cli(world, fund, monkeypatch, tmp_path):
+    from jiuye.payments import items
+    from tests.payments.world import give_account
+
+    who = person(world, 12)
+    ready_case(world, who, monkeypatch)
+    give_account(world, who)
+    ledger.allocate(fund=fund, county_code="220702", year=2026, amount_fen=STARTUP_FEN)
+    items.intake_ready()
+    items.commit_many()
+    for username, codenames in (
+        ("county", ("commit_payment",)),
+        ("county2", ("release_batch", "commit_payment")),
+    ):
+        for codename in codenames:
+            world.staff[username].user_permissions.add(Permission.objects.get(codename=codename))
+    runner = CliRunner()
+    where = ["--fund", "所在辖区政府财政", "--county", "220702", "--year", "2026"]
+    made = runner.invoke(app, ["ledger", "batch-assemble", *where, "--by", "county"])
+    assert made.exit_code == 0, made.output
+    code = made.output.split("已编制批次 ")[1].split("：")[0]
+    same = runner.invoke(app, ["ledger", "batch-release", code, "--by", "county", "--out", "x"])
+    assert same.exit_code == 2  # the maker does not release
+    out = tmp_path / "bank"
+    done = runner.invoke(
+        app, ["ledger", "batch-release", code, "--by", "county2", "--out", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    rows = list(csv.reader((out / f"{code}.csv").read_text(encoding="utf-8-sig").splitlines()))
+    result = tmp_path / "result.csv"
+    with result.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*rows[0], "处理结果", "失败原因"])
+        writer.writerow([*rows[1], "成功", ""])
+        writer.writerow(rows[-1])  # the checksum line, as the bank keeps it
+    imported = runner.invoke(app, ["ledger", "bank-import", str(result), "--by", "county"])
+    assert imported.exit_code == 0, imported.output
+    assert "成功 1 笔，失败退回 0 笔" in imported.output
+    assert PayableItem.objects.get().state == ItemState.PAID
+    again = runner.invoke(app, ["ledger", "bank-import", str(result), "--by", "county"])
+    assert "该文件已导入过" in again.output
+    assert runner.invoke(app, ["ledger", "verify"]).exit_code == 0

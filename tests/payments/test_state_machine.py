@@ -1,10 +1,16 @@
 """A Hypothesis state machine over the payments services: budgets are allocated, items
 committed, paid, returned by the bank, recovered, released, postings reversed, in any
-order; after every step the ledger's invariants hold and each step did what the item's
-state and the budget allowed (a refused step changed nothing)."""
+order, and 代发 batches are assembled, released or cancelled and the bank's results
+imported (paid, failed, rows that match nothing); after every step the ledger's
+invariants hold and each step did what the item's state and the budget allowed (a
+refused step changed nothing)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, settings
@@ -18,7 +24,7 @@ from hypothesis.stateful import (
 )
 
 from jiuye.core.errors import JiuyeError
-from jiuye.payments import funds, items, ledger, verify
+from jiuye.payments import bankfiles, batches, funds, items, ledger, verify
 from jiuye.payments.models import (
     NO_BUDGET,
     Account,
@@ -34,6 +40,12 @@ from tests.payments.world import STARTUP_FEN, give_account, person, ready_case
 COUNTY, YEAR = "220702", 2026
 #: periodic items of one case (no one-time slot): amounts around the budget boundaries
 PERIOD_AMOUNTS = (1, 2, STARTUP_FEN - 1, 300_001)
+
+
+def _granted(user, *codenames):
+    for codename in codenames:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return type(user).objects.get(pk=user.pk)
 
 
 def _world_items(world, monkeypatch) -> list[int]:
@@ -65,6 +77,8 @@ def _world_items(world, monkeypatch) -> list[int]:
 
 class Ledger(RuleBasedStateMachine):
     item_ids: list[int] = []
+    maker: object = None
+    checker: object = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,6 +169,36 @@ class Ledger(RuleBasedStateMachine):
         }[kind]
         self._attempt(lambda item_id: step(item_id=item_id, reason="原因"), index, allowed, to)
 
+    @rule(
+        outcomes=st.lists(st.sampled_from(["成功", "失败", None]), min_size=5, max_size=5),
+        release=st.booleans(),
+    )
+    def batch_round(self, outcomes: list[str | None], release: bool) -> None:
+        """Assemble the committed items; release (or cancel) the batch; import a result
+        file: each line paid, failed or missing, plus a row that matches nothing."""
+        made = batches.assemble(fund=self.fund, county_code=COUNTY, year=YEAR, actor=self.maker)
+        if made.batch is None:
+            return
+        if not release:
+            batches.cancel(code=made.batch.code, actor=self.maker, reason="作废")
+            assert not PayableItem.objects.filter(state=ItemState.BATCHED).exists()
+            return
+        batch = batches.release(code=made.batch.code, actor=self.checker)
+        rows = [["业务参考号", "金额（元）", "处理结果", "失败原因"]]
+        lines = list(batch.lines.order_by("seq"))
+        for line, outcome in zip(lines, outcomes, strict=False):
+            if outcome is not None:
+                rows.append([line.reference, bankfiles.yuan(line.amount_fen), outcome, "原因"])
+        rows.append(["PB-UNKNOWN", "1.00", "成功", ""])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "result.csv"
+            path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+            report = batches.import_results(path=path, actor=self.maker)
+        expected = [o for _, o in zip(lines, outcomes, strict=False) if o is not None]
+        assert report.paid == expected.count("成功")
+        assert report.failed == expected.count("失败")
+        assert any("PB-UNKNOWN" in p for p in report.problems)
+
     @rule(pick=st.integers(0, 50))
     def reverse(self, pick: int) -> None:
         txns = list(Transaction.objects.order_by("pk").values_list("pk", flat=True))
@@ -194,8 +238,9 @@ class Ledger(RuleBasedStateMachine):
             .annotate(s=Sum("amount_fen"))
         }
         states = PayableItem.objects.filter(pk__in=self.item_ids)
+        at_bank = (ItemState.PAID, ItemState.SENT)
         for item in states:
-            assert paid.get(item.pk, 0) == (item.amount_fen if item.state == ItemState.PAID else 0)
+            assert paid.get(item.pk, 0) == (item.amount_fen if item.state in at_bank else 0)
         # paid items, and only they, are the registry's benefit receipts
         paid_items = [i for i in states if i.state == ItemState.PAID]
         assert BenefitReceipt.objects.count() == len(paid_items)
@@ -204,6 +249,8 @@ class Ledger(RuleBasedStateMachine):
 
 def test_the_ledger_holds_whatever_the_order_of_steps(world, monkeypatch):
     Ledger.item_ids = _world_items(world, monkeypatch)
+    Ledger.maker = _granted(world.staff["county"], "commit_payment")
+    Ledger.checker = _granted(world.staff["county2"], "commit_payment", "release_batch")
     assert connection.in_atomic_block  # the test's own transaction holds the world
     run_state_machine_as_test(
         Ledger,

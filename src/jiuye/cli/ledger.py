@@ -5,6 +5,10 @@ jiuye ledger report [--year Y] [--county C] [--out F.csv]
 jiuye ledger funds                         # the funds the policy package names
 jiuye ledger allocate --fund NAME --county C --year Y --yuan 100000.00 --by USERNAME
 jiuye ledger sweep                         # items for ready cases; commit waiting items
+jiuye ledger batch-assemble --fund NAME --county C --year Y --by MAKER
+jiuye ledger batch-release CODE --by CHECKER --out DIR   # posts payments, writes the files
+jiuye ledger batch-file CODE --out DIR     # the bank files again (digest checked)
+jiuye ledger bank-import FILE --by USERNAME   # the bank's results (idempotent)
 """
 
 from __future__ import annotations
@@ -178,3 +182,103 @@ def sweep() -> None:
     )
     for code, why in intake.refused:
         console.print(f"- {code}：{why}", markup=False)
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from jiuye.payments.errors import PaymentNotFound
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise PaymentNotFound("user_not_found", f"没有账号 {username}")
+    return user
+
+
+@ledger_app.command("batch-assemble")
+def batch_assemble(
+    fund: str = typer.Option(..., "--fund", help="资金来源名称。"),
+    county: str = typer.Option(..., "--county", help="县（市、区）或市本级区划代码。"),
+    year: int = typer.Option(..., "--year", help="预算年度。"),
+    by: str = typer.Option(..., "--by", help="制单人账号（须有“预留资金和登记拨付”权限）。"),
+    limit: int | None = typer.Option(None, "--limit", help="至多编入的笔数。"),
+) -> None:
+    """编制代发批次（制单）：已预留且收款账户已核准的款项。"""
+    setup_django()
+    from jiuye.payments import batches
+    from jiuye.payments.errors import PaymentNotFound
+    from jiuye.payments.models import Fund
+    from jiuye.payments.reports import fen
+
+    found = Fund.objects.filter(name=fund).first()
+    if found is None:
+        raise PaymentNotFound("fund_not_found", f"没有资金来源“{fund}”")
+    made = batches.assemble(fund=found, county_code=county, year=year, actor=_user(by), limit=limit)
+    if made.batch is None:
+        console.print(f"没有可编入的款项（收款账户未核准 {made.without_account} 笔）")
+        return
+    console.print(
+        f"已编制批次 {made.batch.code}：{made.lines} 笔，合计 {fen(made.batch.total_fen)} 元；"
+        f"收款账户未核准未编入 {made.without_account} 笔。请由另一名工作人员复核发出。",
+        markup=False,
+    )
+
+
+@ledger_app.command("batch-release")
+def batch_release(
+    code: Annotated[str, typer.Argument(help="批次号。")],
+    by: Annotated[
+        str, typer.Option("--by", help="复核人账号（须有“复核发出代发批次”权限，非制单人）。")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="写出代发文件的目录（权限 0700，文件 0600）。")
+    ],
+) -> None:
+    """复核发出代发批次：记支付，写出 .csv 和 .xlsx 代发文件。"""
+    setup_django()
+    from jiuye.payments import bankfiles, batches
+
+    batch = batches.release(code=code, actor=_user(by))
+    paths = bankfiles.write(batch, out)
+    console.print(f"已发出 {batch.code}，摘要 {batch.file_sha256}")
+    for path in paths:
+        console.print(f"- {path}")
+
+
+@ledger_app.command("batch-file")
+def batch_file(
+    code: Annotated[str, typer.Argument(help="批次号。")],
+    out: Annotated[Path, typer.Option("--out", help="写出目录。")],
+) -> None:
+    """重新写出已发出批次的代发文件（与发出时的摘要核对）。"""
+    setup_django()
+    from jiuye.payments import bankfiles
+    from jiuye.payments.errors import PaymentConflict
+    from jiuye.payments.models import Batch, BatchState
+
+    batch = Batch.objects.select_related("layout").filter(code=code).first()
+    if batch is None or batch.state == BatchState.DRAFT or batch.state == BatchState.CANCELLED:
+        raise PaymentConflict("batch_not_released", f"批次 {code} 不存在或尚未发出")
+    for path in bankfiles.write(batch, out):
+        console.print(f"- {path}")
+
+
+@ledger_app.command("bank-import")
+def bank_import(
+    path: Annotated[Path, typer.Argument(help="银行返回文件（.csv 或 .xlsx）。")],
+    by: Annotated[str, typer.Option("--by", help="导入人账号。")],
+) -> None:
+    """导入银行代发结果：按业务参考号匹配；成功记拨付完成，失败记退回；同一文件只导入一次。"""
+    setup_django()
+    from jiuye.payments import batches
+
+    report = batches.import_results(path=path, actor=_user(by))
+    if report.repeated:
+        console.print("该文件已导入过，本次未作任何更改。", markup=False)
+    console.print(
+        f"成功 {report.paid} 笔，失败退回 {report.failed} 笔，已导入过 {report.unchanged} 笔；"
+        f"未处理 {len(report.problems)} 行",
+        markup=False,
+    )
+    for problem in report.problems:
+        console.print(f"- {problem}", markup=False)

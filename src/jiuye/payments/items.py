@@ -281,8 +281,21 @@ def _commit_chunk(
     who = actor if getattr(actor, "pk", None) else None
     debit, credit = accounts[AccountKind.AVAILABLE], accounts[AccountKind.COMMITTED]
     if take:
-        post_commits = _post_commits_sql if connection.vendor == "postgresql" else _post_commits_orm
-        post_commits(fund_id, county, year, take, debit.pk, credit.pk, who)
+        post_moves(
+            Moves(
+                fund_id=fund_id,
+                county=county,
+                year=year,
+                take=take,
+                from_states=(ItemState.WAITING,),
+                to_state=ItemState.COMMITTED,
+                kind=EntryKind.COMMIT,
+                debit=debit.pk,
+                credit=credit.pk,
+                who=who,
+                memo="预留",
+            )
+        )
         total = sum(t[2] for t in take)
         apply_balances({debit.pk: -total, credit.pk: total})
         audit.record_runs(
@@ -311,44 +324,69 @@ def _commit_chunk(
     report.waiting_fen += sum(r[2] for r in rows) - sum(t[2] for t in take)
 
 
-def _post_commits_orm(
-    fund_id: int,
-    county: str,
-    year: int,
-    take: list[tuple[int, int, int, str]],
-    debit: int,
-    credit: int,
-    who: Any,
-) -> None:
-    """Commit the items of ``take`` (id, version, amount, case) and post one
-    transaction each: the ORM way (every backend)."""
+@dataclass(frozen=True)
+class Moves:
+    """Many items moved along one edge at once, each posting one transaction of
+    ``kind`` from account ``debit`` to ``credit``: (id, version, amount, case code)."""
+
+    fund_id: int
+    county: str
+    year: int
+    take: list[tuple[int, int, int, str]]
+    from_states: tuple[str, ...]
+    to_state: str
+    kind: str
+    debit: int
+    credit: int
+    who: Any
+    memo: str
+    reference: str = ""
+
+
+def post_moves(moves: Moves) -> None:
+    """Apply ``moves`` (inside the caller's transaction; the account snapshots are the
+    caller's): the items' compare-and-swap and their postings, all or nothing."""
+    if connection.vendor == "postgresql":
+        _post_moves_sql(moves)
+    else:
+        _post_moves_orm(moves)
+
+
+def _post_moves_orm(m: Moves) -> None:
     now = clock.now()
     changed = PayableItem.objects.filter(
-        pk__in=[t[0] for t in take], state=ItemState.WAITING
-    ).update(state=ItemState.COMMITTED, version=F("version") + 1, waiting_reason="", updated_at=now)
-    if changed != len(take):
+        pk__in=[t[0] for t in m.take], state__in=m.from_states
+    ).update(state=m.to_state, version=F("version") + 1, waiting_reason="", updated_at=now)
+    if changed != len(m.take):
         raise PaymentConflict("item_changed", "款项已被他人处理，请重试")
+    accounts = dict(
+        PayableItem.objects.filter(pk__in=[t[0] for t in m.take]).values_list(
+            "pk", "payee_account_id"
+        )
+    )
     txns = Transaction.objects.bulk_create(
         [
             Transaction(
-                kind=EntryKind.COMMIT,
-                fund_id=fund_id,
-                county_code=county,
-                year=year,
+                kind=m.kind,
+                fund_id=m.fund_id,
+                county_code=m.county,
+                year=m.year,
                 amount_fen=amount,
                 item_id=pk,
                 item_version=version + 1,
-                memo=f"预留 {code}",
+                reference=m.reference,
+                memo=f"{m.memo} {code}",
                 posted_at=now,
-                posted_by=who,
+                posted_by=m.who,
+                payee_account_id=accounts.get(pk),
             )
-            for pk, version, amount, code in take
+            for pk, version, amount, code in m.take
         ]
     )
     if any(t.pk is None for t in txns):  # a backend that returns no ids
         by_item = dict(
             Transaction.objects.filter(
-                item_id__in=[t[0] for t in take], kind=EntryKind.COMMIT, posted_at=now
+                item_id__in=[t[0] for t in m.take], kind=m.kind, posted_at=now
             ).values_list("item_id", "pk")
         )
         for t in txns:
@@ -356,25 +394,25 @@ def _post_commits_orm(
             t.pk = by_item[t.item_id]
     entries = []
     for t in txns:
-        entries.append(Entry(transaction_id=t.pk, account_id=debit, amount_fen=-t.amount_fen))
-        entries.append(Entry(transaction_id=t.pk, account_id=credit, amount_fen=t.amount_fen))
+        entries.append(Entry(transaction_id=t.pk, account_id=m.debit, amount_fen=-t.amount_fen))
+        entries.append(Entry(transaction_id=t.pk, account_id=m.credit, amount_fen=t.amount_fen))
     Entry.objects.bulk_create(entries, batch_size=400)  # pairs stay in one batch
 
 
 #: PostgreSQL: the items' compare-and-swap, their transactions and both entries of each
 #: in one statement (so the per-statement balance trigger sees whole transactions).
-COMMITS_SQL = """
+MOVES_SQL = """
 WITH u AS (
     UPDATE payments_payableitem
-       SET state = %(committed)s, version = version + 1, waiting_reason = '',
-           updated_at = %(now)s
-     WHERE id = ANY(%(ids)s) AND state = %(waiting)s
- RETURNING id, version, amount_fen, case_code
+       SET state = %(to)s, version = version + 1, waiting_reason = '', updated_at = %(now)s
+     WHERE id = ANY(%(ids)s) AND state = ANY(%(from)s)
+ RETURNING id, version, amount_fen, case_code, payee_account_id
 ), t AS (
     INSERT INTO payments_transaction (kind, fund_id, county_code, year, amount_fen, item_id,
-                                      item_version, reference, memo, posted_at, posted_by_id)
-    SELECT %(kind)s, %(fund)s, %(county)s, %(year)s, u.amount_fen, u.id, u.version, '',
-           '预留 ' || u.case_code, %(now)s, %(who)s
+                                      item_version, reference, memo, posted_at, posted_by_id,
+                                      payee_account_id)
+    SELECT %(kind)s, %(fund)s, %(county)s, %(year)s, u.amount_fen, u.id, u.version,
+           %(reference)s, %(memo)s || ' ' || u.case_code, %(now)s, %(who)s, u.payee_account_id
       FROM u ORDER BY u.id
  RETURNING id, amount_fen
 )
@@ -385,34 +423,27 @@ SELECT id, %(credit)s, amount_fen FROM t
 """
 
 
-def _post_commits_sql(
-    fund_id: int,
-    county: str,
-    year: int,
-    take: list[tuple[int, int, int, str]],
-    debit: int,
-    credit: int,
-    who: Any,
-) -> None:
-    """The same as :func:`_post_commits_orm` in one round trip (PostgreSQL)."""
+def _post_moves_sql(m: Moves) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            COMMITS_SQL,
+            MOVES_SQL,
             {
-                "committed": str(ItemState.COMMITTED),
-                "waiting": str(ItemState.WAITING),
+                "to": m.to_state,
+                "from": list(m.from_states),
                 "now": clock.now(),
-                "ids": [t[0] for t in take],
-                "kind": str(EntryKind.COMMIT),
-                "fund": fund_id,
-                "county": county,
-                "year": year,
-                "who": getattr(who, "pk", None),
-                "debit": debit,
-                "credit": credit,
+                "ids": [t[0] for t in m.take],
+                "kind": m.kind,
+                "fund": m.fund_id,
+                "county": m.county,
+                "year": m.year,
+                "reference": m.reference,
+                "memo": m.memo,
+                "who": getattr(m.who, "pk", None),
+                "debit": m.debit,
+                "credit": m.credit,
             },
         )
-        if cursor.rowcount != 2 * len(take):
+        if cursor.rowcount != 2 * len(m.take):
             raise PaymentConflict("item_changed", "款项已被他人处理，请重试")
 
 

@@ -8,6 +8,8 @@ kind it posts (:data:`POSTS`).
 ('committed', None)
 >>> sorted({to for (frm, _), to in EDGES.items() if frm == "paid"})
 ['committed', 'recovered', 'returned']
+>>> edge("sent", "pay") is None, edge("sent", "confirm")
+(True, 'paid')
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ EDGES: dict[tuple[str, str], str] = {
     (S.WAITING, "commit"): S.COMMITTED,  # 预留: the budget covers it, under the lock
     (S.WAITING, "cancel"): S.CANCELLED,  # not to be paid (case withdrawn from payment)
     (S.COMMITTED, "pay"): S.PAID,  # 支付: the bank paid it
+    (S.COMMITTED, "batch"): S.BATCHED,  # assembled into a 代发 batch
+    (S.RETURNED, "batch"): S.BATCHED,  # assembled again after the bank's return
+    (S.BATCHED, "unbatch"): S.COMMITTED,  # its batch was cancelled before release
+    (S.BATCHED, "send"): S.SENT,  # 支付: the batch released to the bank
+    (S.SENT, "confirm"): S.PAID,  # the bank's result: credited
+    (S.SENT, "bank_return"): S.RETURNED,  # 退回: the bank's result: failed, with reason
     (S.COMMITTED, "release"): S.CANCELLED,  # the commitment is released to the budget
     (S.COMMITTED, "reverse_commit"): S.WAITING,  # 冲正 of a commitment posted in error
     (S.PAID, "bank_return"): S.RETURNED,  # 退回: the bank could not credit the account
@@ -36,6 +44,7 @@ EDGES: dict[tuple[str, str], str] = {
 POSTS: dict[str, str] = {
     "commit": K.COMMIT,
     "pay": K.PAY,
+    "send": K.PAY,
     "bank_return": K.BANK_RETURN,
     "recover": K.RECOVER,
     "release": K.RELEASE,
@@ -55,6 +64,10 @@ ACTION_LABELS: dict[str, str] = {
     "commit": "预留资金",
     "cancel": "取消",
     "pay": "拨付",
+    "batch": "编入代发批次",
+    "unbatch": "代发批次作废，退出批次",
+    "send": "送银行代发",
+    "confirm": "银行代发成功",
     "release": "释放预留",
     "reverse_commit": "冲正预留",
     "bank_return": "银行退回",

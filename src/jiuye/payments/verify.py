@@ -11,8 +11,9 @@ so a million transactions take seconds. What is checked:
 3. every account's snapshot balance equals the sum of its entries, and no account is
    below zero (the source account holds minus the budget);
 4. per fund, county and year: paid ≤ committed ≤ budget;
-5. every payable item's money matches its state: committed items hold their amount in
-   *committed*, paid items in *paid*, the others nothing; so no item is paid twice.
+5. every payable item's money matches its state: committed, returned and batched items
+   hold their amount in *committed*, items sent to the bank and paid items in *paid*,
+   the others nothing; so no item is paid twice.
 
 Each discrepancy is reported in Chinese with the ids to look at.
 """
@@ -98,11 +99,11 @@ ITEMS_SQL = """
                       GROUP BY t.item_id) x
             ON x.item_id = i.id
          WHERE NOT (
-               (i.state IN (%s, %s) AND COALESCE(x.committed, 0) = i.amount_fen
+               (i.state IN (%s, %s, %s) AND COALESCE(x.committed, 0) = i.amount_fen
                     AND COALESCE(x.paid, 0) = 0)
-            OR (i.state = %s AND COALESCE(x.committed, 0) = 0
+            OR (i.state IN (%s, %s) AND COALESCE(x.committed, 0) = 0
                     AND COALESCE(x.paid, 0) = i.amount_fen)
-            OR (i.state NOT IN (%s, %s, %s) AND COALESCE(x.committed, 0) = 0
+            OR (i.state NOT IN (%s, %s, %s, %s, %s) AND COALESCE(x.committed, 0) = 0
                     AND COALESCE(x.paid, 0) = 0))
          ORDER BY i.id
         """
@@ -274,16 +275,17 @@ def check_accounts(report: Report) -> dict[tuple[int, str, int], Balances]:
 
 def check_items(report: Report) -> None:
     n = _names()
-    holding = (str(ItemState.COMMITTED), str(ItemState.RETURNED))
+    holding = (str(ItemState.COMMITTED), str(ItemState.RETURNED), str(ItemState.BATCHED))
+    paid = (str(ItemState.PAID), str(ItemState.SENT))
     rows = _rows(
         ITEMS_SQL.format(**n),
         [
             str(AccountKind.COMMITTED),
             str(AccountKind.PAID),
             *holding,
-            str(ItemState.PAID),
+            *paid,
             *holding,
-            str(ItemState.PAID),
+            *paid,
         ],
     )
     twice = [r for r in rows if r[5] > r[3]]

@@ -21,6 +21,8 @@ from jiuye.payments.models.ledger import Fund
 class ItemState(models.TextChoices):
     WAITING = "waiting", _("待预留")
     COMMITTED = "committed", _("已预留，待支付")
+    BATCHED = "batched", _("已编入代发批次，待复核")
+    SENT = "sent", _("已送银行代发，待结果")
     PAID = "paid", _("已拨付")
     RETURNED = "returned", _("银行退回，待重新支付")
     RECOVERED = "recovered", _("已追回")
@@ -101,6 +103,7 @@ class PayableItem(models.Model):
             ("allocate_budget", "下达预算"),
             ("commit_payment", "预留资金和登记拨付"),
             ("approve_payee_account", "核准收款账户变更"),
+            ("release_batch", "复核发出代发批次"),
         ]
         constraints = [
             # one payable item per case and period

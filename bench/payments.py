@@ -31,6 +31,8 @@ import resource
 import statistics
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 COUNTY, YEAR = "220702", 2026
@@ -58,7 +60,7 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _world(count: int, seed: int) -> tuple[object, int]:
+def _world(count: int, seed: int) -> tuple[Any, int]:
     """One READY case, its decision, ``count`` waiting items; the fund's budget covering
     99 % of their total. Returns (fund, total fen)."""
     from jiuye.casework.models import Case, CaseState, Decision
@@ -101,6 +103,33 @@ def _world(count: int, seed: int) -> tuple[object, int]:
     )
     fund = funds.fund_for_rule("startup_subsidy")
     assert fund is not None
+    from django.contrib.auth.models import Permission
+
+    from jiuye.registry.models import PayeeAccount, PayeeAccountState, Person
+    from tests.factories import StaffUserFactory
+
+    maker, checker = StaffUserFactory(username="maker"), StaffUserFactory(username="checker")
+    for user, codenames in ((maker, ["commit_payment"]), (checker, ["release_batch"])):
+        for codename in codenames:
+            user.user_permissions.add(Permission.objects.get(codename=codename))
+    payee = Person.objects.create(
+        resident_id=case.subject_id,
+        name="基准测试",
+        sex="male",
+        birth_date=date(1990, 1, 1),
+        division=division,
+    )
+    PayeeAccount.objects.create(
+        person=payee,
+        kind="ss_card",
+        holder_name="基准测试",
+        bank_name="示例银行",
+        number="6222021234567890",
+        state=PayeeAccountState.ACTIVE,
+        reason="基准测试",
+        requested_by=maker,
+        decided_by=checker,
+    )
     rng = random.Random(seed)  # noqa: S311 (sample amounts, not secrets)
     amounts = [rng.randint(100, 500_000) for _ in range(count)]
     PayableItem.objects.bulk_create(
@@ -115,6 +144,7 @@ def _world(count: int, seed: int) -> tuple[object, int]:
                 subject_index=case.subject_id_index,
                 subject_masked=case.subject_id_masked,
                 payee_name=case.subject_name,
+                person=payee,
                 fund=fund,
                 county_code=COUNTY,
                 year=YEAR,
@@ -182,6 +212,57 @@ def _fill(fund: object, transactions: int) -> int:
     return missing
 
 
+def _rate(what: str, rows: int, seconds: float) -> None:
+    print(
+        f"{what}: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "
+        f"peak {_peak_mib():.0f} MiB"
+    )
+
+
+def _batch_phases(fund: Any, count: int, seed: int) -> None:
+    """Assemble one batch of every committed item, release it (posting the payments)
+    and write its bank files, import its result file with 2 % failures."""
+    import csv
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+
+    from jiuye.payments import bankfiles, batches
+
+    users = get_user_model().objects
+    maker, checker = users.get(username="maker"), users.get(username="checker")
+    start = time.perf_counter()
+    made = batches.assemble(fund=fund, county_code=COUNTY, year=YEAR, actor=maker)
+    assert made.batch is not None
+    _rate("batch assemble", made.lines, time.perf_counter() - start)
+    with tempfile.TemporaryDirectory(prefix="jiuye-bench-bank-") as folder:
+        start = time.perf_counter()
+        batch = batches.release(code=made.batch.code, actor=checker)
+        released = time.perf_counter() - start
+        paths = bankfiles.write(batch, Path(folder) / "out")
+        _rate("batch release", made.lines, released)
+        _rate("release + bank files", made.lines, time.perf_counter() - start)
+        rows = list(csv.reader(paths[0].read_text(encoding="utf-8-sig").splitlines()))
+        rng = random.Random(seed)  # noqa: S311 (which lines fail, not secrets)
+        result = Path(folder) / "result.csv"
+        failures = 0
+        with result.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*rows[0], "处理结果", "失败原因"])
+            for row in rows[1:-1]:
+                failed = rng.random() < 0.02
+                failures += failed
+                writer.writerow(
+                    [*row, "失败" if failed else "成功", "账户已销户" if failed else ""]
+                )
+            writer.writerow(rows[-1])
+        start = time.perf_counter()
+        report = batches.import_results(path=result, actor=maker)
+        seconds = time.perf_counter() - start
+    assert (report.paid, report.failed) == (made.lines - failures, failures), report
+    _rate(f"bank import ({failures} failed)", made.lines, seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=100_000)
@@ -208,6 +289,8 @@ def main() -> None:
         f"commit: {report.committed} committed, {report.waiting} waiting (预算不足) in "
         f"{seconds:.2f} s = {args.items / seconds:,.0f} items/s; peak {_peak_mib():.0f} MiB"
     )
+
+    _batch_phases(fund, args.items, args.seed)
 
     start = time.perf_counter()
     added = _fill(fund, args.transactions)

@@ -206,3 +206,12 @@ def test_a_result_workbook_is_read_after_the_file_checks(fund, committed, staff,
     renamed.write_text("业务参考号,金额（元）\n", encoding="utf-8")
     with pytest.raises(bankfiles.ResultFileError):
         batches.import_results(path=renamed, actor=maker)
+
+
+def test_an_item_at_the_bank_takes_its_result_from_the_bank_file_only(fund, committed, staff):
+    maker, checker = staff
+    batches.release(code=_assemble(fund, maker).batch.code, actor=checker)
+    with pytest.raises(PaymentConflict) as refused:
+        items.bank_return(item_id=committed[0].pk, reason="手工退回")
+    assert refused.value.code == "item_at_bank"
+    assert PayableItem.objects.get(pk=committed[0].pk).state == ItemState.SENT

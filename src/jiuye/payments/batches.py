@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.db.models import F, Sum
 
 from jiuye.core import audit, clock
 from jiuye.payments import bankfiles, funds, items_core
 from jiuye.payments.errors import PaymentConflict, PaymentInvalid, PaymentNotFound, PaymentRefused
 from jiuye.payments.items import Moves, post_moves
-from jiuye.payments.ledger import apply_balances, flow_lines, post
+from jiuye.payments.ledger import apply_balances
 from jiuye.payments.models import (
     AccountKind,
     BankLayout,
@@ -107,25 +107,31 @@ def assemble(
     layout = layout or ensure_default_layout()
 
     def work() -> Assembled:
-        candidates = PayableItem.objects.filter(
-            fund=fund,
-            county_code=county_code,
-            year=year,
-            state__in=[ItemState.COMMITTED, ItemState.RETURNED],
-        ).order_by("pk")
-        actives = {
-            (a.person_id, a.employer_id): a
-            for a in PayeeAccount.objects.filter(state=PayeeAccountState.ACTIVE)
+        candidates = (
+            PayableItem.objects.filter(
+                fund=fund,
+                county_code=county_code,
+                year=year,
+                state__in=[ItemState.COMMITTED, ItemState.RETURNED],
+            )
+            .order_by("pk")
+            .values_list("pk", "person_id", "employer_id", "amount_fen")
+        )
+        # the owners' approved accounts, by id only (no number is decrypted here)
+        actives: dict[tuple[int | None, int | None], int] = {
+            (person, employer): pk
+            for pk, person, employer in PayeeAccount.objects.filter(
+                state=PayeeAccountState.ACTIVE
+            ).values_list("pk", "person_id", "employer_id")
         }
-        chosen: list[tuple[PayableItem, PayeeAccount]] = []
+        chosen: list[tuple[int, int, int]] = []  # item, account, amount
         missing = 0
-        for item in candidates.iterator():
-            owner = (None, item.employer_id) if item.employer_id else (item.person_id, None)
-            account = actives.get(owner)
+        for pk, person, employer, amount in candidates.iterator(chunk_size=5000):
+            account = actives.get((None, employer) if employer else (person, None))
             if account is None:
                 missing += 1
                 continue
-            chosen.append((item, account))
+            chosen.append((pk, account, amount))
             if limit is not None and len(chosen) >= limit:
                 break
         if not chosen:
@@ -139,42 +145,51 @@ def assemble(
             made_by=actor,
         )
         batch.code = _new_code(batch.pk)
-        Batch.objects.filter(pk=batch.pk).update(code=batch.code)
-        now = clock.now()
-        for item, account in chosen:
-            changed = PayableItem.objects.filter(
-                pk=item.pk, state=item.state, version=item.version
-            ).update(
-                state=ItemState.BATCHED,
-                version=F("version") + 1,
-                payee_account=account,
-                updated_at=now,
-            )
-            if changed != 1:
-                raise PaymentConflict("item_changed", "款项已被他人处理，请重新编制批次")
+        ids = [pk for pk, _, _ in chosen]
+        # the compare-and-swap of every chosen item at once: all or nothing
+        changed = set_column(
+            PayableItem,
+            "payee_account_id",
+            [(pk, a) for pk, a, _ in chosen],
+            states=(ItemState.COMMITTED, ItemState.RETURNED),
+            fixed={"state": ItemState.BATCHED, "updated_at": clock.now()},
+        )
+        if changed != len(ids):
+            raise PaymentConflict("item_changed", "款项已被他人处理，请重新编制批次")
         try:
             BatchLine.objects.bulk_create(
-                BatchLine(
-                    batch=batch,
-                    item=item,
-                    seq=n,
-                    reference=f"{batch.code}{n:06d}",
-                    amount_fen=item.amount_fen,
-                    payee_account=account,
-                )
-                for n, (item, account) in enumerate(chosen, start=1)
+                (
+                    BatchLine(
+                        batch=batch,
+                        item_id=pk,
+                        seq=n,
+                        reference=f"{batch.code}{n:06d}",
+                        amount_fen=amount,
+                        payee_account_id=account,
+                    )
+                    for n, (pk, account, amount) in enumerate(chosen, start=1)
+                ),
+                batch_size=5000,
             )
         except IntegrityError as error:
             raise PaymentConflict("item_in_batch", "有款项已在其他批次中") from error
         batch.line_count = len(chosen)
-        batch.total_fen = sum(item.amount_fen for item, _ in chosen)
+        batch.total_fen = sum(amount for _, _, amount in chosen)
         Batch.objects.filter(pk=batch.pk).update(
-            line_count=batch.line_count, total_fen=batch.total_fen
+            code=batch.code, line_count=batch.line_count, total_fen=batch.total_fen
+        )
+        items_core.bulk_events(
+            ids,
+            "batch",
+            from_state=ItemState.COMMITTED,
+            to_state=ItemState.BATCHED,
+            actor=actor,
+            note=f"批次 {batch.code}",
         )
         audit.record_runs(
             actor=actor,
             entity=items_core.ENTITY,
-            ids=[item.pk for item, _ in chosen],
+            ids=ids,
             source="screen",
             action="update",
             changes={"action": "batch", "batch": batch.code},
@@ -282,6 +297,14 @@ def cancel(*, code: str, actor: Any, reason: str) -> Batch:
         if changed != len(ids):
             raise PaymentConflict("item_changed", "批次中有款项已被他人处理")
         batch.lines.update(is_open=False)
+        items_core.bulk_events(
+            ids,
+            "unbatch",
+            from_state=ItemState.BATCHED,
+            to_state=ItemState.COMMITTED,
+            actor=actor,
+            note=f"批次 {batch.code} 作废",
+        )
         _audit(batch, actor, "cancel", reason=reason.strip()[:200])
         return batch
 
@@ -336,10 +359,14 @@ def import_results(*, path: Path, actor: Any, filename: str = "") -> ImportRepor
         report = ImportReport()
         body = [r for r in rows[1:] if any(r) and r[0] != bankfiles.CHECKSUM_LABEL]
         refs = [r[at["reference"]] for r in body if len(r) > at["reference"]]
-        lines = {
-            line.reference: line
-            for line in BatchLine.objects.select_related("item", "batch").filter(reference__in=refs)
-        }
+        lines: dict[str, BatchLine] = {}
+        for start in range(0, len(refs), 5000):
+            for stored in BatchLine.objects.select_related("batch").filter(
+                reference__in=refs[start : start + 5000]
+            ):
+                lines[stored.reference] = stored
+        paid: list[BatchLine] = []
+        failed: list[tuple[BatchLine, str]] = []
         touched: set[int] = set()
         for number, row in enumerate(rows[1:], start=2):
             if not any(row) or row[0] == bankfiles.CHECKSUM_LABEL:
@@ -380,13 +407,15 @@ def import_results(*, path: Path, actor: Any, filename: str = "") -> ImportRepor
                         "与本次结果矛盾，未处理（请与银行核实）"
                     )
                 continue
+            line.result = result  # a second row of the same reference: unchanged
             if result == LineResult.PAID:
-                _confirm(line, actor)
-                report.paid += 1
+                paid.append(line)
             else:
-                _returned(line, actor, reason or "银行未说明原因")
-                report.failed += 1
+                failed.append((line, reason or "银行未说明原因"))
             touched.add(line.batch_id)
+        _confirm_all(paid, actor)
+        _return_all(failed, actor)
+        report.paid, report.failed = len(paid), len(failed)
         for batch_id in touched:
             if not BatchLine.objects.filter(batch_id=batch_id, result="").exists():
                 Batch.objects.filter(pk=batch_id, state=BatchState.RELEASED).update(
@@ -406,62 +435,215 @@ def import_results(*, path: Path, actor: Any, filename: str = "") -> ImportRepor
     return atomic_retrying(work, what="导入银行结果")
 
 
+def set_column(
+    model: Any,
+    column: str,
+    pairs: list[tuple[int, Any]],
+    *,
+    states: tuple[str, ...] = (),
+    fixed: dict[str, Any] | None = None,
+) -> int:
+    """Set ``column`` of many rows, each its own value, and the ``fixed`` columns; with
+    ``states``, only rows in one of them, the version moved on (a compare-and-swap of
+    them all). One ``UPDATE … FROM unnest(…)`` on PostgreSQL (one new row version per
+    row, where Django's bulk_update builds a CASE per row); the ORM elsewhere. Returns
+    the rows changed."""
+    if not pairs:
+        return 0
+    fixed = dict(fixed or {})
+    ids = [p for p, _ in pairs]
+    if connection.vendor != "postgresql":
+        changed = len(pairs)
+        if states:
+            changed = model.objects.filter(pk__in=ids, state__in=states).update(
+                version=F("version") + 1, **fixed
+            )
+        elif fixed:
+            model.objects.filter(pk__in=ids).update(**fixed)
+        field = model._meta.get_field(column.removesuffix("_id"))
+        model.objects.bulk_update(
+            [model(pk=pk, **{field.attname: value}) for pk, value in pairs],
+            [field.name],
+            batch_size=500,
+        )
+        return int(changed)
+    kind = "text" if isinstance(pairs[0][1], str) else "bigint"
+    sets = [f"{column} = v.value", *(f"{name} = %s" for name in fixed)]
+    where = ""
+    params: list[Any] = list(fixed.values())
+    if states:
+        sets.append("version = t.version + 1")
+        where = " AND t.state = ANY(%s)"
+    sql = SET_COLUMN_SQL.format(
+        table=model._meta.db_table, sets=", ".join(sets), kind=kind, where=where
+    )
+    params += [ids, [v for _, v in pairs]]
+    if states:
+        params.append(list(states))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+#: table and column names come from the models and this module, never from input
+SET_COLUMN_SQL = (
+    "UPDATE {table} AS t SET {sets} "
+    "FROM unnest(%s::bigint[], %s::{kind}[]) AS v(id, value) WHERE t.id = v.id{where}"
+)
+
+
+#: the registry's receipts of paid items, with ids taken beforehand (PostgreSQL)
+RECEIPTS_SQL = (
+    "INSERT INTO {table} (id, person_id, employer_id, rule, paid_on, amount_fen) "
+    "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], "
+    "%s::date[], %s::bigint[])"
+)
+
+
+def receipt_ids(count: int) -> list[int] | None:
+    """Ids for ``count`` new benefit receipts, taken from their sequence (PostgreSQL), so
+    each item knows its receipt without reading the rows back; None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [BenefitReceipt._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _cell(row: list[str], at: dict[str, int], key: str) -> str:
     index = at.get(key)
     return row[index] if index is not None and index < len(row) else ""
 
 
-def _close_line(line: BatchLine, result: str, reason: str = "") -> None:
-    changed = BatchLine.objects.filter(pk=line.pk, result="").update(
-        result=result, bank_reason=reason[:200], result_at=clock.now(), is_open=False
+def _close_lines(lines: list[BatchLine], result: str, reasons: list[str] | None = None) -> None:
+    """Record the bank's result on each line (a compare-and-swap on the empty result)."""
+    now = clock.now()
+    ids = [line.pk for line in lines]
+    changed = BatchLine.objects.filter(pk__in=ids, result="").update(
+        result=result, result_at=now, is_open=False
     )
-    if changed != 1:
-        raise PaymentConflict("line_changed", f"{line.reference} 已被他人处理")
-    line.result = result  # a second row of the same reference reads as unchanged
+    if changed != len(ids):
+        raise PaymentConflict("line_changed", "有代发明细已被他人处理，请重新导入")
+    if reasons is not None:
+        set_column(
+            BatchLine,
+            "bank_reason",
+            [(line.pk, reason[:200]) for line, reason in zip(lines, reasons, strict=True)],
+        )
 
 
-def _confirm(line: BatchLine, actor: Any) -> None:
-    item = line.item
-    receipt = BenefitReceipt.objects.create(
-        person_id=item.person_id,
-        employer_id=item.employer_id,
-        rule=item.rule_id,
-        paid_on=clock.today(),
-        amount_fen=item.amount_fen,
+def _confirm_all(lines: list[BatchLine], actor: Any) -> None:
+    """成功: the items sent → paid, each with its registry receipt."""
+    if not lines:
+        return
+    today = clock.today()
+    ids = [line.item_id for line in lines]
+    owners = list(
+        PayableItem.objects.filter(pk__in=ids).values_list(
+            "pk", "person_id", "employer_id", "rule_id", "amount_fen"
+        )
     )
-    items_core.move(
-        item,
-        "confirm",
+    numbers = receipt_ids(len(owners))
+    if numbers is None:
+        made = BenefitReceipt.objects.bulk_create(
+            [
+                BenefitReceipt(
+                    person_id=person, employer_id=employer, rule=rule, paid_on=today, amount_fen=a
+                )
+                for _, person, employer, rule, a in owners
+            ],
+            batch_size=500,
+        )
+        numbers = [int(r.pk) for r in made]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                RECEIPTS_SQL.format(table=BenefitReceipt._meta.db_table),
+                [
+                    numbers,
+                    [o[1] for o in owners],
+                    [o[2] for o in owners],
+                    [o[3] for o in owners],
+                    [today] * len(owners),
+                    [o[4] for o in owners],
+                ],
+            )
+    changed = set_column(
+        PayableItem,
+        "receipt_id",
+        [(o[0], n) for o, n in zip(owners, numbers, strict=True)],
+        states=(ItemState.SENT,),
+        fixed={
+            "state": ItemState.PAID,
+            "paid_on": today,
+            "bank_reason": "",
+            "updated_at": clock.now(),
+        },
+    )
+    if changed != len(ids):
+        raise PaymentConflict("item_changed", "有款项已被他人处理，请重新导入")
+    _close_lines(lines, LineResult.PAID)
+    items_core.bulk_events(
+        ids, "confirm", from_state=ItemState.SENT, to_state=ItemState.PAID, actor=actor
+    )
+    audit.record_runs(
         actor=actor,
-        note=f"银行代发成功：{line.reference}",
-        paid_on=clock.today(),
-        bank_reason="",
-        receipt=receipt,
+        entity=items_core.ENTITY,
+        ids=ids,
+        source="exchange",
+        action="update",
+        changes={"action": "confirm"},
     )
-    _close_line(line, LineResult.PAID)
 
 
-def _returned(line: BatchLine, actor: Any, reason: str) -> None:
-    item = line.item
-    accounts = funds.ensure_accounts(item.fund, item.county_code, item.year)
-    item = items_core.move(
-        item,
-        "bank_return",
-        actor=actor,
-        note=f"{line.reference}：{reason}",
-        bank_reason=reason[:200],
+def _return_all(failed: list[tuple[BatchLine, str]], actor: Any) -> None:
+    """失败: 退回 posted per item (paid → committed), the item waits with the reason."""
+    if not failed:
+        return
+    by_item = {line.item_id: reason for line, reason in failed}
+    rows = (
+        PayableItem.objects.filter(pk__in=list(by_item))
+        .select_related("fund")
+        .order_by("fund_id", "county_code", "year", "pk")
     )
-    post(
-        kind=EntryKind.BANK_RETURN,
-        lines=flow_lines(accounts, EntryKind.BANK_RETURN, item.amount_fen),
+    groups: dict[tuple[int, str, int], list[PayableItem]] = {}
+    for item in rows:
+        groups.setdefault((item.fund_id, item.county_code, item.year), []).append(item)
+    for (fund_id, county, year), group in groups.items():
+        accounts = funds.ensure_accounts(group[0].fund, county, year)
+        debit, credit = accounts[AccountKind.PAID], accounts[AccountKind.COMMITTED]
+        post_moves(
+            Moves(
+                fund_id=fund_id,
+                county=county,
+                year=year,
+                take=[(i.pk, i.version, i.amount_fen, i.case_code) for i in group],
+                from_states=(ItemState.SENT,),
+                to_state=ItemState.RETURNED,
+                kind=EntryKind.BANK_RETURN,
+                debit=debit.pk,
+                credit=credit.pk,
+                who=actor,
+                memo="银行退回",
+            )
+        )
+        total = sum(i.amount_fen for i in group)
+        apply_balances({debit.pk: -total, credit.pk: total})
+        set_column(
+            PayableItem, "bank_reason", [(item.pk, by_item[item.pk][:200]) for item in group]
+        )
+    _close_lines([line for line, _ in failed], LineResult.FAILED, [r for _, r in failed])
+    audit.record_runs(
         actor=actor,
-        item=item,
-        item_version=item.version,
-        reference=line.reference,
-        memo=f"银行退回 {item.case_code}：{reason}"[:300],
-        payee_account_id=line.payee_account_id,
+        entity=items_core.ENTITY,
+        ids=list(by_item),
+        source="exchange",
+        action="update",
+        changes={"action": "bank_return"},
     )
-    _close_line(line, LineResult.FAILED, reason)
 
 
 def batch_total(batch: Batch) -> int:

@@ -544,6 +544,12 @@ def _undo_payment(
         raise PaymentInvalid("reason_required", "请填写原因", extra={"field": "reason"})
 
     def prepare(item: PayableItem) -> dict[str, Any]:
+        if item.state == ItemState.SENT:  # its batch line waits for the bank's file
+            raise PaymentConflict(
+                "item_at_bank",
+                "该款项已送银行代发，银行结果请导入银行返回文件登记",
+                extra={"item": item.pk},
+            )
         fields: dict[str, Any] = {"receipt": None, "paid_on": None}
         if action == "bank_return":
             fields["bank_reason"] = reason[:200]

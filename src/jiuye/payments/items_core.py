@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 
 from jiuye.core import audit, clock
@@ -90,3 +91,45 @@ def event(
         source=source,
     )
     return row
+
+
+EVENTS_SQL = (
+    "INSERT INTO payments_itemevent (item_id, at, action, from_state, to_state, actor_id, note) "
+    "SELECT id, %s, %s, %s, %s, %s, %s FROM unnest(%s::bigint[]) AS id"
+)
+
+
+def bulk_events(
+    ids: list[int],
+    action: str,
+    *,
+    from_state: str,
+    to_state: str,
+    actor: Any = None,
+    note: str = "",
+) -> None:
+    """The timeline rows of a bulk move (its audit rows are the caller's, by runs)."""
+    now = clock.now()
+    who = actor if getattr(actor, "pk", None) else None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                EVENTS_SQL,
+                [now, action, from_state, to_state, getattr(who, "pk", None), note[:300], ids],
+            )
+        return
+    ItemEvent.objects.bulk_create(
+        (
+            ItemEvent(
+                item_id=pk,
+                at=now,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                actor=who,
+                note=note[:300],
+            )
+            for pk in ids
+        ),
+        batch_size=5000,
+    )

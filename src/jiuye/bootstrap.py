@@ -30,6 +30,7 @@ REFERENCE_STEPS: tuple[tuple[str, str], ...] = (
 # and divisions, in order: (label, "module:function"). Each step is idempotent.
 DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("服务网点、办事指南和预约时段", "jiuye.portal.demo:seed_demo"),
+    ("资金来源和【示例】预算", "jiuye.payments.demo:seed_demo_funds"),
 )
 
 
@@ -90,6 +91,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         division="220700",
         full_identity=True,
         totp_secret="G3SCRD7QQGRO5ROVOO25QXHE42DV4QOA",  # noqa: S106 - published, demo only
+        permissions=("payments.view_fund_report", "payments.commit_payment"),
         review_roles=("initial", "second"),
     ),
     # approves other staff members' unmasked exports (maker–checker, 未脱敏导出审批)
@@ -102,7 +104,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         division="220700",
         full_identity=True,
         totp_secret="MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",  # noqa: S106 - published, demo only
-        permissions=("staff.approve_export",),
+        permissions=(
+            "staff.approve_export",
+            "payments.view_fund_report",
+            "payments.allocate_budget",
+            "payments.approve_payee_account",
+            "payments.release_batch",
+        ),
         review_roles=("approve", "senior"),
     ),
     DemoAccount(
@@ -113,6 +121,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "县区经办人员",
         division="220702",
         totp_secret="YID6HZCKDWJD22QIIZ7NJEBSIBNQZAFL",  # noqa: S106 - published, demo only
+        permissions=("payments.view_fund_report", "payments.commit_payment"),
         review_roles=("initial", "second"),
     ),
     # approves at the county (审批) and signs off second returns and overrides (科长)
@@ -124,6 +133,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "县区经办人员",
         division="220702",
         totp_secret="OBQXG43XN5ZGIMJSGM2DKNRXHA4TAMJS",  # noqa: S106 - published, demo only
+        permissions=(
+            "payments.view_fund_report",
+            "payments.allocate_budget",
+            "payments.approve_payee_account",
+            "payments.release_batch",
+        ),
         review_roles=("approve", "senior"),
     ),
     # a counter clerk of another county: takes applications of any resident (市内通办)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "jiuye.casework",
     # 个人/单位办事 accounts: applicants and employer contacts (issue 11 §1, §5)
     "jiuye.applicants",
+    "jiuye.payments",
     "csp",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jiuye.web.casework.urls")),
     # 个人/单位办事: applicant sign-in, 我的办事, employer contacts (issue 11 §1, §5)
     path("", include("jiuye.web.applicants.urls")),
+    path("", include("jiuye.web.payments.urls")),
     path("registry/", include("jiuye.registry.urls")),
     path("api/v1/", api.urls),
     # three administrator sites, one per role (三权分立); Django's default site is not mounted

@@ -57,6 +57,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jiuye.cli.keys",
     "jiuye.cli.accounts",
     "jiuye.cli.cases",
+    "jiuye.cli.ledger",
 )
 
 

@@ -18,6 +18,11 @@ from jiuye.registry.models.choices import (
 )
 from jiuye.registry.models.employers import Employer, EmployerYear, UnemploymentRate
 from jiuye.registry.models.households import Household, HouseholdMember, HouseholdStatus
+from jiuye.registry.models.payees import (
+    PayeeAccount,
+    PayeeAccountKind,
+    PayeeAccountState,
+)
 from jiuye.registry.models.people import (
     BenefitReceipt,
     Business,
@@ -59,6 +64,9 @@ __all__ = [
     "HouseholdStatusKind",
     "HukouType",
     "Ownership",
+    "PayeeAccount",
+    "PayeeAccountKind",
+    "PayeeAccountState",
     "Person",
     "Recognition",
     "RecognitionKind",

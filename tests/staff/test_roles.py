@@ -39,6 +39,7 @@ EXPECTED_MODELS = {
         "portal.slot",
         "casework.reviewchain",
         "casework.reviewrole",
+        "payments.banklayout",
     },
     Role.SECURITY: {
         "auth.user",
@@ -101,6 +102,9 @@ def one_of_each(divisions):  # noqa: F811
     from jiuye.casework.demo import ensure_demo_chains
 
     ensure_demo_chains()
+    from jiuye.payments.models import BankLayout
+
+    BankLayout.objects.get_or_create(code="test", defaults={"name": "测试格式"})
     return clerk
 
 

@@ -1,6 +1,7 @@
-"""The ledger in the audit administrator's site: read only (nothing is added, changed or
-deleted here; a correction is a reversal posted by the payments service). Bank file
-layouts are data set in the system administrator's site (a new bank without code)."""
+"""Bank file layouts are data set in the system administrator's site (a new bank without
+code). The read-only ledger admins below are not registered on the audit site yet: the
+audit role has no payments permissions and the site's role test needs a row of each;
+the auditor's ledger view (issue 12 §4) registers them with those permissions."""
 
 from __future__ import annotations
 
@@ -10,17 +11,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from jiuye.payments.models import (
-    Account,
     BankLayout,
     Batch,
     BatchLine,
     Entry,
-    Fund,
-    PayableItem,
-    ReturnImport,
     Transaction,
 )
-from jiuye.staff.sites import audit_site, system_site
+from jiuye.staff.sites import system_site
 
 
 class ReadOnly(admin.ModelAdmin[Any]):
@@ -34,12 +31,10 @@ class ReadOnly(admin.ModelAdmin[Any]):
         return False
 
 
-@admin.register(Fund, site=audit_site)
 class FundAdmin(ReadOnly):
     list_display = ("name", "note")
 
 
-@admin.register(Account, site=audit_site)
 class AccountAdmin(ReadOnly):
     list_display = ("fund", "county_code", "year", "kind", "balance_fen")
     list_filter = ("kind", "year", "fund")
@@ -55,14 +50,12 @@ class EntryInline(admin.TabularInline[Entry, Transaction]):
         return False
 
 
-@admin.register(Transaction, site=audit_site)
 class TransactionAdmin(ReadOnly):
     list_display = ("pk", "kind", "fund", "county_code", "year", "amount_fen", "posted_at")
     list_filter = ("kind", "year", "fund")
     inlines = [EntryInline]
 
 
-@admin.register(PayableItem, site=audit_site)
 class PayableItemAdmin(ReadOnly):
     list_display = ("case_code", "period", "title", "state", "amount_fen", "county_code", "year")
     list_filter = ("state", "year")
@@ -85,13 +78,11 @@ class BatchLineInline(admin.TabularInline[BatchLine, Batch]):
         return False
 
 
-@admin.register(Batch, site=audit_site)
 class BatchAdmin(ReadOnly):
     list_display = ("code", "fund", "county_code", "year", "state", "line_count", "total_fen")
     list_filter = ("state", "year")
     inlines = [BatchLineInline]
 
 
-@admin.register(ReturnImport, site=audit_site)
 class ReturnImportAdmin(ReadOnly):
     list_display = ("filename", "imported_at", "paid", "failed", "unchanged")

@@ -64,6 +64,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
                 for m in ("reviewchain", "chainstep", "reviewrole")
             ),
             "casework.delete_chainstep",
+            # bank file layouts of payment batches (issue 12): a new bank without code
+            *(f"payments.{a}_banklayout" for a in ("view", "add", "change")),
         }
     ),
     Role.SECURITY: frozenset(

@@ -1,6 +1,11 @@
-"""The ledger in the audit administrator's site: read only (nothing is added, changed or
-deleted here; a correction is a reversal posted by the payments service). Bank file
-layouts are data set in the system administrator's site (a new bank without code)."""
+"""Admin pages of payments, ready but not yet registered: the ledger, items, batches and
+result imports read only for the audit administrator (nothing is added, changed or
+deleted; a correction is a reversal posted by the payments service), the bank file
+layouts for the system administrator (a new bank without code).
+
+Each administrator site shows exactly its role's models (``jiuye.staff.roles``
+``ROLE_PERMISSIONS`` and the staff tests' ``EXPECTED_MODELS``): :func:`register` is
+called once those list the payments models (the staff app's change)."""
 
 from __future__ import annotations
 
@@ -20,7 +25,6 @@ from jiuye.payments.models import (
     ReturnImport,
     Transaction,
 )
-from jiuye.staff.sites import audit_site, system_site
 
 
 class ReadOnly(admin.ModelAdmin[Any]):
@@ -34,12 +38,10 @@ class ReadOnly(admin.ModelAdmin[Any]):
         return False
 
 
-@admin.register(Fund, site=audit_site)
 class FundAdmin(ReadOnly):
     list_display = ("name", "note")
 
 
-@admin.register(Account, site=audit_site)
 class AccountAdmin(ReadOnly):
     list_display = ("fund", "county_code", "year", "kind", "balance_fen")
     list_filter = ("kind", "year", "fund")
@@ -55,21 +57,18 @@ class EntryInline(admin.TabularInline[Entry, Transaction]):
         return False
 
 
-@admin.register(Transaction, site=audit_site)
 class TransactionAdmin(ReadOnly):
     list_display = ("pk", "kind", "fund", "county_code", "year", "amount_fen", "posted_at")
     list_filter = ("kind", "year", "fund")
     inlines = [EntryInline]
 
 
-@admin.register(PayableItem, site=audit_site)
 class PayableItemAdmin(ReadOnly):
     list_display = ("case_code", "period", "title", "state", "amount_fen", "county_code", "year")
     list_filter = ("state", "year")
     exclude = ("subject_index",)
 
 
-@admin.register(BankLayout, site=system_site)
 class BankLayoutAdmin(admin.ModelAdmin[BankLayout]):
     list_display = ("code", "name", "bank_name", "csv_encoding")
 
@@ -85,13 +84,25 @@ class BatchLineInline(admin.TabularInline[BatchLine, Batch]):
         return False
 
 
-@admin.register(Batch, site=audit_site)
 class BatchAdmin(ReadOnly):
     list_display = ("code", "fund", "county_code", "year", "state", "line_count", "total_fen")
     list_filter = ("state", "year")
     inlines = [BatchLineInline]
 
 
-@admin.register(ReturnImport, site=audit_site)
 class ReturnImportAdmin(ReadOnly):
     list_display = ("filename", "imported_at", "paid", "failed", "unchanged")
+
+
+def register(audit: admin.AdminSite, system: admin.AdminSite) -> None:
+    """Register the payments models on the audit and system administrators' sites."""
+    for model, model_admin in (
+        (Fund, FundAdmin),
+        (Account, AccountAdmin),
+        (Transaction, TransactionAdmin),
+        (PayableItem, PayableItemAdmin),
+        (Batch, BatchAdmin),
+        (ReturnImport, ReturnImportAdmin),
+    ):
+        audit.register(model, model_admin)
+    system.register(BankLayout, BankLayoutAdmin)

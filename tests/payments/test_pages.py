@@ -87,3 +87,21 @@ def test_demo_budgets_are_marked_samples_and_seeded_once(world):
     assert Transaction.objects.count() == count
     assert set(Transaction.objects.values_list("memo", flat=True)) == {SAMPLE_MEMO}
     assert "【示例】" in first
+
+
+def test_the_admin_pages_register_read_only_on_fresh_sites(db):
+    from django.contrib.admin import AdminSite
+    from django.test import RequestFactory
+
+    from jiuye.payments import admin as payments_admin
+    from jiuye.payments.models import Transaction as T
+
+    audit, system = AdminSite(name="t_audit"), AdminSite(name="t_system")
+    payments_admin.register(audit, system)
+    assert T in audit._registry
+    request = RequestFactory().get("/")
+    ledger_admin = audit._registry[T]
+    assert not ledger_admin.has_add_permission(request)
+    assert not ledger_admin.has_change_permission(request)
+    assert not ledger_admin.has_delete_permission(request)
+    assert {m._meta.model_name for m in system._registry} == {"banklayout"}

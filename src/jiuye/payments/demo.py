@@ -51,4 +51,7 @@ def seed_demo_funds() -> str:
                 source="synthetic",
             )
             made += 1
+    from jiuye.payments.batches import ensure_default_layout
+
+    ensure_default_layout()
     return f"{made} 笔【示例】预算，{year} 年度"

@@ -1,7 +1,11 @@
-"""Bank file layouts are data set in the system administrator's site (a new bank without
-code). The read-only ledger admins below are not registered on the audit site yet: the
-audit role has no payments permissions and the site's role test needs a row of each;
-the auditor's ledger view (issue 12 §4) registers them with those permissions."""
+"""Admin pages of payments, ready but not yet registered: the ledger, items, batches and
+result imports read only for the audit administrator (nothing is added, changed or
+deleted; a correction is a reversal posted by the payments service), the bank file
+layouts for the system administrator (a new bank without code).
+
+Each administrator site shows exactly its role's models (``jiuye.staff.roles``
+``ROLE_PERMISSIONS`` and the staff tests' ``EXPECTED_MODELS``): :func:`register` is
+called once those list the payments models (the staff app's change)."""
 
 from __future__ import annotations
 
@@ -11,13 +15,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from jiuye.payments.models import (
+    Account,
     BankLayout,
     Batch,
     BatchLine,
     Entry,
+    Fund,
+    PayableItem,
+    ReturnImport,
     Transaction,
 )
-from jiuye.staff.sites import system_site
 
 
 class ReadOnly(admin.ModelAdmin[Any]):
@@ -62,7 +69,6 @@ class PayableItemAdmin(ReadOnly):
     exclude = ("subject_index",)
 
 
-@admin.register(BankLayout, site=system_site)
 class BankLayoutAdmin(admin.ModelAdmin[BankLayout]):
     list_display = ("code", "name", "bank_name", "csv_encoding")
 
@@ -86,3 +92,32 @@ class BatchAdmin(ReadOnly):
 
 class ReturnImportAdmin(ReadOnly):
     list_display = ("filename", "imported_at", "paid", "failed", "unchanged")
+
+
+def register_system(system: admin.AdminSite) -> None:
+    """The bank file layouts on the system administrator's site (registered at import:
+    the system role holds their permissions)."""
+    system.register(BankLayout, BankLayoutAdmin)
+
+
+def register(audit: admin.AdminSite, system: admin.AdminSite) -> None:
+    """Register the payments models on the audit and system administrators' sites."""
+    for model, model_admin in (
+        (Fund, FundAdmin),
+        (Account, AccountAdmin),
+        (Transaction, TransactionAdmin),
+        (PayableItem, PayableItemAdmin),
+        (Batch, BatchAdmin),
+        (ReturnImport, ReturnImportAdmin),
+    ):
+        audit.register(model, model_admin)
+    system.register(BankLayout, BankLayoutAdmin)
+
+
+def _register_now() -> None:
+    from jiuye.staff.sites import system_site
+
+    register_system(system_site)
+
+
+_register_now()

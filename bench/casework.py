@@ -384,6 +384,8 @@ def bulk_queue_cases(n: int, places: list[Division], people: dict[str, list[Any]
                     division_code=place.code,
                     handling_code=county.code,
                     channel=Channel.ONLINE,
+                    # claimed by the first reviewer who handled it (review._claim)
+                    first_responder=initial[place.code] if position > 1 else None,
                     state=state,
                     position=position,
                     holds_slot=state != CaseState.REJECTED,

@@ -37,9 +37,11 @@ tables).
 from __future__ import annotations
 
 import argparse
+import atexit
 import base64
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -57,7 +59,9 @@ def _folder() -> Path:
     pre.add_argument("--dir", type=Path, default=None)
     known, _ = pre.parse_known_args()
     if known.dir is None:
-        return Path(tempfile.mkdtemp(prefix="jiuye-bench-casework-"))
+        folder = Path(tempfile.mkdtemp(prefix="jiuye-bench-casework-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # its database is large
+        return folder
     known.dir.mkdir(parents=True, exist_ok=True)
     return Path(known.dir)
 

@@ -37,9 +37,11 @@ tables).
 from __future__ import annotations
 
 import argparse
+import atexit
 import base64
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -57,7 +59,9 @@ def _folder() -> Path:
     pre.add_argument("--dir", type=Path, default=None)
     known, _ = pre.parse_known_args()
     if known.dir is None:
-        return Path(tempfile.mkdtemp(prefix="jiuye-bench-casework-"))
+        folder = Path(tempfile.mkdtemp(prefix="jiuye-bench-casework-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # its database is large
+        return folder
     known.dir.mkdir(parents=True, exist_ok=True)
     return Path(known.dir)
 
@@ -384,6 +388,8 @@ def bulk_queue_cases(n: int, places: list[Division], people: dict[str, list[Any]
                     division_code=place.code,
                     handling_code=county.code,
                     channel=Channel.ONLINE,
+                    # claimed by the first reviewer who handled it (review._claim)
+                    first_responder=initial[place.code] if position > 1 else None,
                     state=state,
                     position=position,
                     holds_slot=state != CaseState.REJECTED,

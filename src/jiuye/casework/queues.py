@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 
 from jiuye.casework.models import Case, CaseState, CaseStep, ReviewRole, StepState
 from jiuye.core import clock
@@ -57,7 +57,11 @@ def queue(user: Any, filters: QueueFilter | None = None) -> QuerySet[CaseStep]:
     acted_before = CaseStep.objects.filter(
         case_id=OuterRef("case_id"), position__lt=OuterRef("position"), actor=user
     )
-    steps = steps.exclude(Exists(acted_before))
+    # only a step after the earliest one the user ever acted on can be hidden: the check
+    # is skipped for the others (most, for one who holds one step's role)
+    earliest = CaseStep.objects.filter(actor=user).aggregate(low=Min("position"))["low"]
+    if earliest is not None:
+        steps = steps.exclude(Q(position__gt=earliest) & Exists(acted_before))
     if filters.rule:
         steps = steps.filter(case__rule_id=filters.rule)
     if filters.division:
@@ -70,7 +74,8 @@ def queue(user: Any, filters: QueueFilter | None = None) -> QuerySet[CaseStep]:
         )
     if filters.overdue:
         steps = steps.filter(due_on__lt=clock.today())
-    return steps.select_related("case", "role").order_by("due_on", "id")
+    # the page's cases are read after it is cut (a join would fetch every case to sort)
+    return steps.select_related("role").prefetch_related("case").order_by("due_on", "id")
 
 
 def overdue(step: CaseStep, today: date | None = None) -> bool:

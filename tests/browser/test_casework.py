@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -19,9 +18,8 @@ from jiuye.casework import publicity
 from jiuye.casework.models import Case, CaseFile, FileView
 from jiuye.core import clock, messages
 from jiuye.portal.demo import seed_guides
-from jiuye.testing.signin import next_code, verified_device
+from tests.browser.walks import staff_page, walk
 from tests.casework.world import GRADUATE_ID, build_world
-from tests.factories import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,10 +36,6 @@ GRADUATE = {
     "has_social_insurance": "是",
     "received_startup_subsidy": "否",
 }
-STEPS = (
-    'input[type=hidden][name^="a."], input[type=hidden][name^="p."], '
-    "input[type=hidden][name=skipped]"
-)
 
 
 LICENCE_ITEM = "【示例】能证明“已领取工商营业执照”的材料"
@@ -76,41 +70,6 @@ def look_up(page, live_server, code):
     page.get_by_label("办件编号").fill(code)
     page.get_by_label("身份证号码（或统一社会信用代码）后六位").fill(GRADUATE_ID[-6:])
     page.get_by_role("button", name="查询").click()
-
-
-def walk(page, persona):
-    while page.locator("input[name=q]").count():
-        name = page.locator("input[name=q]").input_value()
-        done = page.locator(STEPS).count()
-        answer = persona.get(name)
-        question = page.locator("fieldset.question")
-        if answer is None:
-            question.get_by_role("button", name="不清楚/跳过").click()
-        else:
-            if question.get_by_role("radio").count():
-                question.get_by_role("radio", name=answer, exact=True).check()
-            else:
-                question.locator("input[name=v]").fill(answer)
-            question.get_by_role("button", name="下一步").click()
-        expect(page.locator(STEPS)).to_have_count(done + 1)
-
-
-def staff_page(browser, live_server, username):
-    """A new browser session signed in the real way (password, then the TOTP code)."""
-    from django.contrib.auth import get_user_model
-
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    device = verified_device(get_user_model().objects.get(username=username))
-    page.goto(f"{live_server.url}/accounts/login/?next={quote('/workbench/cases/')}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_label("验证码").fill(next_code(device))
-    page.get_by_role("button", name="验证并登录").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("受理审核待办")
-    return context, page
 
 
 def act(browser, live_server, username, code, action="通过", checks=(), **fields):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -18,9 +17,8 @@ from jiuye.casework import publicity
 from jiuye.casework.models import Case
 from jiuye.core import clock, messages
 from jiuye.identity import mask_credit_code
-from jiuye.testing.signin import next_code, verified_device
+from tests.browser.walks import staff_page, walk
 from tests.casework.world import EMPLOYER_CODE, GRADUATE_ID, build_world
-from tests.factories import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +35,6 @@ EMPLOYER = {
     "pooling_region_code": "吉林省",
     "last_year_ui_premiums": "12345.67",
 }
-STEPS = (
-    'input[type=hidden][name^="a."], input[type=hidden][name^="p."], '
-    "input[type=hidden][name=skipped]"
-)
 
 
 @pytest.fixture
@@ -48,41 +42,6 @@ def world(monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     monkeypatch.setattr(publicity, "period_days", lambda rule_id, on: 5)
     return build_world()
-
-
-def walk(page, persona):
-    while page.locator("input[name=q]").count():
-        name = page.locator("input[name=q]").input_value()
-        done = page.locator(STEPS).count()
-        answer = persona.get(name)
-        question = page.locator("fieldset.question")
-        if answer is None:
-            question.get_by_role("button", name="不清楚/跳过").click()
-        else:
-            if question.get_by_role("radio").count():
-                question.get_by_role("radio", name=answer, exact=True).check()
-            else:
-                question.locator("input[name=v]").fill(answer)
-            question.get_by_role("button", name="下一步").click()
-        expect(page.locator(STEPS)).to_have_count(done + 1)
-
-
-def staff_page(browser, live_server, username, next_path, heading):
-    """A new browser session signed in the real way (password, then the TOTP code)."""
-    from django.contrib.auth import get_user_model
-
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    device = verified_device(get_user_model().objects.get(username=username))
-    page.goto(f"{live_server.url}/accounts/login/?next={quote(next_path)}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_label("验证码").fill(next_code(device))
-    page.get_by_role("button", name="验证并登录").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    return context, page
 
 
 def approve(browser, live_server, username, code):

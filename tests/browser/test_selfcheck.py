@@ -11,15 +11,12 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from jiuye.core import clock
+from tests.browser.walks import walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AS_OF = date(2019, 6, 1)
 PHONE = {"width": 390, "height": 844}
-STEPS = (
-    'input[type=hidden][name^="a."], input[type=hidden][name^="p."], '
-    "input[type=hidden][name=skipped]"
-)
 # A new graduate (2017) who founded a small firm 14 months before the as-of date.
 GRADUATE = {
     "veteran": "否",
@@ -48,27 +45,6 @@ EMPLOYER = {
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
     monkeypatch.setattr(clock, "today", lambda: AS_OF)
     return AS_OF
-
-
-def walk(page, persona: dict[str, str]) -> list[str]:
-    """Answer each question from the persona through the widgets, skip the rest."""
-    asked: list[str] = []
-    while page.locator("input[name=q]").count():
-        name = page.locator("input[name=q]").input_value()
-        asked.append(name)
-        done = page.locator(STEPS).count()
-        answer = persona.get(name)
-        question = page.locator("fieldset.question")
-        if answer is None:
-            question.get_by_role("button", name="不清楚/跳过").click()
-        else:
-            if question.get_by_role("radio").count():
-                question.get_by_role("radio", name=answer, exact=True).check()
-            else:
-                question.locator("input[name=v]").fill(answer)
-            question.get_by_role("button", name="下一步").click()
-        expect(page.locator(STEPS)).to_have_count(done + 1)
-    return asked
 
 
 def rule_card(page, title: str):

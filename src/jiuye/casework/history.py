@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import F
-
 from jiuye.casework import notify
 from jiuye.casework.errors import CaseConflict
 from jiuye.casework.models import Case, CaseEvent
 from jiuye.casework.states import ACTION_LABELS, edge
-from jiuye.core import audit, clock
+from jiuye.core import audit, clock, transitions
 
 ENTITY = "case"
 
@@ -43,18 +41,11 @@ def move(
             f"办件当前状态为“{case.get_state_display()}”，不能{ACTION_LABELS.get(action, action)}",
             extra={"state": case.state, "action": action},
         )
-    now = clock.now()
-    changed = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
-        state=to, version=F("version") + 1, updated_at=now, **fields
-    )
-    if changed != 1:
+    before = case.state
+    if not transitions.swap(case, to, updated_at=clock.now(), **fields):
         raise CaseConflict(
             "case_changed", "办件已被他人处理，请刷新后重试", extra={"code": case.code}
         )
-    before = case.state
-    case.state, case.version, case.updated_at = to, case.version + 1, now
-    for name, value in fields.items():
-        setattr(case, name, value)
     event(
         case,
         action,

@@ -30,7 +30,7 @@ from typing import Any
 from django.db import IntegrityError, connection
 from django.db.models import F, Sum
 
-from jiuye.core import audit, clock
+from jiuye.core import audit, clock, transitions
 from jiuye.payments import bankfiles, funds, items_core
 from jiuye.payments.errors import PaymentConflict, PaymentInvalid, PaymentNotFound, PaymentRefused
 from jiuye.payments.items import Moves, post_moves
@@ -208,14 +208,8 @@ def _batch(code: str) -> Batch:
 
 
 def _move_batch(batch: Batch, to: str, **fields: Any) -> None:
-    changed = Batch.objects.filter(pk=batch.pk, state=batch.state, version=batch.version).update(
-        state=to, version=F("version") + 1, **fields
-    )
-    if changed != 1:
+    if not transitions.swap(batch, to, **fields):
         raise PaymentConflict("batch_changed", "批次已被他人处理，请刷新后重试")
-    batch.state, batch.version = to, batch.version + 1
-    for name, value in fields.items():
-        setattr(batch, name, value)
 
 
 def release(*, code: str, actor: Any) -> Batch:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import F
 
-from jiuye.core import audit, clock
+from jiuye.core import audit, clock, transitions
 from jiuye.payments.errors import PaymentConflict
 from jiuye.payments.models import ItemEvent, ItemState, PayableItem
 from jiuye.payments.states import ACTION_LABELS, edge
@@ -42,18 +41,11 @@ def move(
     to = edge(item.state, action)
     if to is None:
         raise refuse_state(item, action)
-    now = clock.now()
-    changed = PayableItem.objects.filter(pk=item.pk, state=item.state, version=item.version).update(
-        state=to, version=F("version") + 1, updated_at=now, **fields
-    )
-    if changed != 1:
+    before = item.state
+    if not transitions.swap(item, to, updated_at=clock.now(), **fields):
         raise PaymentConflict(
             "item_changed", "款项已被他人处理，请刷新后重试", extra={"item": item.pk}
         )
-    before = item.state
-    item.state, item.version, item.updated_at = to, item.version + 1, now
-    for name, value in fields.items():
-        setattr(item, name, value)
     event(item, action, actor=actor, from_state=before, note=note, source=source)
     return item
 

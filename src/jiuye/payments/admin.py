@@ -111,7 +111,8 @@ def register(audit: admin.AdminSite, system: admin.AdminSite) -> None:
         (ReturnImport, ReturnImportAdmin),
     ):
         audit.register(model, model_admin)
-    system.register(BankLayout, BankLayoutAdmin)
+    if not system.is_registered(BankLayout):
+        register_system(system)
 
 
 def _register_now() -> None:

@@ -6,7 +6,7 @@ kind it posts (:data:`POSTS`).
 
 >>> edge("waiting", "commit"), edge("paid", "commit")
 ('committed', None)
->>> sorted({to for (frm, _), to in EDGES.items() if frm == "paid"})
+>>> sorted({str(to) for (frm, _), to in EDGES.items() if frm == "paid"})
 ['committed', 'recovered', 'returned']
 >>> edge("sent", "pay") is None, edge("sent", "confirm")
 (True, 'paid')

@@ -87,6 +87,14 @@ INSTALLED_APPS = [
     # 个人/单位办事 accounts: applicants and employer contacts (issue 11 §1, §5)
     "jiuye.applicants",
     "jiuye.payments",
+    # dated parameter values set by the bureau (issue 13 §3)
+    "jiuye.parameters",
+    # 免申即享 screening and policy simulation (issue 13)
+    "jiuye.screening",
+    "jiuye.simulation",
+    # watches: indicators, warnings, targets, supervision (issue 14)
+    "jiuye.monitoring",
+    "jiuye.oversight",
     "csp",
 ]
 
